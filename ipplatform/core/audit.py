@@ -1,0 +1,166 @@
+"""Audit trail: append-only, hash-chained events; verification names the first broken link."""
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import json
+import logging
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from ipplatform.lib.hashing import digest_hex
+
+from . import context
+from .enums import AuditAction
+
+log = logging.getLogger(__name__)
+GENESIS = "0" * 64
+HASHED_FIELDS = ("seq", "created_at", "actor_id", "actor_name", "ip", "action", "object_type", "object_id", "object_repr", "before", "after", "reason")
+
+
+def json_safe(value):
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [json_safe(v) for v in value]
+    if hasattr(value, "name") and hasattr(value, "storage"):  # FieldFile
+        return value.name
+    return value
+
+
+SENSITIVE_FIELDS = {"password"}
+
+
+def snapshot(instance: models.Model) -> dict:
+    """Concrete field values of a model instance, JSON-safe (foreign keys as ids; secrets masked)."""
+    data = {}
+    for f in instance._meta.concrete_fields:
+        value = getattr(instance, f.attname)
+        data[f.attname] = "******" if f.attname in SENSITIVE_FIELDS and value else json_safe(value)
+    return data
+
+
+def _payload(event) -> bytes:
+    data = {name: json_safe(getattr(event, name)) for name in HASHED_FIELDS}
+    if isinstance(event.created_at, dt.datetime):
+        data["created_at"] = event.created_at.astimezone(dt.timezone.utc).isoformat(timespec="microseconds")
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def compute_hash(event, prev_hash: str) -> str:
+    return digest_hex(prev_hash.encode() + _payload(event), settings.AUDIT_HASH)
+
+
+def _lock_chain():
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(370000001)")
+
+
+def record(action: str, *, obj: models.Model | None = None, object_type: str = "", object_id="", object_repr: str = "",
+           before=None, after=None, reason: str = "", actor=None, ip: str | None = None, actor_name: str = ""):
+    """Append one audit event to the chain; actor and IP default to the current request or command."""
+    from .models import AuditEvent
+
+    actor = actor if actor is not None else context.current_user()
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:300]
+    with transaction.atomic():
+        _lock_chain()
+        last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+        event = AuditEvent(
+            seq=(last[0] + 1) if last else 1,
+            created_at=timezone.now(),
+            actor_id=actor.pk if actor else None,
+            actor_name=(actor.get_username() if actor else (actor_name or context.current_system() or "system")),
+            ip=ip if ip is not None else context.current_ip(),
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id)[:64],
+            object_repr=object_repr[:300],
+            before=json_safe(before),
+            after=json_safe(after),
+            reason=reason,
+            prev_hash=last[1] if last else GENESIS,
+        )
+        event.hash = compute_hash(event, event.prev_hash)
+        event.save(force_insert=True)
+    return event
+
+
+@dataclass
+class ChainReport:
+    ok: bool
+    checked: int
+    broken_seq: int | None = None
+    reason: str = ""
+
+
+def verify_chain(*, batch: int = 5000) -> ChainReport:
+    """Recompute every hash in order; report the first event whose hash, link or sequence is wrong."""
+    from .models import AuditEvent
+
+    prev_hash, expected_seq, checked = GENESIS, 1, 0
+    qs = AuditEvent.objects.order_by("seq")
+    last_seq = 0
+    while True:
+        chunk = list(qs.filter(seq__gt=last_seq)[:batch])
+        if not chunk:
+            break
+        for event in chunk:
+            if event.seq != expected_seq:
+                return ChainReport(False, checked, event.seq, f"第{expected_seq}条至第{event.seq - 1}条记录缺失（被删除）")
+            if event.prev_hash != prev_hash:
+                return ChainReport(False, checked, event.seq, f"第{event.seq}条记录的前序哈希与第{event.seq - 1}条不符")
+            if compute_hash(event, prev_hash) != event.hash:
+                return ChainReport(False, checked, event.seq, f"第{event.seq}条记录内容被篡改（哈希不符）")
+            prev_hash, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
+            last_seq = event.seq
+    return ChainReport(True, checked)
+
+
+# ---------------------------------------------------------------- automatic model change auditing
+
+def is_audited(model) -> bool:
+    meta = model._meta
+    return meta.app_label in AUDITED_APPS and not getattr(model, "audit_exclude", False)
+
+
+AUDITED_APPS = {"core", "patents", "search", "analytics", "navigation", "protection", "market", "finance", "workplan"}
+
+
+def on_pre_save(sender, instance, raw=False, **kwargs):
+    if raw or not is_audited(sender) or instance._state.adding:
+        return
+    try:
+        instance._audit_before = snapshot(sender._default_manager.get(pk=instance.pk))
+    except sender.DoesNotExist:
+        instance._audit_before = None
+
+
+def on_post_save(sender, instance, created, raw=False, **kwargs):
+    if raw or not is_audited(sender):
+        return
+    after = snapshot(instance)
+    if created:
+        record(AuditAction.CREATE, obj=instance, after=after)
+        return
+    before = getattr(instance, "_audit_before", None) or {}
+    changed = {k for k in after if before.get(k) != after.get(k) and k not in ("updated_at", "last_login")}
+    if changed:
+        record(AuditAction.UPDATE, obj=instance, before={k: before.get(k) for k in changed}, after={k: after[k] for k in changed})
+
+
+def on_post_delete(sender, instance, **kwargs):
+    if is_audited(sender):
+        record(AuditAction.DELETE, obj=instance, before=snapshot(instance))

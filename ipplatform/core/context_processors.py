@@ -1,0 +1,13 @@
+from .navigation import items_for
+
+
+def platform(request):
+    user = getattr(request, "user", None)
+    if user is None:
+        return {}
+    items = items_for(user)
+    groups: dict[str, list] = {}
+    for item in items:
+        groups.setdefault(item["group"], []).append(item)
+    unread = user.notifications.filter(read_at__isnull=True).count() if user.is_authenticated else 0
+    return {"nav_items": items, "nav_groups": groups, "unread_notifications": unread}

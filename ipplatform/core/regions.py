@@ -1,0 +1,65 @@
+"""Administrative divisions: cities of a revision, city/county membership, mapping to today's divisions."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from django.conf import settings
+
+from .models import Division, DivisionChange
+
+REVISION_2015 = "201512"
+
+
+def province_prefix() -> str:
+    return settings.PROVINCE_CODE[:2]
+
+
+def city_code_of(code: str | None) -> str:
+    """The prefecture-level code a division belongs to ('370211' -> '370200')."""
+    if not code or len(code) != 6 or code.endswith("0000"):
+        return ""
+    return code[:4] + "00"
+
+
+def cities(revision: str = REVISION_2015) -> list[tuple[str, str]]:
+    """(code, name) of the province's prefecture-level cities in a revision (2015: 17, 莱芜 included)."""
+    qs = Division.objects.filter(revision=revision, level="city", code__startswith=province_prefix()).order_by("code")
+    return list(qs.values_list("code", "name"))
+
+
+def current_cities() -> list[tuple[str, str]]:
+    """Today's cities: the latest revision loaded with later mergers applied (16 in Shandong after 2019)."""
+    latest = Division.objects.order_by("-revision").values_list("revision", flat=True).first()
+    merged = set(DivisionChange.objects.filter(old_code__endswith="00").values_list("old_code", flat=True))
+    return [(c, n) for c, n in cities(latest) if c not in merged] if latest else []
+
+
+@lru_cache(maxsize=4096)
+def _change_map() -> dict[str, str]:
+    return dict(DivisionChange.objects.values_list("old_code", "new_code"))
+
+
+def to_current(code: str) -> str:
+    """Map a historical code to today's division (371202 -> 370116, 371200 -> 370100); others unchanged."""
+    mapping = _change_map()
+    if code in mapping:
+        return mapping[code]
+    city = city_code_of(code)
+    if city in mapping and code != city:
+        return mapping[city]
+    return code
+
+
+def name_of(code: str, revision: str = REVISION_2015) -> str:
+    names = division_names(revision)
+    return names.get(code, "")
+
+
+@lru_cache(maxsize=8)
+def division_names(revision: str = REVISION_2015) -> dict[str, str]:
+    return dict(Division.objects.filter(revision=revision).values_list("code", "name"))
+
+
+def clear_caches() -> None:
+    _change_map.cache_clear()
+    division_names.cache_clear()

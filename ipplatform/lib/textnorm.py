@@ -1,0 +1,57 @@
+"""Text folding shared by importers and search: full/half width, 繁/简, brackets, spaces, Latin case."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_SPACES = re.compile(r"\s+")
+# Bracket variants folded to ASCII parentheses so that 海尔集团（青岛） and 海尔集团(青岛) are one name.
+_BRACKETS = str.maketrans({"（": "(", "）": ")", "〔": "(", "〕": ")", "［": "[", "］": "]", "【": "[", "】": "]", "﹙": "(", "﹚": ")"})
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_halfwidth(text: str) -> str:
+    """Full-width ASCII variants (Ａ１，) to half width; the ideographic space to a plain space."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if code == 0x3000:
+            out.append(" ")
+        elif 0xFF01 <= code <= 0xFF5E:
+            out.append(chr(code - 0xFEE0))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def to_simplified(text: str) -> str:
+    return _t2s().convert(text) if text else text
+
+
+def fold(text: str | None) -> str:
+    """Search folding: NFKC, half width, simplified Chinese, lower-case Latin. Length may change only via opencc."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKC", text)
+    text = to_halfwidth(text)
+    text = to_simplified(text)
+    return text.lower()
+
+
+def normalize_name(name: str | None) -> str:
+    """Canonical organisation/person name: folded width and script, ASCII brackets, single spaces, trimmed."""
+    if not name:
+        return ""
+    name = to_halfwidth(unicodedata.normalize("NFKC", name)).translate(_BRACKETS)
+    name = to_simplified(name)
+    name = _SPACES.sub(" ", name).strip()
+    # Spaces next to CJK characters are artefacts of scraping, not part of the name.
+    name = re.sub(r"(?<=[\u4e00-\u9fff()]) (?=[\u4e00-\u9fff()])", "", name)
+    return name

@@ -1,0 +1,182 @@
+"""Patent records: applications with their publications, parties, classes and dated legal events.
+
+A record's identifier (`Patent.id`) is its normalised application number (digits and check character,
+no CN, no dot), or its publication number where no application number is known."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+
+from .enums import TERMINATING_EVENTS, EntityType, LegalEventCode, LegalStatus, PatentType, RegionMethod
+
+# Statutory terms from the filing date (专利法 art. 42; designs filed from 2021-06-01 get 15 years).
+DESIGN_15_YEAR_FROM = dt.date(2021, 6, 1)
+VALIDITY_PRESUMPTION = "法律状态事件缺失时推定：已授权且在保护期内视为有效（未考虑未缴年费等终止事件）"
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+class Applicant(models.Model):
+    """An applicant or patentee as an entity, under its normalised name."""
+
+    name = models.CharField("名称", max_length=300, unique=True)
+    entity_type = models.CharField("类型", max_length=12, choices=EntityType.choices, default=EntityType.UNKNOWN, db_index=True)
+    entity_type_manual = models.BooleanField("类型经人工确认", default=False)
+    country = models.CharField("国家/地区", max_length=2, default="CN")
+    region_code = models.CharField("区划代码（申请时）", max_length=6, blank=True, db_index=True)
+    region_method = models.CharField("归属方法", max_length=20, choices=RegionMethod.choices, default=RegionMethod.NONE)
+    region_confidence = models.FloatField("归属置信度", default=0)
+    organization = models.ForeignKey("core.Organization", verbose_name="对应平台机构", null=True, blank=True, on_delete=models.SET_NULL, related_name="applicants")
+    patent_count = models.PositiveIntegerField("专利数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "申请人/专利权人"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Patent(models.Model):
+    id = models.CharField("记录号", max_length=32, primary_key=True, help_text="规范化申请号（无CN、无点，含校验位）；缺申请号时为公开号")
+    application_number = models.CharField("申请号", max_length=20, blank=True, db_index=True)
+    application_number_valid = models.BooleanField("申请号校验通过", null=True)
+    patent_type = models.CharField("专利类型", max_length=10, choices=PatentType.choices, db_index=True)
+    title = models.CharField("名称", max_length=500)
+    abstract = models.TextField("摘要", blank=True)
+    first_claim = models.TextField("主权项", blank=True)
+    claims_count = models.PositiveIntegerField("权利要求数", null=True, blank=True)
+    ipc_main = models.CharField("主分类号", max_length=30, blank=True, db_index=True)
+    ipc_all = models.JSONField("分类号", default=list, blank=True, help_text="规范化分类号列表，如 ['H01M10/05']")
+    ipc_version = models.CharField("IPC版本", max_length=20, blank=True)
+    applicants_text = models.TextField("申请（专利权）人", blank=True, help_text="按顺序，分号分隔")
+    inventors = models.JSONField("发明（设计）人", default=list, blank=True)
+    address = models.CharField("地址", max_length=300, blank=True)
+    postcode = models.CharField("邮编", max_length=6, blank=True)
+    agency = models.CharField("专利代理机构", max_length=200, blank=True)
+    agency_code = models.CharField("代理机构代码", max_length=10, blank=True)
+    agents = models.JSONField("代理人", default=list, blank=True)
+    application_date = models.DateField("申请日", null=True, blank=True, db_index=True)
+    publication_number = models.CharField("公开（公告）号", max_length=20, blank=True, db_index=True)
+    publication_date = models.DateField("公开（公告）日", null=True, blank=True, db_index=True)
+    grant_date = models.DateField("授权日", null=True, blank=True, db_index=True)
+    priority = models.TextField("优先权", blank=True)
+    division_parent = models.CharField("分案原申请号", max_length=20, blank=True)
+    pct_application = models.CharField("国际申请", max_length=100, blank=True)
+    pct_publication = models.CharField("国际公布", max_length=100, blank=True)
+    pct_entry_date = models.DateField("进入国家日期", null=True, blank=True)
+    cited_references = models.TextField("参考文献", blank=True)
+    citation_count = models.PositiveIntegerField("被引次数", null=True, blank=True)
+    family_size = models.PositiveIntegerField("同族数", null=True, blank=True)
+    examiner = models.CharField("审查员", max_length=60, blank=True)
+    # Region of the first applicant, as filed (historical codes kept: a 2015 莱芜 address stays 371200).
+    first_applicant = models.ForeignKey(Applicant, verbose_name="第一申请人", null=True, blank=True, on_delete=models.SET_NULL, related_name="first_patents")
+    applicant_type = models.CharField("第一申请人类型", max_length=12, choices=EntityType.choices, default=EntityType.UNKNOWN, db_index=True)
+    region_code = models.CharField("区划代码", max_length=6, blank=True, db_index=True)
+    city_code = models.CharField("地市代码", max_length=6, blank=True, db_index=True)
+    province_code = models.CharField("省级代码", max_length=6, blank=True, db_index=True)
+    region_method = models.CharField("归属方法", max_length=20, choices=RegionMethod.choices, default=RegionMethod.NONE)
+    region_confidence = models.FloatField("归属置信度", default=0)
+    legal_status = models.CharField("当前法律状态", max_length=10, choices=LegalStatus.choices, default=LegalStatus.UNKNOWN, db_index=True)
+    is_synthetic = models.BooleanField("模拟数据", default=False, db_index=True)
+    source = models.CharField("来源", max_length=20, db_index=True, help_text="cnipa / cnki / sipo_jsonl / csv / synthetic / manual")
+    source_file = models.CharField("来源文件", max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "专利"
+        ordering = ["-application_date", "id"]
+
+    scope_paths = {"region": "region_code"}
+
+    def __str__(self):
+        return f"{self.id} {self.title}"
+
+    @property
+    def display_number(self) -> str:
+        return self.application_number or self.publication_number or self.id
+
+    @property
+    def term_end(self) -> dt.date | None:
+        if not self.application_date:
+            return None
+        if self.patent_type == PatentType.INVENTION:
+            years = 20
+        elif self.patent_type == PatentType.DESIGN and self.application_date >= DESIGN_15_YEAR_FROM:
+            years = 15
+        else:
+            years = 10
+        return add_years(self.application_date, years)
+
+    def events_until(self, day: dt.date):
+        return [e for e in self.legal_events.all() if e.date <= day]
+
+    def valid_at(self, day: dt.date) -> bool:
+        """In force on `day`: granted on or before it, within term, and no terminating event by then.
+
+        With no recorded events beyond grant, the presumption VALIDITY_PRESUMPTION applies."""
+        grant = self.grant_date
+        if grant is None:
+            # Utility models and designs are published only on grant (授权公告): the publication is the grant.
+            if self.patent_type in (PatentType.UTILITY, PatentType.DESIGN) and self.publication_date:
+                grant = self.publication_date
+        if grant is None or grant > day:
+            return False
+        end = self.term_end
+        if end is not None and day >= end:
+            return False
+        return not any(e.code in TERMINATING_EVENTS for e in self.events_until(day))
+
+    def validity_is_presumed(self) -> bool:
+        return not any(e.code not in (LegalEventCode.PUBLICATION, LegalEventCode.GRANT) for e in self.legal_events.all())
+
+
+class PatentApplicant(models.Model):
+    patent = models.ForeignKey(Patent, on_delete=models.CASCADE, related_name="applicant_links")
+    applicant = models.ForeignKey(Applicant, on_delete=models.CASCADE, related_name="patent_links")
+    order = models.PositiveSmallIntegerField("顺序")
+
+    class Meta:
+        ordering = ["patent", "order"]
+        unique_together = [("patent", "order")]
+        indexes = [models.Index(fields=["applicant", "patent"])]
+
+
+class Publication(models.Model):
+    """One publication of an application: A 发明公开, B 发明授权, U 实用新型, S 外观设计 (older numbering too)."""
+
+    patent = models.ForeignKey(Patent, on_delete=models.CASCADE, related_name="publications")
+    number = models.CharField("公开（公告）号", max_length=20, unique=True)
+    kind = models.CharField("文献类型", max_length=4, blank=True)
+    date = models.DateField("日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "公开公告"
+        ordering = ["date", "number"]
+
+    def __str__(self):
+        return self.number
+
+
+class LegalEvent(models.Model):
+    patent = models.ForeignKey(Patent, on_delete=models.CASCADE, related_name="legal_events")
+    date = models.DateField("日期", db_index=True)
+    code = models.CharField("事件", max_length=30, choices=LegalEventCode.choices, db_index=True)
+    description = models.TextField("说明", blank=True)
+    source = models.CharField("来源", max_length=40, blank=True, help_text="导入文件、质押登记、交易登记等")
+    reference = models.CharField("关联记录", max_length=100, blank=True, help_text="如 finance.pledge:12")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "法律状态事件"
+        ordering = ["date", "pk"]
+
+    def __str__(self):
+        return f"{self.date} {self.get_code_display()}"

@@ -1,0 +1,23 @@
+"""Root URLs: each domain app contributes its own `urls.py` (pages and /api/v1/ routes)."""
+from django.contrib import admin
+from django.urls import include, path
+from django.contrib.auth import views as auth_views
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from ipplatform.core import views as core_views
+
+DOMAIN_APPS = ["core", "patents", "search", "analytics", "navigation", "protection", "market", "finance", "workplan"]
+
+admin.site.site_header = "知识产权公共服务平台 · 后台管理"
+admin.site.site_title = "平台后台"
+admin.site.index_title = "机构、用户与参考数据"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("login/", core_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+urlpatterns += [path("", include(f"ipplatform.{app}.urls")) for app in DOMAIN_APPS]

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs everything the platform needs on Debian 12 / Python 3.11: system packages (Chromium for browser
+# tests, CJK fonts for charts in Word reports), a virtual environment with the Python packages, and the
+# npm assets (ECharts) served locally. Safe to run again. Usage: scripts/setup.sh [test]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+want_test="${1:-}"
+
+need_pkgs=()
+[ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || need_pkgs+=(fonts-noto-cjk)
+if [ "$want_test" = "test" ]; then
+  command -v chromium >/dev/null 2>&1 || need_pkgs+=(chromium)
+fi
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  if [ "$(id -u)" = "0" ]; then
+    echo "==> apt-get install ${need_pkgs[*]}"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
+  else
+    echo "!! missing Debian packages: ${need_pkgs[*]} (run: sudo apt-get install ${need_pkgs[*]})" >&2
+  fi
+fi
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "==> creating .venv"
+  "$PY" -m venv .venv
+fi
+stamp=".venv/.installed-$(cat pyproject.toml | sha1sum | cut -c1-12)-${want_test:-run}"
+if [ ! -f "$stamp" ]; then
+  echo "==> pip install"
+  .venv/bin/pip install -q --upgrade pip >/dev/null 2>&1 || true
+  if [ "$want_test" = "test" ]; then
+    .venv/bin/pip install -q -e ".[test]" 2>&1 | grep -v -E "^(WARNING: Location|  )" || true
+  else
+    .venv/bin/pip install -q -e . 2>&1 | grep -v -E "^(WARNING: Location|  )" || true
+  fi
+  .venv/bin/python -c "import django, tantivy, opencc, docx, openpyxl" 
+  touch "$stamp"
+fi
+
+if [ ! -f node_modules/echarts/dist/echarts.min.js ] || [ ! -f node_modules/echarts4/map/json/province/shandong.json ]; then
+  echo "==> npm ci (ECharts, served locally)"
+  npm ci --no-audit --no-fund --silent
+fi
