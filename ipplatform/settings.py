@@ -152,6 +152,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)
 # npm packages are served from node_modules directly (installed by scripts/setup.sh; no CDN).
 STATICFILES_DIRS = [
     BASE_DIR / "ipplatform" / "static",
