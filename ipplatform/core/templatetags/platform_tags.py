@@ -14,3 +14,14 @@ def audit_changes(event):
 @register.filter
 def dict_get(mapping, key):
     return (mapping or {}).get(key)
+
+
+@register.filter
+def model_label(object_type: str) -> str:
+    """'core.organization' -> '机构' (the model's verbose name), unchanged when unknown."""
+    from django.apps import apps
+
+    try:
+        return apps.get_model(object_type)._meta.verbose_name
+    except (LookupError, ValueError):
+        return object_type
