@@ -1,0 +1,30 @@
+import datetime as dt
+
+from ipplatform.lib import workdays
+
+D = dt.date
+
+
+def test_spring_festival_2025():
+    # Holiday 28 Jan – 4 Feb 2025; Sunday 26 Jan is an adjusted working day.
+    assert workdays.add_working_days(D(2025, 1, 24), 1) == D(2025, 1, 26)
+    assert workdays.add_working_days(D(2025, 1, 24), 2) == D(2025, 1, 27)
+    assert workdays.add_working_days(D(2025, 1, 24), 3) == D(2025, 2, 5)
+    assert workdays.add_working_days(D(2025, 1, 24), 5) == D(2025, 2, 7)
+
+
+def test_national_day_2025():
+    # Holiday 1–8 Oct 2025; Saturday 11 Oct is an adjusted working day.
+    assert workdays.add_working_days(D(2025, 9, 30), 1) == D(2025, 10, 9)
+    assert workdays.add_working_days(D(2025, 9, 30), 3) == D(2025, 10, 11)
+
+
+def test_calendar_days_roll_over_holidays():
+    assert workdays.add_calendar_days(D(2025, 9, 16), 15) == D(2025, 10, 9)  # 1 Oct falls in the holiday
+    assert workdays.add_calendar_days(D(2025, 9, 16), 15, roll_to_workday=False) == D(2025, 10, 1)
+
+
+def test_working_days_between_and_suspensions():
+    assert workdays.working_days_between(D(2025, 1, 24), D(2025, 2, 5)) == 3
+    deadline = workdays.shift_for_suspensions(D(2025, 3, 1), [(D(2025, 1, 10), D(2025, 1, 20)), (D(2025, 2, 1), None)], today=D(2025, 2, 4))
+    assert deadline == D(2025, 3, 14)
