@@ -18,28 +18,75 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture
-def reference_data(db):
-    """GB/T 2260 divisions, division changes and census population (IPC is the separate `ipc_data`)."""
-    from ipplatform.core import reference, regions
-    from ipplatform.core.models import Division
+# Data migrations whose rows a flush removes; their seed functions are idempotent (get_or_create).
+DATA_MIGRATION_SEEDS = [("ipplatform.protection.migrations.0002_seed_and_triggers", "seed")]
+
+
+def _load_shared_rows():
+    """Reference data, data-migration rows, demo organisations and accounts; their audit events are removed so each
+    test starts an empty chain."""
+    import importlib
+
+    from django.apps import apps as django_apps
+    from django.test import override_settings
+
+    from ipplatform.core import demo, reference, regions
+    from ipplatform.core.models import AuditEvent, Division, IPCEntry
 
     if not Division.objects.exists():
         reference.load_divisions()
         reference.load_population()
+    if not IPCEntry.objects.exists():
+        reference.load_ipc()
+        reference.load_tech_fields()
+    for module, function in DATA_MIGRATION_SEEDS:
+        getattr(importlib.import_module(module), function)(django_apps, None)
+    regions.clear_caches()
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        orgs = demo.create_organizations()
+        demo.create_accounts(orgs)
+    AuditEvent.objects.all().delete()
+    return orgs
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the shared rows once per test database; each test runs in a transaction rolled back afterwards.
+
+    Browser tests (transactional) empty the database when they finish; the fixtures below then load again."""
+    with django_db_blocker.unblock():
+        _load_shared_rows()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test (browser tests) has emptied the database, put back the data-migration rows and the
+    shared rows, so the tests that follow (in any app, in any order) start from the same database as the first did."""
+    yield
+    if not ({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))):
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        _load_shared_rows()
+
+
+@pytest.fixture
+def reference_data(db):
+    """GB/T 2260 divisions, division changes, census population, IPC and WIPO fields."""
+    from ipplatform.core import regions
+    from ipplatform.core.models import Division, IPCEntry
+
+    if not (Division.objects.exists() and IPCEntry.objects.exists()):
+        _load_shared_rows()
     regions.clear_caches()
     yield
     regions.clear_caches()
 
 
 @pytest.fixture
-def ipc_data(db):
-    from ipplatform.core import reference
-    from ipplatform.core.models import IPCEntry
-
-    if not IPCEntry.objects.exists():
-        reference.load_ipc()
-        reference.load_tech_fields()
+def ipc_data(reference_data):
+    """IPC (Chinese and English) and the WIPO 35 fields: part of reference_data, kept as a name for readability."""
 
 
 @pytest.fixture
@@ -47,7 +94,7 @@ def orgs(reference_data):
     """Demo organisations keyed as in core.demo: 'office', 'dept:法律事务处', 'city:370200', 'haier', 'sdu', 'bank', ..."""
     from ipplatform.core import demo
 
-    return demo.create_organizations()
+    return demo.existing_organizations() or demo.create_organizations()
 
 
 @pytest.fixture
@@ -56,7 +103,8 @@ def users(orgs):
     from ipplatform.core import demo
     from ipplatform.core.models import User
 
-    demo.create_accounts(orgs)
+    if not User.objects.filter(username="city371700").exists():
+        demo.create_accounts(orgs)
     return {u.username: u for u in User.objects.select_related("organization")}
 
 
@@ -89,6 +137,8 @@ def browser(_playwright):
 
 @pytest.fixture
 def page(browser):
+    """A fresh browser tab. Browser tests are transactional: the database is emptied afterwards, and the hook above
+    loads the shared rows again."""
     context = browser.new_context(locale="zh-CN", viewport={"width": 1360, "height": 900}, accept_downloads=True)
     pg = context.new_page()
     pg.set_default_timeout(15000)

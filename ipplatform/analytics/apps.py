@@ -5,5 +5,20 @@ class AnalyticsConfig(AppConfig):
     name = "ipplatform.analytics"
     label = "analytics"
     verbose_name = "统计监测"
-    # Navigation entries (ipplatform.core.navigation.NavItem) this app contributes once its pages exist.
     nav_items: list = []
+
+    def ready(self):
+        from ipplatform.core.enums import PROVINCE_ROLES, STAFF_ROLES, Role
+        from ipplatform.core.navigation import NavItem
+        from ipplatform.patents.signals import patents_changed
+
+        from .aggregates import on_patents_changed
+
+        patents_changed.connect(on_patents_changed, dispatch_uid="analytics_refresh")
+        city_roles = frozenset({Role.CITY_OFFICER, Role.COUNTY_OFFICER})
+        self.nav_items = [
+            NavItem("全省统计监测", "analytics:province", "全省专利申请、授权、有效量与年度目标，17市地图与排名", roles=PROVINCE_ROLES),
+            NavItem("本市统计监测", "analytics:my_city", "本市专利统计、年度目标与在全省的位次", roles=city_roles),
+            NavItem("区域发展评价", "analytics:comparison", "区域知识产权发展状况分析评价：各市综合指数与变化", roles=PROVINCE_ROLES),
+            NavItem("统计分析报告", "analytics:reports", "年度专利统计分析报告（Word）生成与下载", roles=STAFF_ROLES),
+        ]

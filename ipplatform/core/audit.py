@@ -39,13 +39,17 @@ def json_safe(value):
 SENSITIVE_FIELDS = {"password"}
 
 
-def snapshot(instance: models.Model) -> dict:
-    """Concrete field values of a model instance, JSON-safe (foreign keys as ids; secrets masked)."""
+def snapshot(instance: models.Model, *, mask: bool = True) -> dict:
+    """Concrete field values of a model instance, JSON-safe (foreign keys as ids; secrets masked unless mask=False)."""
     data = {}
     for f in instance._meta.concrete_fields:
-        value = getattr(instance, f.attname)
-        data[f.attname] = "******" if f.attname in SENSITIVE_FIELDS and value else json_safe(value)
+        value = json_safe(getattr(instance, f.attname))
+        data[f.attname] = "******" if mask and f.attname in SENSITIVE_FIELDS and value else value
     return data
+
+
+def _masked(data: dict) -> dict:
+    return {k: ("******" if k in SENSITIVE_FIELDS and v else v) for k, v in data.items()}
 
 
 def _payload(event) -> bytes:
@@ -143,7 +147,7 @@ def on_pre_save(sender, instance, raw=False, **kwargs):
     if raw or not is_audited(sender) or instance._state.adding:
         return
     try:
-        instance._audit_before = snapshot(sender._default_manager.get(pk=instance.pk))
+        instance._audit_before = snapshot(sender._default_manager.get(pk=instance.pk), mask=False)
     except sender.DoesNotExist:
         instance._audit_before = None
 
@@ -151,14 +155,14 @@ def on_pre_save(sender, instance, raw=False, **kwargs):
 def on_post_save(sender, instance, created, raw=False, **kwargs):
     if raw or not is_audited(sender):
         return
-    after = snapshot(instance)
+    after = snapshot(instance, mask=False)
     if created:
-        record(AuditAction.CREATE, obj=instance, after=after)
+        record(AuditAction.CREATE, obj=instance, after=_masked(after))
         return
     before = getattr(instance, "_audit_before", None) or {}
-    changed = {k for k in after if before.get(k) != after.get(k) and k not in ("updated_at", "last_login")}
+    changed = [k for k in after if before.get(k) != after.get(k) and k not in ("updated_at", "last_login")]
     if changed:
-        record(AuditAction.UPDATE, obj=instance, before={k: before.get(k) for k in changed}, after={k: after[k] for k in changed})
+        record(AuditAction.UPDATE, obj=instance, before=_masked({k: before.get(k) for k in changed}), after=_masked({k: after[k] for k in changed}))
 
 
 def on_post_delete(sender, instance, **kwargs):

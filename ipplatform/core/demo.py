@@ -21,39 +21,53 @@ def demo_uscc(seq: int, region: str = "370100") -> str:
     return first17 + check_character(first17)
 
 
+def _organization_specs() -> list[tuple[str, str, str, dict]]:
+    """(key, name, kind, fields) of every demo organisation; parents are named by key."""
+    specs = [("office", "山东省知识产权局", OrgKind.PROVINCE_OFFICE, {"region_code": "370000", "short_name": "省局"})]
+    specs += [(f"dept:{d}", d, OrgKind.DEPARTMENT, {"parent": "office", "region_code": "370000", "short_name": d}) for d in DEPARTMENTS]
+    specs += [(f"city:{code}", f"{name}知识产权局", OrgKind.CITY_BUREAU, {"parent": "office", "region_code": code, "short_name": name})
+              for code, name in regions.cities(regions.REVISION_2015)]
+    specs += [
+        ("county:370211", "青岛市黄岛区知识产权局", OrgKind.COUNTY_BUREAU, {"parent": "city:370200", "region_code": "370211", "short_name": "黄岛区"}),
+        ("county:371202", "莱芜市莱城区知识产权局", OrgKind.COUNTY_BUREAU, {"parent": "city:371200", "region_code": "371202", "short_name": "莱城区"}),
+        ("haier", "海尔集团公司", OrgKind.ENTERPRISE, {"region_code": "370212", "uscc": "91370200163562681G", "address": "山东省青岛市崂山区海尔路1号"}),
+        ("ent_jinan", "济南齐鲁新材料科技有限公司（演示）", OrgKind.ENTERPRISE, {"region_code": "370112", "uscc": demo_uscc(1, "370112"), "is_sme": True, "address": "山东省济南市历城区"}),
+        ("ent_laiwu", "莱芜钢城精密机械有限公司（演示）", OrgKind.ENTERPRISE, {"region_code": "371203", "uscc": demo_uscc(2, "371203"), "is_sme": True, "address": "山东省莱芜市钢城区"}),
+        ("sdu", "山东大学", OrgKind.UNIVERSITY, {"region_code": "370102", "address": "山东省济南市历城区山大南路27号"}),
+        ("ouc", "中国海洋大学", OrgKind.UNIVERSITY, {"region_code": "370202", "address": "山东省青岛市崂山区松岭路238号"}),
+        ("institute", "山东省科学院", OrgKind.INSTITUTE, {"region_code": "370102"}),
+        ("agency", "济南齐鲁专利事务所（演示）", OrgKind.AGENCY, {"region_code": "370102"}),
+        ("bank", "齐鲁银行（演示）", OrgKind.BANK, {"region_code": "370102"}),
+        ("insurer", "山东人保财险（演示）", OrgKind.INSURER, {"region_code": "370102"}),
+        ("guarantor", "山东省科技融资担保（演示）", OrgKind.GUARANTOR, {"region_code": "370102"}),
+        ("valuer", "山东知识产权评估中心（演示）", OrgKind.VALUER, {"region_code": "370102"}),
+        ("center_nat", "国家专利技术（济南）展示交易中心", OrgKind.TRADING_CENTER, {"region_code": "370100"}),
+        ("center_prov", "山东省专利技术（青岛）展示交易中心", OrgKind.TRADING_CENTER, {"region_code": "370200"}),
+        ("police", "山东省公安厅经济犯罪侦查总队", OrgKind.PARTNER_AGENCY, {"region_code": "370000"}),
+        ("amr", "山东省市场监督管理局", OrgKind.PARTNER_AGENCY, {"region_code": "370000"}),
+        ("customs", "青岛海关", OrgKind.PARTNER_AGENCY, {"region_code": "370200"}),
+    ]
+    return specs
+
+
 @transaction.atomic
 def create_organizations() -> dict[str, Organization]:
+    """Create or update the demo organisations; returns them by key ('office', 'dept:法律事务处', 'city:370200', 'haier', …)."""
     orgs: dict[str, Organization] = {}
-
-    def org(key, name, kind, **kw):
-        obj, _ = Organization.objects.update_or_create(kind=kind, name=name, defaults=kw)
-        orgs[key] = obj
-        return obj
-
-    office = org("office", "山东省知识产权局", OrgKind.PROVINCE_OFFICE, region_code="370000", short_name="省局")
-    for dept in DEPARTMENTS:
-        org(f"dept:{dept}", dept, OrgKind.DEPARTMENT, parent=office, region_code="370000", short_name=dept)
-    for code, name in regions.cities(regions.REVISION_2015):
-        org(f"city:{code}", f"{name}知识产权局", OrgKind.CITY_BUREAU, parent=office, region_code=code, short_name=name)
-    org("county:370211", "青岛市黄岛区知识产权局", OrgKind.COUNTY_BUREAU, parent=orgs["city:370200"], region_code="370211", short_name="黄岛区")
-    org("county:371202", "莱芜市莱城区知识产权局", OrgKind.COUNTY_BUREAU, parent=orgs["city:371200"], region_code="371202", short_name="莱城区")
-    org("haier", "海尔集团公司", OrgKind.ENTERPRISE, region_code="370212", uscc="91370200163562681G", address="山东省青岛市崂山区海尔路1号")
-    org("ent_jinan", "济南齐鲁新材料科技有限公司（演示）", OrgKind.ENTERPRISE, region_code="370112", uscc=demo_uscc(1, "370112"), is_sme=True, address="山东省济南市历城区")
-    org("ent_laiwu", "莱芜钢城精密机械有限公司（演示）", OrgKind.ENTERPRISE, region_code="371203", uscc=demo_uscc(2, "371203"), is_sme=True, address="山东省莱芜市钢城区")
-    org("sdu", "山东大学", OrgKind.UNIVERSITY, region_code="370102", address="山东省济南市历城区山大南路27号")
-    org("ouc", "中国海洋大学", OrgKind.UNIVERSITY, region_code="370202", address="山东省青岛市崂山区松岭路238号")
-    org("institute", "山东省科学院", OrgKind.INSTITUTE, region_code="370102")
-    org("agency", "济南齐鲁专利事务所（演示）", OrgKind.AGENCY, region_code="370102")
-    org("bank", "齐鲁银行（演示）", OrgKind.BANK, region_code="370102")
-    org("insurer", "山东人保财险（演示）", OrgKind.INSURER, region_code="370102")
-    org("guarantor", "山东省科技融资担保（演示）", OrgKind.GUARANTOR, region_code="370102")
-    org("valuer", "山东知识产权评估中心（演示）", OrgKind.VALUER, region_code="370102")
-    org("center_nat", "国家专利技术（济南）展示交易中心", OrgKind.TRADING_CENTER, region_code="370100")
-    org("center_prov", "山东省专利技术（青岛）展示交易中心", OrgKind.TRADING_CENTER, region_code="370200")
-    org("police", "山东省公安厅经济犯罪侦查总队", OrgKind.PARTNER_AGENCY, region_code="370000")
-    org("amr", "山东省市场监督管理局", OrgKind.PARTNER_AGENCY, region_code="370000")
-    org("customs", "青岛海关", OrgKind.PARTNER_AGENCY, region_code="370200")
+    for key, name, kind, fields in _organization_specs():
+        fields = dict(fields)
+        if "parent" in fields:
+            fields["parent"] = orgs[fields["parent"]]
+        orgs[key], _ = Organization.objects.update_or_create(kind=kind, name=name, defaults=fields)
     return orgs
+
+
+def existing_organizations() -> dict[str, Organization] | None:
+    """The demo organisations by key when all of them exist already (read only), else None."""
+    specs = _organization_specs()
+    rows = {(o.kind, o.name): o for o in Organization.objects.filter(name__in=[name for _, name, _, _ in specs])}
+    found = {key: rows.get((kind, name)) for key, name, kind, _ in specs}
+    return found if all(found.values()) else None
 
 
 def _account(username, role, org, real_name, *, staff=False, superuser=False, expert_fields=""):

@@ -63,6 +63,7 @@ def submit(*, kind: str, title: str, func_path: str, kwargs: dict, user=None, ru
     job = BackgroundJob.objects.create(kind=kind, title=title, created_by=user)
     if run_inline:
         run_job(job.pk, func_path, kwargs)
+        job.refresh_from_db()
     else:
         def target():
             try:

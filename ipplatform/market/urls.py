@@ -1,1 +1,48 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import api, views
+
+app_name = "market"
+
+urlpatterns = [
+    path("market/", views.showcase, name="showcase"),
+    path("market/mine/", views.mine, name="mine"),
+    path("market/listings/new/", views.listing_create, name="listing_create"),
+    path("market/listings/check/", views.patent_check, name="patent_check"),
+    path("market/listings/<int:pk>/", views.listing_detail, name="listing_detail"),
+    path("market/listings/<int:pk>/edit/", views.listing_edit, name="listing_edit"),
+    path("market/listings/<int:pk>/action/", views.listing_action, name="listing_action"),
+    path("market/listings/<int:pk>/documents/", views.document_upload, name="document_upload"),
+    path("market/listings/<int:pk>/access/", views.access_request, name="access_request"),
+    path("market/listings/<int:pk>/inquire/", views.deal_start, name="deal_start"),
+    path("market/documents/<int:pk>/", views.document_download, name="document_download"),
+    path("market/access/<int:pk>/decide/", views.access_decide, name="access_decide"),
+    path("market/demands/", views.demand_list, name="demand_list"),
+    path("market/demands/new/", views.demand_create, name="demand_create"),
+    path("market/demands/<int:pk>/", views.demand_detail, name="demand_detail"),
+    path("market/demands/<int:pk>/close/", views.demand_close, name="demand_close"),
+    path("market/open-licences/", views.open_list, name="open_list"),
+    path("market/open-licences/new/", views.open_declare, name="open_declare"),
+    path("market/open-licences/<int:pk>/", views.open_detail, name="open_detail"),
+    path("market/open-licences/<int:pk>/accept/", views.open_accept, name="open_accept"),
+    path("market/open-licences/<int:pk>/withdraw/", views.open_withdraw, name="open_withdraw"),
+    path("market/open-licences/licences/<int:pk>/notice.docx", views.open_notice, name="open_notice"),
+    path("market/deals/", views.deal_list, name="deal_list"),
+    path("market/deals/<int:pk>/", views.deal_detail, name="deal_detail"),
+    path("market/deals/<int:pk>/action/", views.deal_action, name="deal_action"),
+    path("market/events/", views.event_list, name="event_list"),
+    path("market/events/new/", views.event_create, name="event_create"),
+    path("market/events/<int:pk>/", views.event_detail, name="event_detail"),
+    path("market/events/<int:pk>/register/", views.event_register, name="event_register"),
+    path("market/stats/", views.stats, name="stats"),
+    path("api/v1/market/listings", api.ListingListView.as_view(), name="api_listings"),
+    path("api/v1/market/listings/<int:pk>/matches", api.ListingMatchesView.as_view(), name="api_listing_matches"),
+    path("api/v1/market/listings/check", api.ListingCheckView.as_view(), name="api_listing_check"),
+    path("api/v1/market/demands", api.DemandListView.as_view(), name="api_demands"),
+    path("api/v1/market/demands/<int:pk>/matches", api.DemandMatchesView.as_view(), name="api_demand_matches"),
+    path("api/v1/market/open-licences", api.OpenLicenceListView.as_view(), name="api_open_licences"),
+    path("api/v1/market/open-licences/<int:pk>/accept", api.OpenLicenceAcceptView.as_view(), name="api_open_accept"),
+    path("api/v1/market/deals", api.DealListView.as_view(), name="api_deals"),
+    path("api/v1/market/deals/<int:pk>/transition", api.DealTransitionView.as_view(), name="api_deal_transition"),
+    path("api/v1/market/stats", api.StatsView.as_view(), name="api_stats"),
+]

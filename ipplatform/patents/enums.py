@@ -59,6 +59,7 @@ class RegionMethod(models.TextChoices):
     POSTCODE_ADDRESS = "postcode+address", "邮编与地址一致"
     ADDRESS_COUNTY = "address_county", "地址匹配到县级"
     ADDRESS_CITY = "address_city", "地址匹配到市级"
+    ADDRESS_PROVINCE = "address_province", "地址匹配到省级"
     POSTCODE = "postcode", "仅邮编"
     APPLICANT_NAME = "applicant_name", "申请人名称含地名"
     MANUAL = "manual", "人工指定"

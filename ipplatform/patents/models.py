@@ -34,10 +34,13 @@ class Applicant(models.Model):
     region_confidence = models.FloatField("归属置信度", default=0)
     organization = models.ForeignKey("core.Organization", verbose_name="对应平台机构", null=True, blank=True, on_delete=models.SET_NULL, related_name="applicants")
     patent_count = models.PositiveIntegerField("专利数", default=0)
+    address = models.CharField("地址（最近一次）", max_length=300, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "申请人/专利权人"
         ordering = ["name"]
+
+    scope_paths = {"region": "region_code"}
 
     def __str__(self):
         return self.name
@@ -83,6 +86,7 @@ class Patent(models.Model):
     province_code = models.CharField("省级代码", max_length=6, blank=True, db_index=True)
     region_method = models.CharField("归属方法", max_length=20, choices=RegionMethod.choices, default=RegionMethod.NONE)
     region_confidence = models.FloatField("归属置信度", default=0)
+    region_note = models.CharField("归属说明", max_length=60, blank=True, help_text="未归属的原因或冲突说明")
     legal_status = models.CharField("当前法律状态", max_length=10, choices=LegalStatus.choices, default=LegalStatus.UNKNOWN, db_index=True)
     is_synthetic = models.BooleanField("模拟数据", default=False, db_index=True)
     source = models.CharField("来源", max_length=20, db_index=True, help_text="cnipa / cnki / sipo_jsonl / csv / synthetic / manual")
@@ -180,3 +184,82 @@ class LegalEvent(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.get_code_display()}"
+
+
+class ImportStatus(models.TextChoices):
+    RUNNING = "running", "进行中"
+    DONE = "done", "已完成"
+    ROLLED_BACK = "rolled_back", "有错误，未导入"
+    FAILED = "failed", "中断"
+
+
+class ImportRun(models.Model):
+    """One file imported (command line or web upload): counts, mode and the downloadable error report."""
+
+    audit_exclude = True  # the import itself is recorded as one IMPORT audit event per file
+    file_name = models.CharField("文件", max_length=300)
+    file_sha256 = models.CharField("文件SHA-256", max_length=64, blank=True)
+    file_size = models.BigIntegerField("文件大小（字节）", default=0)
+    format = models.CharField("格式", max_length=20, blank=True)
+    encoding = models.CharField("编码", max_length=20, blank=True)
+    mode = models.CharField("模式", max_length=20, default="lenient")
+    mapping = models.ForeignKey("ColumnMapping", verbose_name="列映射", null=True, blank=True, on_delete=models.SET_NULL)
+    status = models.CharField("状态", max_length=12, choices=ImportStatus.choices, default=ImportStatus.RUNNING)
+    read = models.PositiveIntegerField("读取行数", default=0)
+    created = models.PositiveIntegerField("新增", default=0)
+    updated = models.PositiveIntegerField("更新", default=0)
+    unchanged = models.PositiveIntegerField("未变", default=0)
+    duplicates = models.PositiveIntegerField("重复行", default=0)
+    skipped = models.PositiveIntegerField("跳过", default=0)
+    rejected = models.PositiveIntegerField("拒绝", default=0)
+    attributed = models.PositiveIntegerField("已归属地区", default=0)
+    message = models.TextField("说明", blank=True)
+    error_file = models.CharField("错误报告", max_length=300, blank=True, help_text="相对于 DATA_DIR 的路径")
+    errors_preview = models.JSONField("错误预览（前200条）", default=list, blank=True)
+    job = models.ForeignKey("core.BackgroundJob", null=True, blank=True, on_delete=models.SET_NULL)
+    created_by = models.ForeignKey("core.User", verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL)
+    started_at = models.DateTimeField("开始", auto_now_add=True)
+    finished_at = models.DateTimeField("结束", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "专利导入记录"
+        ordering = ["-started_at", "-pk"]
+
+    scope_paths = {"owner": "created_by"}
+
+    def __str__(self):
+        return f"导入#{self.pk} {self.file_name}"
+
+    @property
+    def stored(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+    @property
+    def format_label(self) -> str:
+        from .readers import FORMAT_LABELS
+
+        return FORMAT_LABELS.get(self.format, self.format or "—")
+
+    @property
+    def mode_label(self) -> str:
+        return {"lenient": "提交正确行", "all-or-nothing": "全部正确才导入"}.get(self.mode, self.mode)
+
+
+class ColumnMapping(models.Model):
+    """A saved mapping from a generic CSV/XLSX file's column headers to patent fields."""
+
+    name = models.CharField("名称", max_length=100, unique=True)
+    description = models.CharField("说明", max_length=300, blank=True)
+    columns = models.JSONField("列映射", default=dict, help_text="{字段: 文件中的列标题}")
+    date_format = models.CharField("日期格式", max_length=30, blank=True, help_text="留空则自动识别（如 2015-03-01、2015.03.01、20150301）")
+    list_separator = models.CharField("多值分隔符", max_length=5, default=";")
+    source_label = models.CharField("来源标记", max_length=20, default="csv")
+    created_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "列映射"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

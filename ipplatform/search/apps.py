@@ -5,5 +5,23 @@ class SearchConfig(AppConfig):
     name = "ipplatform.search"
     label = "search"
     verbose_name = "专利检索"
-    # Navigation entries (ipplatform.core.navigation.NavItem) this app contributes once its pages exist.
     nav_items: list = []
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from ipplatform.core.navigation import NavItem
+        from ipplatform.patents.models import Patent
+        from ipplatform.patents.signals import patents_changed
+
+        from . import services
+
+        # Patent documents are published by CNIPA: anyone may search them (public service); history, saved
+        # searches, export and the API need an account.
+        self.nav_items = [
+            NavItem("专利检索", "search:search", "逻辑检索式、精确中文检索、分面统计与全量导出", public=True, group="专利信息服务"),
+            NavItem("检索语法", "search:help", "字段代码、运算符、截词与邻近算符示例", public=True, group="专利信息服务"),
+        ]
+        patents_changed.connect(services.on_patents_changed, dispatch_uid="search.patents_changed")
+        post_save.connect(services.on_patent_saved, sender=Patent, dispatch_uid="search.patent_saved")
+        post_delete.connect(services.on_patent_saved, sender=Patent, dispatch_uid="search.patent_deleted")

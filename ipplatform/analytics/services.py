@@ -1,0 +1,771 @@
+"""The statistics service: every figure shown on pages, returned by the API, exported to Excel or written into
+the yearly report is computed here, from the derived tables in `aggregates`."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+
+from ipplatform.core import regions
+from ipplatform.core.api import InputError
+from ipplatform.core.population import population_for
+from ipplatform.patents.enums import EntityType, PatentType
+from ipplatform.patents.models import VALIDITY_PRESUMPTION
+
+from . import aggregates
+from .aggregates import count
+from .enums import AREA_NONE, AREA_OUTSIDE, AREA_PROVINCE_ONLY, Divisions, Measure, ReportStatus, TargetStatus
+from .models import IndexWeight, StatReport
+
+FIRST_YEAR = 1985  # 专利法 in force from 1 April 1985
+LAIWU, JINAN = "371200", "370100"
+MERGER_YEAR = 2019
+TYPES = [(PatentType.INVENTION.value, "发明"), (PatentType.UTILITY.value, "实用新型"), (PatentType.DESIGN.value, "外观设计")]
+ORG_TYPES = (EntityType.ENTERPRISE, EntityType.UNIVERSITY, EntityType.INSTITUTE, EntityType.GOVERNMENT)
+ENTITY_LABELS = {e.value: e.label for e in EntityType}
+TARGETS = {"invention_applications_growth": 15.0, "invention_grants_growth": 15.0, "valid_invention_per_10k": 5.0}
+SYNTHETIC_LABEL = "模拟数据"
+
+DEFAULT_WEIGHTS = [
+    ("invention_applications", "发明专利申请量", Decimal("20")),
+    ("invention_grants", "发明专利授权量", Decimal("20")),
+    ("invention_applications_growth", "发明专利申请量增长率", Decimal("15")),
+    ("valid_invention_per_10k", "万人有效发明专利拥有量", Decimal("25")),
+    ("service_share", "职务发明专利申请占比", Decimal("10")),
+    ("applications_per_10k", "万人专利申请量", Decimal("10")),
+]
+
+
+# ---------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date
+    label: str
+    is_year: bool
+
+    @property
+    def previous(self) -> "Period":
+        start, end = _minus_year(self.start), _minus_year(self.end)
+        return Period(start, end, f"{start.year}年" if self.is_year else f"{start}至{end}", self.is_year)
+
+
+def _minus_year(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _parse_date(value, name: str) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InputError(f"{name}“{value}”格式不正确，应为YYYY-MM-DD（如2015-06-30）", field=name)
+
+
+def parse_year(value, *, default: int | None = None) -> int:
+    """A statistics year from user input (1985 to this year), with a Chinese error."""
+    if value in (None, ""):
+        if default is None:
+            raise InputError("请选择统计年度", field="year")
+        return default
+    try:
+        year = int(str(value).strip())
+    except ValueError:
+        raise InputError(f"统计年度“{value}”不是有效年份，应为四位数字（如2015）", field="year")
+    this_year = timezone.localdate().year
+    if not FIRST_YEAR <= year <= this_year:
+        raise InputError(f"统计年度{year}超出范围：应在{FIRST_YEAR}年至{this_year}年之间", field="year")
+    return year
+
+
+def resolve_period(*, year=None, date_from=None, date_to=None) -> Period:
+    """The statistics period: a whole year, or a date range within one year's span or more."""
+    start, end = _parse_date(date_from, "起始日期"), _parse_date(date_to, "截止日期")
+    if start or end:
+        if not (start and end):
+            raise InputError("按日期范围统计时，起始日期和截止日期都要填写", field="date_from" if not start else "date_to")
+        if start > end:
+            raise InputError(f"起始日期{start}晚于截止日期{end}", field="date_from")
+        if start.year < FIRST_YEAR:
+            raise InputError(f"起始日期{start}早于{FIRST_YEAR}年（专利法施行）", field="date_from")
+        return Period(start, end, f"{start}至{end}", False)
+    y = parse_year(year, default=default_year())
+    return Period(dt.date(y, 1, 1), dt.date(y, 12, 31), f"{y}年", True)
+
+
+def default_year(*, include_synthetic: bool = False) -> int:
+    """The latest year with applications on record (capped at this year)."""
+    latest = aggregates.latest_year(include_synthetic=include_synthetic) or aggregates.latest_year(include_synthetic=True)
+    this_year = timezone.localdate().year
+    return min(latest or this_year, this_year)
+
+
+def parse_divisions(value) -> str:
+    if value in (None, "", Divisions.Y2015):
+        return Divisions.Y2015.value
+    if value == Divisions.CURRENT:
+        return Divisions.CURRENT.value
+    raise InputError(f"区划口径“{value}”无效：应为 2015（2015年区划）或 current（现行区划）", field="divisions")
+
+
+# ---------------------------------------------------------------- regions under a division mode
+
+
+def city_list(divisions: str) -> list[tuple[str, str]]:
+    """(code, name) of the cities in the chosen divisions: 17 of 2015, or today's 16."""
+    cities = regions.cities(regions.REVISION_2015)
+    if divisions == Divisions.CURRENT:
+        return [(c, n) for c, n in cities if regions.to_current(c) == c]
+    return cities
+
+
+def city_name(code: str) -> str:
+    return regions.name_of(code) or regions.division_names("201612").get(code, code)
+
+
+def areas_of(code: str | None, divisions: str) -> list[str]:
+    """The area buckets that make up a city (or the province when code is None) under the divisions."""
+    all_cities = [c for c, _ in regions.cities(regions.REVISION_2015)]
+    if not code:
+        return all_cities + [AREA_PROVINCE_ONLY]
+    if divisions == Divisions.CURRENT:
+        return [c for c in all_cities if regions.to_current(c) == code]
+    return [code]
+
+
+def validate_city(code: str, divisions: str) -> str:
+    """A city code valid for the divisions, or a Chinese error saying why not."""
+    code = (code or "").strip()
+    known = dict(regions.cities(regions.REVISION_2015))
+    if code not in known:
+        raise InputError(f"地市代码“{code}”不是山东省2015年区划中的地市（应为如370200的6位代码）", field="city")
+    if divisions == Divisions.CURRENT and regions.to_current(code) != code:
+        target = regions.to_current(code)
+        raise InputError(f"现行区划下{known[code]}已并入{known.get(target, target)}（国函〔2019〕4号），请查看{known.get(target, target)}或改用2015年区划口径", field="city")
+    return code
+
+
+def _current_of(area: str, divisions: str) -> str:
+    return regions.to_current(area) if divisions == Divisions.CURRENT else area
+
+
+# ---------------------------------------------------------------- population
+
+
+def population(code: str, year: int, divisions: str) -> dict | None:
+    """Resident population for a region and year with source and the nearest-census note."""
+    fig = population_for(code, year)
+    if fig is None:
+        return None
+    out = {"population": fig.population, "year": fig.year, "source": fig.source, "boundary": fig.boundary, "note": fig.note}
+    if divisions == Divisions.CURRENT and code == JINAN and fig.year < MERGER_YEAR:
+        lw = population_for(LAIWU, year)
+        if lw is not None:
+            out["population"] += lw.population
+            extra = f"现行区划：济南市人口加上原莱芜市{lw.year}年常住人口{lw.population:,}人（{lw.source}）"
+            out["note"] = "；".join(x for x in (fig.note, lw.note, extra) if x)
+    elif divisions == Divisions.Y2015 and code == JINAN and fig.year >= MERGER_YEAR:
+        out["note"] = "；".join(x for x in (fig.note, f"该人口数据按{fig.boundary}，含原莱芜市") if x)
+    return out
+
+
+def _per_10k(valid: int, pop: dict | None) -> float | None:
+    return round(valid * 10000 / pop["population"], 4) if pop and pop["population"] else None
+
+
+def _growth(cur: int, prev: int) -> float | None:
+    return round((cur - prev) * 100 / prev, 1) if prev else None
+
+
+# ---------------------------------------------------------------- 口径 (counting rules)
+
+
+def basis_texts(*, period: Period, valid_date: dt.date, divisions: str, include_synthetic: bool) -> dict[str, str]:
+    region = ("第一申请人地址所在地，按申请时区划（2015年区划，莱芜市单列）" if divisions == Divisions.Y2015
+              else "第一申请人地址所在地，按现行区划（原莱芜市记录计入济南市）")
+    syn = "含模拟数据（合成记录，已标注）" if include_synthetic else "不含模拟数据"
+    return {
+        "applications": f"申请量：按申请日统计，{period.label}；{region}；{syn}。",
+        "grants": f"授权量：按授权日统计（实用新型、外观设计以授权公告日为授权日），{period.label}；{region}；{syn}。",
+        "growth": f"增长率 =（本期 − 上年同期）÷ 上年同期 × 100%，上年同期为{period.previous.label}。",
+        "valid": (f"有效发明专利：截至{valid_date}仍有效的发明专利（授权日不晚于该日、未届满20年保护期、"
+                  f"未发生未缴年费终止、无效、放弃、届满等终止事件）；{VALIDITY_PRESUMPTION}；{region}；{syn}。"),
+        "service": "职务/非职务：第一申请人为企业、大专院校、科研单位或机关团体的为职务申请，为个人的为非职务申请，类型未识别的单列。",
+        "unattributed": "第一申请人地址无法归属到地区的记录不计入任何地区；归属到山东省但无法确定地市的记录计入全省合计，不计入各市。",
+    }
+
+
+def _population_basis(pop: dict | None, year: int) -> str:
+    if not pop:
+        return f"常住人口：{year}年无可用人口数据，未计算万人指标。"
+    text = f"常住人口：{pop['population']:,}人（{pop['year']}年，{pop['boundary']}；来源：{pop['source']}）"
+    return text + (f"；{pop['note']}" if pop["note"] else "") + "。"
+
+
+# ---------------------------------------------------------------- core figures
+
+
+def _valid_by_area(day: dt.date, *, include_synthetic: bool, patent_type: str | None = PatentType.INVENTION) -> dict[str, int]:
+    granted = count(Measure.GRANT, None, day, areas=None, include_synthetic=include_synthetic, group=("area",), patent_type=patent_type)
+    ended = count(Measure.END, None, day, areas=None, include_synthetic=include_synthetic, group=("area",), patent_type=patent_type)
+    return {k[0]: v - ended.get(k, 0) for k, v in granted.items()}
+
+
+def _sum(counts: dict[tuple, int], *, areas: set[str], **match) -> int:
+    """Sum grouped counts keyed (area, patent_type[, applicant_type]) over areas and matching parts."""
+    total = 0
+    for key, n in counts.items():
+        if key[0] not in areas:
+            continue
+        if "patent_type" in match and match["patent_type"] is not None and key[1] != match["patent_type"]:
+            continue
+        if "applicant_types" in match and key[2] not in match["applicant_types"]:
+            continue
+        total += n
+    return total
+
+
+@dataclass
+class Figures:
+    """The raw grouped counts a dashboard and the comparison are built from."""
+
+    period: Period
+    valid_date: dt.date
+    include_synthetic: bool
+    apps: dict = field(default_factory=dict)  # (area, type, applicant_type) -> n
+    apps_prev: dict = field(default_factory=dict)  # (area, type) -> n
+    grants: dict = field(default_factory=dict)
+    grants_prev: dict = field(default_factory=dict)
+    valid: dict = field(default_factory=dict)  # area -> valid inventions at valid_date
+
+
+def figures(*, period: Period, valid_date: dt.date, include_synthetic: bool) -> Figures:
+    """Grouped counts over all areas for a period, its previous-year period and validity at a date."""
+    kw = {"areas": None, "include_synthetic": include_synthetic}
+    prev = period.previous
+    return Figures(
+        period, valid_date, include_synthetic,
+        apps=count(Measure.APPLICATION, period.start, period.end, group=("area", "patent_type", "applicant_type"), **kw),
+        apps_prev=count(Measure.APPLICATION, prev.start, prev.end, group=("area", "patent_type"), **kw),
+        grants=count(Measure.GRANT, period.start, period.end, group=("area", "patent_type", "applicant_type"), **kw),
+        grants_prev=count(Measure.GRANT, prev.start, prev.end, group=("area", "patent_type"), **kw),
+        valid=_valid_by_area(valid_date, include_synthetic=include_synthetic),
+    )
+
+
+def _region_row(fig: Figures, areas: set[str], pop: dict | None) -> dict:
+    inv = PatentType.INVENTION
+    row = {
+        "invention_applications": _sum(fig.apps, areas=areas, patent_type=inv),
+        "invention_applications_prev": _sum(fig.apps_prev, areas=areas, patent_type=inv),
+        "invention_grants": _sum(fig.grants, areas=areas, patent_type=inv),
+        "invention_grants_prev": _sum(fig.grants_prev, areas=areas, patent_type=inv),
+        "applications": _sum(fig.apps, areas=areas),
+        "applications_prev": _sum(fig.apps_prev, areas=areas),
+        "grants": _sum(fig.grants, areas=areas),
+        "grants_prev": _sum(fig.grants_prev, areas=areas),
+        "service_invention_applications": _sum(fig.apps, areas=areas, patent_type=inv, applicant_types=set(ORG_TYPES)),
+        "valid_invention": sum(fig.valid.get(a, 0) for a in areas),
+        "population": pop["population"] if pop else None,
+    }
+    row["invention_applications_growth"] = _growth(row["invention_applications"], row["invention_applications_prev"])
+    row["invention_grants_growth"] = _growth(row["invention_grants"], row["invention_grants_prev"])
+    row["applications_growth"] = _growth(row["applications"], row["applications_prev"])
+    row["grants_growth"] = _growth(row["grants"], row["grants_prev"])
+    row["valid_invention_per_10k"] = _per_10k(row["valid_invention"], pop)
+    row["applications_per_10k"] = _per_10k(row["applications"], pop)
+    row["service_share"] = round(row["service_invention_applications"] * 100 / row["invention_applications"], 1) if row["invention_applications"] else None
+    return row
+
+
+def _rank(rows: list[dict], key: str) -> None:
+    ordered = sorted((r for r in rows if r[key] is not None), key=lambda r: -r[key])
+    prev_value, prev_rank = None, 0
+    for i, r in enumerate(ordered, start=1):
+        if r[key] != prev_value:
+            prev_rank, prev_value = i, r[key]
+        r[f"rank_{key}"] = prev_rank
+    for r in rows:
+        r.setdefault(f"rank_{key}", None)
+
+
+def city_rows(fig: Figures, *, divisions: str) -> list[dict]:
+    """One row per city (17 or 16) with its figures and ranks."""
+    pop_year = fig.valid_date.year
+    rows = []
+    for code, name in city_list(divisions):
+        pop = population(code, pop_year, divisions)
+        row = {"code": code, "name": name, **_region_row(fig, set(areas_of(code, divisions)), pop)}
+        row["population_year"] = pop["year"] if pop else None
+        row["population_note"] = ("" if pop and not pop["note"] else
+                                  f"无当年数据，用{pop['year']}年（{pop['boundary']}）" if pop else f"无{pop_year}年人口数据")
+        if pop and divisions == Divisions.CURRENT and code == JINAN and pop["year"] < MERGER_YEAR:
+            row["population_note"] = "含原莱芜市人口" + (f"；用{pop['year']}年" if pop["year"] != pop_year else "")
+        rows.append(row)
+    for key in ("invention_applications", "invention_grants", "valid_invention_per_10k", "applications", "invention_applications_growth"):
+        _rank(rows, key)
+    return rows
+
+
+def _split_rows(fig: Figures, areas: set[str]) -> tuple[list[dict], list[dict]]:
+    by_entity = []
+    apps_total = _sum(fig.apps, areas=areas) or 0
+    for etype in EntityType:
+        a = _sum(fig.apps, areas=areas, applicant_types={etype.value})
+        g = _sum(fig.grants, areas=areas, applicant_types={etype.value})
+        ia = _sum(fig.apps, areas=areas, patent_type=PatentType.INVENTION, applicant_types={etype.value})
+        by_entity.append({"key": etype.value, "label": etype.label, "applications": a, "invention_applications": ia, "grants": g,
+                          "share": round(a * 100 / apps_total, 1) if apps_total else None})
+    groups = [("service", "职务", {e.value for e in ORG_TYPES}), ("non_service", "非职务", {EntityType.INDIVIDUAL.value}),
+              ("unknown", "未识别", {EntityType.UNKNOWN.value})]
+    service = []
+    for key, label, types in groups:
+        a = _sum(fig.apps, areas=areas, applicant_types=types)
+        service.append({"key": key, "label": label, "applications": a,
+                        "invention_applications": _sum(fig.apps, areas=areas, patent_type=PatentType.INVENTION, applicant_types=types),
+                        "grants": _sum(fig.grants, areas=areas, applicant_types=types),
+                        "share": round(a * 100 / apps_total, 1) if apps_total else None})
+    return service, by_entity
+
+
+def _type_rows(fig: Figures, areas: set[str], valid_all: dict[str, dict[str, int]]) -> list[dict]:
+    rows = []
+    for ptype, label in TYPES + [(None, "合计")]:
+        a, ap = _sum(fig.apps, areas=areas, patent_type=ptype), _sum(fig.apps_prev, areas=areas, patent_type=ptype)
+        g, gp = _sum(fig.grants, areas=areas, patent_type=ptype), _sum(fig.grants_prev, areas=areas, patent_type=ptype)
+        valid = sum(n for t, per_area in valid_all.items() if ptype in (None, t) for a_, n in per_area.items() if a_ in areas)
+        rows.append({"key": ptype or "total", "label": label, "applications": a, "applications_prev": ap, "applications_growth": _growth(a, ap),
+                     "grants": g, "grants_prev": gp, "grants_growth": _growth(g, gp), "valid": valid})
+    return rows
+
+
+def trend(*, areas: list[str], include_synthetic: bool, last_year: int) -> dict:
+    """Applications and grants by type per year from 1985, and valid inventions at each year end."""
+    data = aggregates.yearly(areas=areas, include_synthetic=include_synthetic)
+    years = list(range(FIRST_YEAR, last_year + 1))
+    out = {"years": years, "applications": {}, "grants": {}}
+    for ptype, label in TYPES:
+        out["applications"][ptype] = [data.get((Measure.APPLICATION, ptype, y), 0) for y in years]
+        out["grants"][ptype] = [data.get((Measure.GRANT, ptype, y), 0) for y in years]
+    inv = PatentType.INVENTION
+    before = sum(n for (m, t, y), n in data.items() if t == inv and y < FIRST_YEAR and m == Measure.GRANT) - \
+        sum(n for (m, t, y), n in data.items() if t == inv and y < FIRST_YEAR and m == Measure.END)
+    running, valid = before, []
+    for y in years:
+        running += data.get((Measure.GRANT, inv, y), 0) - data.get((Measure.END, inv, y), 0)
+        valid.append(running)
+    out["valid_invention"] = valid
+    return out
+
+
+def dashboard(*, year=None, date_from=None, date_to=None, valid_date=None, city_code: str | None = None,
+              divisions=None, include_synthetic: bool = False) -> dict:
+    """Every figure of the provincial dashboard (city_code None) or a city sub-platform."""
+    divisions = parse_divisions(divisions)
+    if city_code:
+        city_code = validate_city(city_code, divisions)
+    period = resolve_period(year=year, date_from=date_from, date_to=date_to)
+    vdate = _parse_date(valid_date, "有效专利统计日") or period.end
+    today = timezone.localdate()
+    vdate = min(vdate, max(today, period.start))
+    fig = figures(period=period, valid_date=vdate, include_synthetic=include_synthetic)
+    areas = areas_of(city_code, divisions)
+    area_set = set(areas)
+    pop = population(city_code or settings.PROVINCE_CODE, vdate.year, divisions)
+    region = _region_row(fig, area_set, pop)
+    cities = city_rows(fig, divisions=divisions)
+    valid_types = {PatentType.INVENTION.value: fig.valid}
+    for ptype in (PatentType.UTILITY, PatentType.DESIGN):
+        valid_types[ptype.value] = _valid_by_area(vdate, include_synthetic=include_synthetic, patent_type=ptype)
+    service, entity = _split_rows(fig, area_set)
+    last_year = max(period.end.year, min(aggregates.latest_year(include_synthetic=include_synthetic) or period.end.year, today.year))
+    basis = basis_texts(period=period, valid_date=vdate, divisions=divisions, include_synthetic=include_synthetic)
+    basis["population"] = _population_basis(pop, vdate.year)
+    unattributed = {
+        "no_region": sum(n for k, n in fig.apps.items() if k[0] == AREA_NONE),
+        "outside": sum(n for k, n in fig.apps.items() if k[0] == AREA_OUTSIDE),
+        "province_only": sum(n for k, n in fig.apps.items() if k[0] == AREA_PROVINCE_ONLY),
+    }
+    synthetic_count = 0
+    if include_synthetic:
+        synthetic_count = sum(count(Measure.APPLICATION, period.start, period.end, areas=areas, include_synthetic=True).values()) - \
+            sum(count(Measure.APPLICATION, period.start, period.end, areas=areas, include_synthetic=False).values())
+    rank = None
+    if city_code:
+        me = next(r for r in cities if r["code"] == city_code)
+        rank = {k[5:]: v for k, v in me.items() if k.startswith("rank_")}
+        rank["of"] = len(cities)
+    result = {
+        "scope": {"city_code": city_code or "", "name": city_name(city_code) if city_code else "山东省", "divisions": divisions,
+                  "divisions_label": Divisions(divisions).label},
+        "period": {"start": period.start, "end": period.end, "label": period.label, "is_year": period.is_year,
+                   "previous_label": period.previous.label},
+        "valid_date": vdate,
+        "include_synthetic": include_synthetic,
+        "synthetic_count": synthetic_count,
+        "summary": region,
+        "population": pop,
+        "by_type": _type_rows(fig, area_set, valid_types),
+        "service_split": service,
+        "entity_split": entity,
+        "cities": cities,
+        "rank": rank,
+        "trend": trend(areas=areas, include_synthetic=include_synthetic, last_year=last_year),
+        "unattributed": unattributed,
+        "basis": basis,
+    }
+    result["targets"] = _targets(result, fig=fig, divisions=divisions, include_synthetic=include_synthetic, city_code=city_code)
+    return result
+
+
+# ---------------------------------------------------------------- targets
+
+
+def _targets(dash: dict, *, fig: Figures, divisions: str, include_synthetic: bool, city_code: str | None) -> list[dict]:
+    """Target rows for the dashboard's period (whole years are judged; ranges compare with the same span a year before)."""
+    period = fig.period
+    today = timezone.localdate()
+    in_progress = period.start <= today < period.end
+    summary = dash["summary"]
+    basis = dash["basis"]
+    rows = []
+    if in_progress:
+        # Year to date against the same days of the previous year.
+        ytd = Period(period.start, today, f"{period.start}至{today}", False)
+        fig_ytd = figures(period=ytd, valid_date=today, include_synthetic=include_synthetic)
+        cur = _region_row(fig_ytd, set(areas_of(city_code, divisions)), None)
+    else:
+        cur = summary
+    for key, label, measure_basis in (("invention_applications_growth", "发明专利申请量增长", basis["applications"]),
+                                      ("invention_grants_growth", "发明专利授权量增长", basis["grants"])):
+        value = cur[key]
+        target = TARGETS[key]
+        if value is None:
+            status = TargetStatus.BEHIND
+        elif value >= target:
+            status = TargetStatus.ON_TRACK if in_progress else TargetStatus.MET
+        else:
+            status = TargetStatus.BEHIND
+        note = "（年度进行中：按年初至今与上年同期比较）" if in_progress else ""
+        if value is None:
+            note += "上年同期为0，无法计算增长率。"
+        rows.append({"key": key, "label": label, "target": target, "value": value, "unit": "%", "status": status.value,
+                     "status_label": TargetStatus(status).label,
+                     "basis": f"{measure_basis}{basis['growth']}目标：增长{target:g}%以上{note}"})
+    key = "valid_invention_per_10k"
+    value = summary[key]
+    target = TARGETS[key]
+    note = ""
+    if value is None:
+        status = TargetStatus.BEHIND
+        note = "缺少人口数据，无法计算。"
+    elif value >= target:
+        status = TargetStatus.MET
+    elif in_progress:
+        start_fig = _valid_by_area(period.start - dt.timedelta(days=1), include_synthetic=include_synthetic)
+        start_value = _per_10k(sum(start_fig.get(a, 0) for a in areas_of(city_code, divisions)), dash["population"])
+        elapsed = max((dash["valid_date"] - period.start).days + 1, 1)
+        span = (period.end - period.start).days + 1
+        projected = start_value + (value - start_value) * span / elapsed if start_value is not None else value
+        status = TargetStatus.ON_TRACK if projected >= target else TargetStatus.BEHIND
+        note = f"按当前进度推算期末约为{projected:.2f}件。"
+    else:
+        status = TargetStatus.BEHIND
+    rows.append({"key": key, "label": "万人有效发明专利拥有量", "target": target, "value": value, "unit": "件/万人", "status": status.value,
+                 "status_label": TargetStatus(status).label,
+                 "basis": f"{basis['valid']}{basis['population']}目标：达到{target:g}件。{note}"})
+    return rows
+
+
+def target_status(*, year: int, city_code: str | None = None) -> list[dict]:
+    """The work plan's three targets for a year (province or one city): met / on_track / behind with 口径."""
+    dash = dashboard(year=year, city_code=city_code)
+    return [{k: r[k] for k in ("key", "label", "target", "value", "unit", "status", "basis")} for r in dash["targets"]]
+
+
+# ---------------------------------------------------------------- regional comparison (composite index)
+
+
+def ensure_weights() -> list[IndexWeight]:
+    """The composite index weights, created with their defaults the first time."""
+    existing = {w.key: w for w in IndexWeight.objects.all()}
+    for order, (key, label, weight) in enumerate(DEFAULT_WEIGHTS):
+        if key not in existing:
+            existing[key] = IndexWeight.objects.create(key=key, label=label, weight=weight, order=order)
+    return sorted(existing.values(), key=lambda w: w.order)
+
+
+def update_weights(*, values: dict[str, str], user) -> list[IndexWeight]:
+    """Save edited weights (each 0–100, not all zero); every change is audited."""
+    weights = ensure_weights()
+    parsed = {}
+    for w in weights:
+        raw = str(values.get(w.key, "")).strip()
+        try:
+            v = Decimal(raw)
+        except Exception:
+            raise InputError(f"“{w.label}”的权重“{raw}”不是数字", field=w.key)
+        if not Decimal("0") <= v <= Decimal("100"):
+            raise InputError(f"“{w.label}”的权重应在0到100之间，收到{raw}", field=w.key)
+        parsed[w.key] = v.quantize(Decimal("0.01"))
+    if not any(parsed.values()):
+        raise InputError("权重不能全部为0", field="weights")
+    for w in weights:
+        if w.weight != parsed[w.key]:
+            w.weight, w.updated_by = parsed[w.key], user
+            w.save()
+    return weights
+
+
+def _composite(rows: list[dict], weights: list[IndexWeight]) -> None:
+    total_w = sum(float(w.weight) for w in weights) or 1.0
+    for w in weights:
+        values = [r[w.key] for r in rows if r[w.key] is not None]
+        lo, hi = (min(values), max(values)) if values else (0, 0)
+        for r in rows:
+            v = r[w.key]
+            r.setdefault("scores", {})[w.key] = round((v - lo) * 100 / (hi - lo), 1) if v is not None and hi > lo else 0.0
+    for r in rows:
+        r["index"] = round(sum(r["scores"][w.key] * float(w.weight) for w in weights) / total_w, 1)
+    _rank(rows, "index")
+
+
+def comparison(*, year, divisions=None, include_synthetic: bool = False) -> dict:
+    """区域知识产权发展状况分析评价: composite index per city for a year and its change from the previous year."""
+    divisions = parse_divisions(divisions)
+    y = parse_year(year, default=default_year())
+    weights = ensure_weights()
+    out_years = {}
+    for yy in (y, y - 1):
+        period = Period(dt.date(yy, 1, 1), dt.date(yy, 12, 31), f"{yy}年", True)
+        fig = figures(period=period, valid_date=min(period.end, timezone.localdate()), include_synthetic=include_synthetic)
+        rows = city_rows(fig, divisions=divisions)
+        _composite(rows, weights)
+        out_years[yy] = rows
+    prev = {r["code"]: r for r in out_years[y - 1]}
+    rows = out_years[y]
+    for r in rows:
+        p = prev.get(r["code"])
+        r["index_prev"] = p["index"] if p else None
+        r["index_change"] = round(r["index"] - p["index"], 1) if p else None
+        r["rank_prev"] = p["rank_index"] if p else None
+        r["rank_change"] = (p["rank_index"] - r["rank_index"]) if p and p["rank_index"] and r["rank_index"] else None
+    rows.sort(key=lambda r: (r["rank_index"] or 999, r["code"]))
+    basis = basis_texts(period=Period(dt.date(y, 1, 1), dt.date(y, 12, 31), f"{y}年", True), valid_date=dt.date(y, 12, 31),
+                        divisions=divisions, include_synthetic=include_synthetic)
+    method = ("综合指数 = Σ（指标得分 × 权重）÷ Σ权重；指标得分按极差标准化：（该市值 − 最小值）÷（最大值 − 最小值）× 100，"
+              "各市相同时得0分；无数据的指标得0分。上年指数按相同权重以上年数据计算。")
+    return {"year": y, "divisions": divisions, "divisions_label": Divisions(divisions).label, "include_synthetic": include_synthetic,
+            "weights": [{"key": w.key, "label": w.label, "weight": float(w.weight)} for w in weights],
+            "rows": rows, "basis": [method, basis["applications"], basis["grants"], basis["valid"], basis["service"]]}
+
+
+# ---------------------------------------------------------------- tables (one definition for page, Excel and Word)
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    headers: list[str]
+    rows: list[list]
+    notes: list[str] = field(default_factory=list)
+
+
+def _fmt(v, digits=1):
+    if v is None:
+        return "—"
+    return round(v, digits) if isinstance(v, float) else v
+
+
+def dashboard_tables(dash: dict) -> list[Table]:
+    """The dashboard's tables, each with its 口径 notes (the same rows go to the page, Excel and Word)."""
+    b = dash["basis"]
+    syn = [f"含{SYNTHETIC_LABEL}：本表包含合成的模拟记录（{dash['synthetic_count']}件申请），不代表真实统计。"] if dash["include_synthetic"] else []
+    scope = dash["scope"]["name"]
+    p = dash["period"]
+    tables = [
+        Table("by_type", f"{scope}专利申请与授权（{p['label']}）",
+              ["专利类型", "申请量", f"上年同期申请量", "申请增长率(%)", "授权量", "上年同期授权量", "授权增长率(%)", f"有效量（{dash['valid_date']}）"],
+              [[r["label"], r["applications"], r["applications_prev"], _fmt(r["applications_growth"]), r["grants"], r["grants_prev"],
+                _fmt(r["grants_growth"]), r["valid"]] for r in dash["by_type"]],
+              [b["applications"], b["grants"], b["growth"], b["valid"]] + syn),
+        Table("service", f"职务/非职务申请（{p['label']}）", ["类别", "申请量", "其中发明", "授权量", "申请占比(%)"],
+              [[r["label"], r["applications"], r["invention_applications"], r["grants"], _fmt(r["share"])] for r in dash["service_split"]],
+              [b["service"], b["applications"]] + syn),
+        Table("entity", f"按申请人类型（{p['label']}）", ["申请人类型", "申请量", "其中发明", "授权量", "申请占比(%)"],
+              [[r["label"], r["applications"], r["invention_applications"], r["grants"], _fmt(r["share"])] for r in dash["entity_split"]],
+              [b["applications"], b["grants"]] + syn),
+        Table("cities", f"各市主要指标与排名（{p['label']}，{dash['scope']['divisions_label']}）",
+              ["地市", "代码", "发明申请", "发明申请增长率(%)", "发明授权", "专利申请合计", "专利授权合计", "有效发明专利", "常住人口", "人口年份",
+               "万人有效发明专利", "发明申请排名", "万人有效发明排名", "人口说明"],
+              [[r["name"], r["code"], r["invention_applications"], _fmt(r["invention_applications_growth"]), r["invention_grants"],
+                r["applications"], r["grants"], r["valid_invention"], r["population"], r["population_year"],
+                _fmt(r["valid_invention_per_10k"], 2), r["rank_invention_applications"], r["rank_valid_invention_per_10k"],
+                r["population_note"]] for r in dash["cities"]],
+              [b["applications"], b["grants"], b["valid"], "常住人口：各市有效专利统计日所在年份的常住人口；无该年数据时采用最近一次人口普查（两次普查距离相同时取后一次），见“人口说明”列；数据来源见“行政区划与人口”页。", b["unattributed"]] + syn),
+    ]
+    t = dash["trend"]
+    tables.append(Table("trend", f"{scope}专利申请、授权与有效发明专利（{t['years'][0]}—{t['years'][-1]}年）",
+                        ["年份", "发明申请", "实用新型申请", "外观设计申请", "发明授权", "实用新型授权", "外观设计授权", "年末有效发明专利"],
+                        [[y, t["applications"]["invention"][i], t["applications"]["utility"][i], t["applications"]["design"][i],
+                          t["grants"]["invention"][i], t["grants"]["utility"][i], t["grants"]["design"][i], t["valid_invention"][i]]
+                         for i, y in reversed(list(enumerate(t["years"])))],
+                        [b["applications"].replace(p["label"], "各年"), b["grants"].replace(p["label"], "各年"),
+                         "年末有效发明专利：各年12月31日有效的发明专利。" + VALIDITY_PRESUMPTION] + syn))
+    tables.append(Table("targets", f"{scope}年度目标完成情况（{p['label']}）", ["指标", "目标", "实际", "单位", "状态", "口径"],
+                        [[r["label"], r["target"], _fmt(r["value"], 2), r["unit"], r["status_label"], r["basis"]] for r in dash["targets"]], syn))
+    return tables
+
+
+def comparison_tables(comp: dict) -> list[Table]:
+    headers = ["排名", "地市", "综合指数", "上年指数", "指数变化", "排名变化"] + [f"{w['label']}（权重{w['weight']:g}）" for w in comp["weights"]]
+    rows = []
+    for r in comp["rows"]:
+        rows.append([r["rank_index"], r["name"], r["index"], _fmt(r["index_prev"]), _fmt(r["index_change"]), _fmt(r["rank_change"])]
+                    + [f"{_fmt(r[w['key']], 2)}（{r['scores'][w['key']]}分）" for w in comp["weights"]])
+    notes = list(comp["basis"]) + ([f"含{SYNTHETIC_LABEL}"] if comp["include_synthetic"] else [])
+    return [Table("comparison", f"区域知识产权发展状况综合评价（{comp['year']}年，{comp['divisions_label']}）", headers, rows, notes)]
+
+
+# ---------------------------------------------------------------- yearly report (Word)
+
+
+def reports_dir() -> Path:
+    path = Path(settings.DATA_DIR) / "analytics" / "reports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def request_report(*, year, city_code: str | None, divisions, include_synthetic: bool, user, run_inline: bool = False) -> StatReport:
+    """Create a report record and generate it as a background job."""
+    from ipplatform.core import jobs
+
+    divisions = parse_divisions(divisions)
+    y = parse_year(year, default=default_year())
+    if city_code:
+        city_code = validate_city(city_code, divisions)
+    report = StatReport.objects.create(year=y, city_code=city_code or "", divisions=divisions, include_synthetic=include_synthetic, created_by=user)
+    scope = city_name(city_code) if city_code else "山东省"
+    job = jobs.submit(kind="analytics_report", title=f"生成{scope}{y}年度专利统计分析报告", func_path="ipplatform.analytics.services.generate_report",
+                      kwargs={"report_id": report.pk}, user=user, run_inline=run_inline)
+    StatReport.objects.filter(pk=report.pk).update(job=job)
+    report.refresh_from_db()
+    return report
+
+
+def build_report_document(*, year: int, city_code: str | None, divisions: str, include_synthetic: bool, progress=None) -> bytes:
+    """The Word document of the yearly statistical report: figures, charts and tables with their 口径."""
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Pt
+
+    from ipplatform.lib import charts, worddoc
+
+    def step(n, msg):
+        if progress:
+            progress(n, 6, msg)
+
+    step(0, "计算统计数据")
+    dash = dashboard(year=year, city_code=city_code, divisions=divisions, include_synthetic=include_synthetic)
+    scope = dash["scope"]["name"]
+    doc = worddoc.new_document(f"{scope}{year}年度专利统计分析报告",
+                               subtitle=f"{dash['scope']['divisions_label']} · 生成于{timezone.localtime():%Y年%m月%d日}")
+    section = doc.sections[0]  # landscape: the city and index tables are wide
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = max(section.page_width, section.page_height), min(section.page_width, section.page_height)
+    if include_synthetic:
+        doc.add_paragraph(worddoc.SYNTHETIC_NOTICE + f"（{SYNTHETIC_LABEL}：{dash['synthetic_count']}件申请）")
+    s = dash["summary"]
+    doc.add_heading("一、总体情况", level=1)
+    worddoc.add_paragraphs(doc, (
+        f"{year}年，{scope}专利申请{s['applications']:,}件，同比增长{_fmt(s['applications_growth'])}%；其中发明专利申请{s['invention_applications']:,}件，"
+        f"同比增长{_fmt(s['invention_applications_growth'])}%。专利授权{s['grants']:,}件，其中发明专利授权{s['invention_grants']:,}件，"
+        f"同比增长{_fmt(s['invention_grants_growth'])}%。截至{dash['valid_date']}，有效发明专利{s['valid_invention']:,}件，"
+        f"万人有效发明专利拥有量{_fmt(s['valid_invention_per_10k'], 2)}件。"
+    ))
+    tables = {t.key: t for t in dashboard_tables(dash)}
+
+    def put(t: Table):
+        worddoc.add_table(doc, t.headers, t.rows, caption=t.title)
+        for note in t.notes:
+            p = doc.add_paragraph(f"口径：{note}")
+            p.runs[0].font.size = Pt(8)
+
+    step(1, "目标完成情况")
+    doc.add_heading("二、年度目标完成情况", level=1)
+    put(tables["targets"])
+    step(2, "申请与授权")
+    doc.add_heading("三、专利申请与授权", level=1)
+    bt = dash["by_type"][:3]
+    worddoc.add_image(doc, charts.bar_chart(f"{year}年专利申请量（按类型）", [r["label"] for r in bt], [r["applications"] for r in bt]),
+                      caption=f"图1 {year}年专利申请量（按类型）")
+    put(tables["by_type"])
+    put(tables["service"])
+    put(tables["entity"])
+    step(3, "发展趋势")
+    doc.add_heading("四、发展趋势", level=1)
+    t = dash["trend"]
+    worddoc.add_image(doc, charts.line_chart("专利申请量趋势", t["years"], {label: t["applications"][k] for k, label in TYPES}),
+                      caption="图2 专利申请量趋势")
+    worddoc.add_image(doc, charts.line_chart("年末有效发明专利", t["years"], {"有效发明专利": t["valid_invention"]}), caption="图3 年末有效发明专利")
+    put(tables["trend"])
+    step(4, "各市对比")
+    if not city_code:
+        doc.add_heading("五、各市对比", level=1)
+        cities = sorted(dash["cities"], key=lambda r: -(r["valid_invention_per_10k"] or 0))
+        worddoc.add_image(doc, charts.bar_chart("各市万人有效发明专利拥有量", [r["name"] for r in cities],
+                                                [r["valid_invention_per_10k"] or 0 for r in cities], ylabel="件/万人"),
+                          caption="图4 各市万人有效发明专利拥有量")
+        put(tables["cities"])
+        comp = comparison(year=year, divisions=divisions, include_synthetic=include_synthetic)
+        doc.add_heading("六、区域知识产权发展状况综合评价", level=1)
+        for ct in comparison_tables(comp):
+            put(ct)
+    else:
+        doc.add_heading("五、在全省的位次", level=1)
+        r = dash["rank"]
+        doc.add_paragraph(f"发明专利申请量居全省第{r['invention_applications'] or '—'}位，万人有效发明专利拥有量居全省第"
+                          f"{r['valid_invention_per_10k'] or '—'}位（共{r['of']}市）。")
+    doc.add_heading("附：统计口径", level=1)
+    for text in dash["basis"].values():
+        doc.add_paragraph(text)
+    step(5, "保存文件")
+    return worddoc.to_bytes(doc)
+
+
+def generate_report(*, progress=None, report_id: int) -> dict:
+    """Background job: build the Word report, store it under DATA_DIR and mark the record done."""
+    report = StatReport.objects.get(pk=report_id)
+    try:
+        data = build_report_document(year=report.year, city_code=report.city_code or None, divisions=report.divisions,
+                                     include_synthetic=report.include_synthetic, progress=progress)
+    except Exception as exc:
+        StatReport.objects.filter(pk=report_id).update(status=ReportStatus.FAILED, error=str(exc), finished_at=timezone.now())
+        raise
+    name = f"report-{report.pk}-{report.year}-{report.city_code or '370000'}.docx"
+    path = reports_dir() / name
+    path.write_bytes(data)
+    StatReport.objects.filter(pk=report_id).update(status=ReportStatus.DONE, file_path=str(path.relative_to(Path(settings.DATA_DIR))),
+                                                   size=len(data), finished_at=timezone.now())
+    from django.urls import reverse
+
+    return {"url": reverse("analytics:report_download", args=[report.pk]), "summary": f"已生成{report}（{len(data) // 1024} KB）"}
+
+
+def report_path(report: StatReport) -> Path | None:
+    if report.status != ReportStatus.DONE or not report.file_path:
+        return None
+    path = Path(settings.DATA_DIR) / report.file_path
+    return path if path.exists() else None

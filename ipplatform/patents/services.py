@@ -1,0 +1,676 @@
+"""Patent store business rules: importing files (one code path for command line and web), merging records,
+applicant entities and region attribution, legal status, and the staff edits of applicants."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from ipplatform.core import audit
+from ipplatform.core.api import InputError
+from ipplatform.core.enums import AuditAction
+from ipplatform.lib.xlsx import Sheet, write_workbook
+
+from . import attribution, bulk, readers, records
+from .enums import EntityType, LegalEventCode, LegalStatus, PatentType, RegionMethod
+from .models import VALIDITY_PRESUMPTION, Applicant, ColumnMapping, ImportRun, ImportStatus, LegalEvent, Patent, PatentApplicant, Publication
+from .signals import patents_changed
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 5000
+MODES = {"lenient": "提交正确行，报告错误行", "all-or-nothing": "全部正确才导入（有错则不导入任何行）"}
+ERROR_HEADERS = ["文件", "行号", "字段", "值", "原因", "处理"]
+# Fields a later file may overwrite (never with blanks); identity and provenance fields are not among them.
+MERGE_FIELDS = ["application_number", "application_number_valid", "patent_type", "title", "abstract", "first_claim", "ipc_main", "ipc_all",
+                "ipc_version", "applicants_text", "inventors", "address", "postcode", "agency", "agency_code", "agents", "application_date",
+                "publication_number", "publication_date", "grant_date", "priority", "division_parent", "pct_application", "pct_publication",
+                "pct_entry_date", "cited_references", "examiner"]
+DERIVED_FIELDS = ["first_applicant", "applicant_type", "region_code", "city_code", "province_code", "region_method", "region_confidence",
+                  "region_note", "legal_status"]
+EVENT_SOURCE = "专利数据导入"
+
+
+class _Rollback(Exception):
+    """Raised inside the all-or-nothing transaction to undo every batch of a file with rejected rows."""
+
+
+@dataclass
+class ImportResult:
+    run_id: int | None = None
+    file: str = ""
+    format: str = ""
+    encoding: str = ""
+    read: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    skipped: int = 0
+    rejected: int = 0
+    attributed: int = 0
+    rolled_back: bool = False
+    errors: list = field(default_factory=list)  # RowError (rejections and notices)
+    error_file: str = ""
+
+    @property
+    def stored(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+    def summary(self) -> str:
+        text = (f"读取 {self.read} 行，新增 {self.created} 条，更新 {self.updated} 条，拒绝 {self.rejected} 行"
+                f"（未变 {self.unchanged} 条，重复 {self.duplicates} 行，跳过 {self.skipped} 行）")
+        if self.rolled_back:
+            text += "；因有错误行且选择了“全部正确才导入”，本文件未导入任何数据"
+        return text
+
+
+# ---------------------------------------------------------------- derived values
+
+
+def legal_status_of(*, patent_type: str, kind: str, grant_date, application_date, has_publication: bool, today=None) -> str:
+    """Status from what an export shows: granted and within term = valid; published only = pending (presumption)."""
+    today = today or dt.date.today()
+    term_end = None
+    if application_date:
+        years = 20 if patent_type == PatentType.INVENTION else (15 if patent_type == PatentType.DESIGN and application_date >= dt.date(2021, 6, 1) else 10)
+        try:
+            term_end = application_date.replace(year=application_date.year + years)
+        except ValueError:
+            term_end = application_date.replace(year=application_date.year + years, day=28)
+    if grant_date:
+        return LegalStatus.VALID if term_end is None or today < term_end else LegalStatus.INVALID
+    if has_publication:
+        if term_end is not None and today >= term_end:
+            return LegalStatus.INVALID
+        return LegalStatus.PENDING
+    return LegalStatus.UNKNOWN
+
+
+@dataclass
+class _ApplicantCache:
+    ids: dict = field(default_factory=dict)  # name -> id
+
+
+def _attribution_for(fields: dict, first_name: str) -> attribution.Attribution:
+    return attribution.attribute(fields.get("address") or "", fields.get("postcode") or "", first_name or "")
+
+
+# ---------------------------------------------------------------- batch upsert
+
+
+def _after_batch(batch_no: int) -> None:
+    """Hook called after each committed batch (tests inject failures here to simulate a killed import)."""
+
+
+def apply_batch(recs: list[records.Record], *, result: ImportResult, today=None) -> list[str]:
+    """Upsert one batch of records with applicants, publications and events; returns ids created or changed."""
+    today = today or dt.date.today()
+    ids = [r.id for r in recs]
+    pub_numbers = [p[0] for r in recs for p in r.publications]
+    # a publication already stored under another record (e.g. a CNKI row keyed by its publication number) keeps that record
+    owner_of = dict(Publication.objects.filter(number__in=pub_numbers).values_list("number", "patent_id")) if pub_numbers else {}
+    for r in recs:
+        if "application_number" in r.fields:
+            continue  # an application number identifies the record by itself
+        for number, _, _ in r.publications:
+            owner = owner_of.get(number)
+            if owner and owner != r.id:
+                r.id = owner
+    ids = [r.id for r in recs]
+    existing = {p.id: p for p in Patent.objects.filter(pk__in=ids)}
+    existing_links = {}
+    if existing:
+        for pid, name in PatentApplicant.objects.filter(patent_id__in=list(existing)).order_by("patent_id", "order").values_list("patent_id", "applicant__name"):
+            existing_links.setdefault(pid, []).append(name)
+
+    # applicants
+    names = {n for r in recs for n in r.applicants}
+    app_rows = {}
+    if names:
+        for row in Applicant.objects.filter(name__in=names).values("id", "name", "entity_type", "entity_type_manual", "region_code", "region_method", "region_confidence", "address"):
+            app_rows[row["name"]] = row
+    missing = names - set(app_rows)
+    new_applicants = {}
+    for r in recs:
+        for pos, name in enumerate(r.applicants):
+            if name in missing and name not in new_applicants:
+                new_applicants[name] = Applicant(name=name, entity_type=attribution.infer_entity_type(name))
+    applicant_updates = {}
+
+    to_create, to_update, changed_ids, update_fields = [], [], [], set()
+    links_for: dict[str, list[str]] = {}  # patent id -> applicant names in order (links to write)
+    relink_ids: set[str] = set()  # records stored before this batch whose links are replaced
+    events = []
+    for r in recs:
+        f = r.fields
+        first = r.applicants[0] if r.applicants else ""
+        obj = existing.get(r.id)
+        if obj is None:
+            if "publication_number" not in f and f.get("_grant_publication"):
+                f["publication_number"] = f["_grant_publication"]
+                f["publication_date"] = f.get("_grant_publication_date")
+            values = {k: v for k, v in f.items() if not k.startswith("_")}
+            obj = bulk.new(Patent, id=r.id, **values)
+            if not obj.patent_type:
+                obj.patent_type = ""
+            attr = _attribution_for(f, first)
+            _set_region(obj, attr)
+            obj.legal_status = legal_status_of(patent_type=obj.patent_type, kind=r.kind, grant_date=obj.grant_date,
+                                               application_date=obj.application_date, has_publication=bool(obj.publication_number), today=today)
+            obj._first_name = first
+            to_create.append(obj)
+            existing[r.id] = obj
+            existing_links[r.id] = list(r.applicants)
+            obj._new = True
+            if r.applicants:
+                links_for[obj.id] = list(r.applicants)
+            _note_applicant_region(first, attr, f, app_rows, new_applicants, applicant_updates)
+            changed_ids.append(r.id)
+            result.created += 1
+            if attr.attributed:
+                result.attributed += 1
+        else:
+            changed = set()
+            for k, v in f.items():
+                if k.startswith("_") or k in ("source", "source_file", "is_synthetic") or v in (None, "", []):
+                    continue
+                if k in ("publication_number", "publication_date") and obj.publication_number and obj.publication_number != f.get("publication_number"):
+                    # keep the first publication (A); later documents are listed under Publication
+                    if k == "publication_number":
+                        continue
+                    if k == "publication_date":
+                        continue
+                if getattr(obj, k) != v:
+                    setattr(obj, k, v)
+                    changed.add(k)
+            links_changed = bool(r.applicants) and existing_links.get(r.id, []) != r.applicants
+            if links_changed:
+                links_for[obj.id] = list(r.applicants)
+                existing_links[r.id] = list(r.applicants)
+                if not getattr(obj, "_new", False):
+                    relink_ids.add(obj.id)
+                changed.add("applicants_text")
+            if changed:
+                first = r.applicants[0] if r.applicants else (existing_links.get(r.id) or [""])[0]
+                if obj.region_method != RegionMethod.MANUAL and changed & {"address", "postcode", "applicants_text"}:
+                    attr = _attribution_for({"address": obj.address, "postcode": obj.postcode}, first)
+                    _set_region(obj, attr)
+                    _note_applicant_region(first, attr, {"address": obj.address}, app_rows, new_applicants, applicant_updates)
+                obj.legal_status = legal_status_of(patent_type=obj.patent_type, kind=r.kind, grant_date=obj.grant_date,
+                                                   application_date=obj.application_date, has_publication=bool(obj.publication_number), today=today)
+                obj._first_name = first
+                update_fields |= changed
+                if not getattr(obj, "_new", False) and not getattr(obj, "_queued", False):
+                    obj._queued = True
+                    to_update.append(obj)
+                changed_ids.append(r.id)
+                result.updated += 1
+            else:
+                result.unchanged += 1
+            if obj.region_code:
+                result.attributed += 1
+        for number, kind, day in r.publications:
+            if day:
+                code = LegalEventCode.GRANT if kind in records.GRANT_KINDS or (not kind and obj.patent_type in (PatentType.UTILITY, PatentType.DESIGN)) else LegalEventCode.PUBLICATION
+                events.append((r.id, code, day, number))
+
+    # write applicants first (patents point at them)
+    if new_applicants:
+        bulk.insert(Applicant, new_applicants.values(), ignore_conflicts=True, conflict_fields=("name",))
+        for row in Applicant.objects.filter(name__in=list(new_applicants)).values("id", "name", "entity_type", "entity_type_manual", "region_code", "region_method", "region_confidence", "address"):
+            app_rows[row["name"]] = row
+    if applicant_updates:
+        objs = []
+        for name, upd in applicant_updates.items():
+            row = app_rows.get(name)
+            if row is None or name in new_applicants:
+                continue
+            objs.append(Applicant(id=row["id"], name=name, **upd))
+        if objs:
+            Applicant.objects.bulk_update(objs, ["region_code", "region_method", "region_confidence", "address"], batch_size=1000)
+    for obj in to_create + to_update:
+        row = app_rows.get(obj._first_name)
+        obj.first_applicant_id = row["id"] if row else None
+        obj.applicant_type = row["entity_type"] if row else EntityType.UNKNOWN
+    if to_create:
+        bulk.insert(Patent, to_create)
+    if to_update:
+        fields = sorted(update_fields | set(DERIVED_FIELDS) | {"updated_at"})
+        now = timezone.now()
+        for obj in to_update:
+            obj.updated_at = now
+        Patent.objects.bulk_update(to_update, fields, batch_size=500)
+    delta: Counter = Counter()  # applicant id -> change of patent_count (incremental: a full recount grows with the store)
+    if relink_ids:
+        delta.subtract(PatentApplicant.objects.filter(patent_id__in=relink_ids).values_list("applicant_id", flat=True))
+        PatentApplicant.objects.filter(patent_id__in=relink_ids).delete()
+    links = []
+    for pid, names_ in links_for.items():
+        for order, name in enumerate(names_, start=1):
+            row = app_rows.get(name)
+            if row:
+                links.append(SimpleNamespace(patent_id=pid, applicant_id=row["id"], order=order))
+                delta[row["id"]] += 1
+    if links:
+        bulk.insert(PatentApplicant, links)
+    pubs = [SimpleNamespace(patent_id=r.id, number=n, kind=k, date=d) for r in recs for n, k, d in r.publications]
+    if pubs:
+        bulk.insert(Publication, pubs, ignore_conflicts=True, conflict_fields=("number",))
+    if events:
+        created_ids = {o.id for o in to_create}
+        stored_before = list({e[0] for e in events} - created_ids)  # records created in this batch have no events yet
+        have = set(LegalEvent.objects.filter(patent_id__in=stored_before, code__in=[LegalEventCode.PUBLICATION, LegalEventCode.GRANT])
+                   .values_list("patent_id", "code", "date")) if stored_before else set()
+        new_events, seen = [], set()
+        for pid, code, day, number in events:
+            key = (pid, code, day)
+            if key in have or key in seen:
+                continue
+            seen.add(key)
+            new_events.append(SimpleNamespace(patent_id=pid, code=code, date=day, description=f"{'授权公告' if code == LegalEventCode.GRANT else '公开'} {number}",
+                                              source=EVENT_SOURCE, reference=number, created_at=None))
+        if new_events:
+            bulk.insert(LegalEvent, new_events)
+    by_change: dict[int, list[int]] = {}
+    for applicant_id, change in delta.items():
+        if change:
+            by_change.setdefault(change, []).append(applicant_id)
+    for change, applicant_ids in by_change.items():
+        for i in range(0, len(applicant_ids), 900):
+            Applicant.objects.filter(pk__in=applicant_ids[i:i + 900]).update(patent_count=F("patent_count") + change)
+    return list(dict.fromkeys(changed_ids))
+
+
+def _set_region(obj: Patent, attr: attribution.Attribution) -> None:
+    obj.region_code, obj.city_code, obj.province_code = attr.region_code, attr.city_code, attr.province_code
+    obj.region_method, obj.region_confidence, obj.region_note = attr.method, attr.confidence, attr.reason[:60]
+
+
+def _note_applicant_region(name, attr, fields, app_rows, new_applicants, updates) -> None:
+    """The first applicant takes the record's region when it is better than what the applicant has."""
+    if not name or not attr.attributed:
+        return
+    if name in new_applicants:
+        a = new_applicants[name]
+        if attr.confidence > a.region_confidence:
+            a.region_code, a.region_method, a.region_confidence = attr.region_code, attr.method, attr.confidence
+            a.address = (fields.get("address") or "")[:300]
+        return
+    row = app_rows.get(name)
+    if row is None or row["region_method"] == RegionMethod.MANUAL:
+        return
+    current = updates.get(name, {}).get("region_confidence", row["region_confidence"])
+    if attr.confidence > current:
+        updates[name] = {"region_code": attr.region_code, "region_method": attr.method, "region_confidence": attr.confidence,
+                         "address": (fields.get("address") or row.get("address") or "")[:300]}
+
+
+def recount_applicants(*, ids=None) -> int:
+    """Set Applicant.patent_count from the links (for the given applicants, or all)."""
+    qs = Applicant.objects.all()
+    if ids is not None:
+        ids = list(ids)
+        total = 0
+        for i in range(0, len(ids), 900):
+            total += _recount(qs.filter(pk__in=ids[i:i + 900]))
+        return total
+    return _recount(qs)
+
+
+def _recount(qs) -> int:
+    counts = PatentApplicant.objects.filter(applicant=OuterRef("pk")).order_by().values("applicant").annotate(c=Count("*")).values("c")
+    return qs.update(patent_count=Coalesce(Subquery(counts, output_field=IntegerField()), Value(0)))
+
+
+# ---------------------------------------------------------------- file import
+
+
+def _file_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def resolve_mapping(*, fmt: str, headers: list[str], mapping: ColumnMapping | None) -> tuple[dict, str]:
+    """The column mapping and source label for a detected format; InputError when required columns are missing."""
+    if fmt == "cnipa":
+        cols, label = {k: v for k, v in records.CNIPA_MAPPING.items() if v in headers}, "cnipa"
+        need = ["申请号", "名称"]
+    elif fmt == "cnki_listing":
+        cols, label, need = {k: v for k, v in records.CNKI_LISTING_MAPPING.items() if v in headers}, "cnki", ["publication_number", "title"]
+    elif fmt == "cnki_spider":
+        cols, label, need = dict(records.CNKI_SPIDER_MAPPING), "cnki", ["title", "applicants"]
+    elif fmt == "jsonl":
+        return dict(records.JSONL_MAPPING), "sipo_jsonl"
+    else:
+        if mapping is None:
+            raise InputError(f"未识别的文件格式（列标题：{'、'.join(h for h in headers[:8] if h)}…）：请选择一个已保存的列映射，或先在“列映射管理”中新建", field="列映射")
+        cols = {k: v for k, v in mapping.columns.items() if v}
+        need = [v for k, v in cols.items() if k in ("title",)]
+        absent = [v for v in cols.values() if v not in headers]
+        if absent:
+            raise InputError(f"列映射“{mapping.name}”所需的列在文件中不存在：{'、'.join(absent)}（第1行列标题）", field="列标题", line=1)
+        if not any(k in cols for k in records.REQUIRED_ANY):
+            raise InputError(f"列映射“{mapping.name}”未指定申请号或公开（公告）号所在的列", field="列映射")
+        label = mapping.source_label or "csv"
+    missing = [c for c in need if c not in headers]
+    if missing:
+        raise InputError(f"文件缺少必需的列：{'、'.join(missing)}（第1行列标题应包含这些列）", field="列标题", line=1)
+    return cols, label
+
+
+def _tune_connection() -> None:
+    """SQLite keeps only 2 MB of pages by default: give bulk imports a larger page cache (index updates stay in memory)."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cur:
+            cur.execute("PRAGMA cache_size = -262144")  # 256 MB, this connection only
+
+
+def import_file(*, path, fmt: str = "auto", mode: str = "lenient", mapping: ColumnMapping | None = None, user=None,
+                progress: Callable | None = None, batch_size: int = BATCH_SIZE, display_name: str = "", job=None,
+                send_signal: bool = True) -> ImportResult:
+    """Import one file (CNIPA export, CNKI listing, SIPO JSONL or mapped CSV/XLSX) with the chosen mode."""
+    path = Path(path)
+    if mode not in MODES:
+        raise InputError(f"未知的导入模式“{mode}”：应为 lenient 或 all-or-nothing", field="mode")
+    name = display_name or path.name
+    src = readers.open_source(path)
+    detected = readers.detect_format(src)
+    if fmt == "cnki" and detected not in ("cnki_listing", "cnki_spider"):
+        raise InputError(f"文件“{name}”不是中国知网专利列表（列标题：{'、'.join(src.headers[:6])}…）", field="格式")
+    if fmt == "cnipa" and detected != "cnipa":
+        raise InputError(f"文件“{name}”不是国家知识产权局25列导出格式：缺少“申请号”“名称”等列", field="格式", line=1)
+    if fmt == "jsonl" and detected != "jsonl":
+        raise InputError(f"文件“{name}”不是JSONL（每行一个JSON对象）", field="格式")
+    if fmt == "csv" and mapping is not None:
+        detected = "csv"
+    cols, source_label = resolve_mapping(fmt=detected, headers=src.headers, mapping=mapping)
+    run = ImportRun.objects.create(file_name=name[:300], file_sha256=_file_digest(path), file_size=src.size, format=detected,
+                                   encoding=src.encoding, mode=mode, mapping=mapping, created_by=user if user and user.is_authenticated else None, job=job)
+    result = ImportResult(run_id=run.pk, file=name, format=detected, encoding=src.encoding)
+    _tune_connection()
+    try:
+        _run_import(src, run=run, result=result, cols=cols, fmt=detected, source_label=source_label, mode=mode, mapping=mapping,
+                    progress=progress, batch_size=batch_size, name=name, send_signal=send_signal)
+    except BaseException as exc:
+        ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.FAILED, finished_at=timezone.now(), message=f"导入中断：{exc}"[:2000],
+                                                   read=result.read, created=result.created, updated=result.updated, unchanged=result.unchanged,
+                                                   rejected=result.rejected)
+        raise
+    return result
+
+
+def _run_import(src, *, run, result, cols, fmt, source_label, mode, mapping, progress, batch_size, name, send_signal):
+    seen: dict[str, int] = {}
+    batch: list[records.Record] = []
+    batch_no = 0
+    date_format = mapping.date_format if mapping else ""
+    list_sep = mapping.list_separator if mapping else ";"
+    today = dt.date.today()
+    all_or_nothing = mode == "all-or-nothing"
+    pending_ids: list[str] = []
+
+    def flush():
+        nonlocal batch, batch_no
+        if not batch:
+            return
+        if all_or_nothing:
+            with transaction.atomic():
+                pending_ids.extend(apply_batch(batch, result=result, today=today))
+        else:
+            with transaction.atomic():
+                changed = apply_batch(batch, result=result, today=today)
+                if changed and send_signal:
+                    transaction.on_commit(lambda ids=changed: patents_changed.send(sender=Patent, ids=ids, deleted=[]))
+        batch = []
+        batch_no += 1
+        ImportRun.objects.filter(pk=run.pk).update(read=result.read, created=result.created, updated=result.updated, unchanged=result.unchanged,
+                                                   rejected=result.rejected, duplicates=result.duplicates)
+        _after_batch(batch_no)
+
+    def report():
+        if progress:
+            total = src.total or src.size
+            progress(src.position, total=total, message=f"已读取 {result.read} 行，新增 {result.created}，更新 {result.updated}，拒绝 {result.rejected}")
+
+    def body():
+        for line, row in readers.iter_rows(src):
+            result.read += 1
+            if isinstance(row, readers.RowShapeError):
+                result.rejected += 1
+                result.errors.append(records.RowError(line, "整行", f"{row.actual}列", f"列数不对：应为{row.expected}列（与第1行列标题一致），实际{row.actual}列；可能缺列或多了未加引号的逗号"))
+                continue
+            if isinstance(row, ValueError):
+                result.rejected += 1
+                result.errors.append(records.RowError(line, "整行", "", str(row)))
+                continue
+            if fmt == "cnki_spider" and (row.get("database") or "").strip() == "海外专利":
+                result.skipped += 1
+                result.errors.append(records.RowError(line, "database", "海外专利", "境外专利（无中国申请号/公开号），不属于本库收录范围，已跳过", "提示"))
+                continue
+            rec, errs = records.build_record(row, line=line, mapping=cols, source=source_label, source_file=name, fmt=fmt,
+                                             date_format=date_format, list_sep=list_sep, today=today)
+            if errs:
+                result.rejected += 1
+                result.errors.extend(errs)
+                continue
+            key = rec.id + "|" + ",".join(p[0] for p in rec.publications)
+            first_line = seen.get(key)
+            if first_line is not None:
+                result.duplicates += 1
+                result.errors.append(records.RowError(line, "记录号", rec.id, f"与第{first_line}行是同一条专利（{rec.id}），已按第{first_line}行导入，本行未重复计入", "提示"))
+                continue
+            seen[key] = line
+            batch.append(rec)
+            if len(batch) >= batch_size:
+                flush()
+                report()
+        flush()
+        report()
+
+    if all_or_nothing:
+        try:
+            with transaction.atomic():
+                body()
+                if result.rejected:
+                    raise _Rollback()
+                if pending_ids and send_signal:
+                    ids = list(pending_ids)
+                    transaction.on_commit(lambda: patents_changed.send(sender=Patent, ids=ids, deleted=[]))
+        except _Rollback:
+            result.rolled_back = True
+            result.created = result.updated = result.unchanged = result.attributed = 0
+    else:
+        body()
+    _finish(run, result, name=name)
+
+
+def _error_rows(result: ImportResult, name: str):
+    for e in result.errors:
+        yield [name, e.line, e.field, e.value, e.reason, e.severity]
+
+
+def write_error_report(*, result: ImportResult, path, name: str) -> int:
+    """Excel report of every rejected row and every notice (duplicates, skipped rows) of an import."""
+    notes = [f"导入文件：{name}", f"结果：{result.summary()}", "“拒绝”的行未导入，请改正后重新导入（重新导入不会产生重复记录）；“提示”的行无需处理。"]
+    return write_workbook(path, [Sheet("错误与提示", ERROR_HEADERS, _error_rows(result, name), notes=notes)])
+
+
+def _finish(run: ImportRun, result: ImportResult, *, name: str) -> None:
+    error_file = ""
+    if result.errors:
+        folder = Path(settings.DATA_DIR) / "patents" / "imports"
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"import-{run.pk}-errors.xlsx"
+        write_error_report(result=result, path=target, name=name)
+        error_file = str(target.relative_to(Path(settings.DATA_DIR)))
+        result.error_file = str(target)
+    preview = [{"line": e.line, "field": e.field, "value": e.value, "reason": e.reason, "severity": e.severity} for e in result.errors[:200]]
+    status = ImportStatus.ROLLED_BACK if result.rolled_back else ImportStatus.DONE
+    ImportRun.objects.filter(pk=run.pk).update(
+        status=status, read=result.read, created=result.created, updated=result.updated, unchanged=result.unchanged, duplicates=result.duplicates,
+        skipped=result.skipped, rejected=result.rejected, attributed=result.attributed, message=result.summary(), error_file=error_file,
+        errors_preview=preview, finished_at=timezone.now())
+    run.refresh_from_db()
+    audit.record(AuditAction.IMPORT, obj=run, object_repr=f"专利数据导入：{name}"[:300],
+                 after={"format": result.format, "mode": run.mode, "sha256": run.file_sha256, "read": result.read, "created": result.created,
+                        "updated": result.updated, "unchanged": result.unchanged, "duplicates": result.duplicates, "skipped": result.skipped,
+                        "rejected": result.rejected, "rolled_back": result.rolled_back},
+                 reason=result.summary())
+
+
+def import_files(*, paths, fmt: str = "auto", mode: str = "lenient", mapping=None, user=None, progress_factory=None, errors_path=None,
+                 batch_size: int = BATCH_SIZE) -> list[ImportResult]:
+    """Import several files in order; optionally write one combined error workbook."""
+    results = []
+    for p in paths:
+        progress = progress_factory(Path(p)) if progress_factory else None
+        results.append(import_file(path=p, fmt=fmt, mode=mode, mapping=mapping, user=user, progress=progress, batch_size=batch_size))
+    if errors_path:
+        sheets = [Sheet(f"{i + 1}-{Path(r.file).stem}"[:31], ERROR_HEADERS, _error_rows(r, r.file), notes=[f"导入文件：{r.file}", r.summary()])
+                  for i, r in enumerate(results)]
+        write_workbook(errors_path, sheets)
+    return results
+
+
+def run_upload_job(*, progress, path: str, display_name: str, mode: str, mapping_id: int | None = None, fmt: str = "auto") -> dict:
+    """Background job for a web upload: the same import_file() as the command line."""
+    from django.urls import reverse
+
+    from ipplatform.core.context import current_user
+    from ipplatform.core.models import BackgroundJob
+
+    mapping = ColumnMapping.objects.get(pk=mapping_id) if mapping_id else None
+    job_id = getattr(progress, "job_id", None)
+    job = BackgroundJob.objects.filter(pk=job_id).first() if job_id else None
+    try:
+        result = import_file(path=path, fmt=fmt, mode=mode, mapping=mapping, user=current_user(), progress=progress, display_name=display_name, job=job)
+    except InputError as exc:
+        from ipplatform.core.context import current_user as cu
+
+        run = ImportRun.objects.create(file_name=display_name[:300], mode=mode, status=ImportStatus.ROLLED_BACK, message=exc.message,
+                                       created_by=cu(), job=job, finished_at=timezone.now(),
+                                       errors_preview=[{"line": exc.line or "", "field": exc.field, "value": "", "reason": exc.message, "severity": "拒绝"}])
+        return {"url": reverse("patents:import_detail", args=[run.pk]), "summary": f"未导入：{exc.message}"}
+    return {"url": reverse("patents:import_detail", args=[result.run_id]), "summary": result.summary()}
+
+
+# ---------------------------------------------------------------- staff edits and lists
+
+
+def update_applicant(*, applicant: Applicant, entity_type: str | None = None, region_code: str | None = None, user=None, reason: str = "") -> Applicant:
+    """Staff correction of an applicant's type or region; propagated to the patents it files first (audited)."""
+    from ipplatform.core.models import Division
+
+    with transaction.atomic():
+        fields = []
+        if entity_type is not None and entity_type != applicant.entity_type:
+            if entity_type not in EntityType.values:
+                raise InputError(f"未知的申请人类型“{entity_type}”", field="entity_type")
+            applicant.entity_type, applicant.entity_type_manual = entity_type, True
+            fields += ["entity_type", "entity_type_manual"]
+        elif entity_type is not None and not applicant.entity_type_manual:
+            applicant.entity_type_manual = True
+            fields.append("entity_type_manual")
+        if region_code is not None:
+            region_code = region_code.strip()
+            if region_code and not Division.objects.filter(revision=attribution.REVISION, code=region_code).exists():
+                raise InputError(f"区划代码“{region_code}”不在GB/T 2260（2015年版）中", field="region_code")
+            if region_code != applicant.region_code or applicant.region_method != RegionMethod.MANUAL:
+                applicant.region_code = region_code
+                applicant.region_method = RegionMethod.MANUAL if region_code else RegionMethod.NONE
+                applicant.region_confidence = 1.0 if region_code else 0
+                fields += ["region_code", "region_method", "region_confidence"]
+        if not fields:
+            return applicant
+        applicant.save(update_fields=fields)  # the audit trail records the change (post_save)
+        patents = Patent.objects.filter(first_applicant=applicant)
+        changed_ids = []
+        if "entity_type" in fields:
+            changed_ids += list(patents.exclude(applicant_type=applicant.entity_type).values_list("id", flat=True))
+            patents.update(applicant_type=applicant.entity_type, updated_at=timezone.now())
+        if "region_code" in fields:
+            # only records not placed by their own address follow the applicant's manual region
+            weak = patents.filter(region_method__in=[RegionMethod.NONE, RegionMethod.APPLICANT_NAME, RegionMethod.MANUAL])
+            code = applicant.region_code
+            city = code[:4] + "00" if code and not code.endswith("0000") else ""
+            changed_ids += list(weak.values_list("id", flat=True))
+            weak.update(region_code=code, city_code=city, province_code=(code[:2] + "0000") if code else "",
+                        region_method=RegionMethod.MANUAL if code else RegionMethod.NONE, region_confidence=1.0 if code else 0,
+                        region_note=(f"按申请人人工指定：{reason}" if reason else "按申请人人工指定")[:60] if code else "", updated_at=timezone.now())
+        if changed_ids:
+            ids = list(dict.fromkeys(changed_ids))
+            transaction.on_commit(lambda: patents_changed.send(sender=Patent, ids=ids, deleted=[]))
+    return applicant
+
+
+def unattributed_summary() -> dict:
+    """Counts of records without a region, by reason and by source."""
+    qs = Patent.objects.filter(region_code="")
+    by_reason = list(qs.values("region_note").annotate(n=Count("id")).order_by("-n"))
+    by_source = list(qs.values("source").annotate(n=Count("id")).order_by("-n"))
+    total = Patent.objects.count()
+    return {"total": total, "unattributed": qs.count(), "by_reason": by_reason, "by_source": by_source,
+            "weak": Patent.objects.filter(region_method=RegionMethod.APPLICANT_NAME).count()}
+
+
+def region_counts() -> dict:
+    """How many records got a region, by method."""
+    return dict(Patent.objects.values_list("region_method").annotate(n=Count("id")).order_by())
+
+
+PRESUMPTION_NOTE = VALIDITY_PRESUMPTION
+
+
+def reattribute(*, include_attributed: bool = True, progress=None, batch_size: int = 5000) -> dict:
+    """Recompute region attribution of stored records (manual assignments kept); returns counts before/after."""
+    attribution.clear_cache()
+    qs = Patent.objects.exclude(region_method=RegionMethod.MANUAL)
+    if not include_attributed:
+        qs = qs.filter(region_code="")
+    total = qs.count()
+    before = Patent.objects.exclude(region_code="").count()
+    done, last, changed_total = 0, "", 0
+    fields = ["region_code", "city_code", "province_code", "region_method", "region_confidence", "region_note"]
+    while True:
+        rows = list(qs.filter(pk__gt=last).order_by("pk").values("pk", "address", "postcode", "applicants_text", *fields)[:batch_size])
+        if not rows:
+            break
+        last = rows[-1]["pk"]
+        updates = []
+        for row in rows:
+            first = (row["applicants_text"] or "").split("; ")[0]
+            attr = attribution.attribute(row["address"] or "", row["postcode"] or "", first)
+            new = (attr.region_code, attr.city_code, attr.province_code, attr.method, attr.confidence, attr.reason[:60])
+            if new != tuple(row[f] for f in fields):
+                p = Patent(id=row["pk"])
+                for f, v in zip(fields, new):
+                    setattr(p, f, v)
+                p.updated_at = timezone.now()
+                updates.append(p)
+        with transaction.atomic():
+            if updates:
+                Patent.objects.bulk_update(updates, fields + ["updated_at"], batch_size=1000)
+                ids = [p.id for p in updates]
+                transaction.on_commit(lambda ids=ids: patents_changed.send(sender=Patent, ids=ids, deleted=[]))
+        changed_total += len(updates)
+        done += len(rows)
+        if progress:
+            progress(done, total=total)
+    return {"checked": done, "changed": changed_total, "attributed_before": before, "attributed_after": Patent.objects.exclude(region_code="").count()}

@@ -1,0 +1,21 @@
+from django.contrib import admin
+
+from .models import DeadlineRule, DocumentTemplate, ExpertProfile
+
+
+@admin.register(DeadlineRule)
+class DeadlineRuleAdmin(admin.ModelAdmin):
+    list_display = ["code", "case_type", "name", "amount", "unit", "max_extension", "is_active"]
+    list_filter = ["case_type", "unit", "is_active"]
+    search_fields = ["code", "name", "legal_basis"]
+
+
+@admin.register(DocumentTemplate)
+class DocumentTemplateAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "case_types", "updated_at"]
+
+
+@admin.register(ExpertProfile)
+class ExpertProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "fields", "title", "employer", "is_active"]
+    search_fields = ["fields", "user__username", "user__real_name"]

@@ -1,0 +1,60 @@
+"""Search API: the same query language as the pages; errors as JSON with the position."""
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ipplatform.core.api import InputError
+
+from . import services
+from .backends.base import SORTS
+
+ErrorSchema = inline_serializer("SearchError", {"error": serializers.CharField(), "position": serializers.IntegerField(required=False),
+                                                "field": serializers.CharField(required=False)})
+HitSchema = inline_serializer("PatentHit", {
+    "id": serializers.CharField(), "application_number": serializers.CharField(), "publication_number": serializers.CharField(),
+    "title": serializers.CharField(), "highlights": serializers.DictField(child=serializers.CharField()),
+    "applicants": serializers.CharField(), "application_date": serializers.DateField(allow_null=True),
+    "publication_date": serializers.DateField(allow_null=True), "patent_type": serializers.CharField(),
+    "legal_status": serializers.CharField(), "ipc_main": serializers.CharField(), "is_synthetic": serializers.BooleanField(),
+    "score": serializers.FloatField()})
+
+
+class PatentSearchView(APIView):
+    @extend_schema(
+        summary="专利检索（检索式语法见 /search/help/）",
+        parameters=[
+            OpenApiParameter("q", OpenApiTypes.STR, required=True, description="检索式，如 名称=(石墨烯 AND 电池) AND 申请日>=2015"),
+            OpenApiParameter("facets", OpenApiTypes.BOOL, description="是否返回分面统计（默认 true）"),
+            OpenApiParameter("cursor", OpenApiTypes.STR, description="上一页返回的 next_cursor"),
+            OpenApiParameter("sort", OpenApiTypes.STR, enum=list(SORTS), description="排序，默认 relevance"),
+            OpenApiParameter("limit", OpenApiTypes.INT, description="每页条数 1–200，默认 20"),
+            OpenApiParameter("city", OpenApiTypes.STR, description="限定地市（6位区划代码，含所辖县区）"),
+        ],
+        responses={200: inline_serializer("PatentSearchResult", {
+            "query": serializers.CharField(), "total": serializers.IntegerField(), "hits": serializers.ListField(child=HitSchema),
+            "facets": serializers.DictField(), "next_cursor": serializers.CharField(allow_null=True), "took_ms": serializers.FloatField()}),
+            400: ErrorSchema},
+    )
+    def get(self, request):
+        q = request.query_params.get("q", "")
+        try:
+            limit = int(request.query_params.get("limit", 20))
+        except ValueError:
+            raise InputError("limit 应为整数", field="limit")
+        facets = request.query_params.get("facets", "true").lower() not in ("0", "false", "no", "")
+        r = services.search(query=q, user=request.user, city_code=request.query_params.get("city") or None,
+                            sort=request.query_params.get("sort", "relevance"), cursor=request.query_params.get("cursor") or None,
+                            limit=limit, facets=facets)
+        hits = [{**h, "highlights": {k: str(v) for k, v in h["highlights"].items()}} for h in r.hits]
+        return Response({"query": r.query, "total": r.total, "hits": hits, "facets": r.facets, "next_cursor": r.next_cursor,
+                         "took_ms": r.took_ms})
+
+
+class PatentDetailView(APIView):
+    @extend_schema(summary="专利著录项目、法律状态与相似专利", responses={200: OpenApiTypes.OBJECT, 404: ErrorSchema})
+    def get(self, request, application_number: str):
+        return Response(services.patent_api_data(pk=application_number))

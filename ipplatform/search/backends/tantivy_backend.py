@@ -1,0 +1,439 @@
+"""Tantivy backend: exact substring search for Chinese with a unigram field and a bigram phrase field per text.
+
+Layout under `root` (settings.DATA_DIR / "search"):
+    current -> gen-<stamp>         symlink, replaced atomically by a rebuild (os.replace)
+    gen-<stamp>/                   one tantivy index with a SCHEMA file naming its schema version
+    .writer.lock, .rebuild.lock    fcntl locks: one writer and one rebuild at a time across processes
+
+Text is indexed twice: `<f>_u` has one token per character (single-character terms; also stores the folded
+text for verification), `<f>_b` has the overlapping character bigrams as consecutive tokens, so a term of n ≥ 3
+characters is the phrase of its bigrams at fixed offsets, which matches exactly the substrings."""
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import math
+import os
+import shutil
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from pathlib import Path
+
+import tantivy
+
+from .. import oracle
+from ..documents import TEXT_KEYS
+from ..query import And, DateRange, HistoryRef, Keyword, MatchAll, Node, Not, Or, Prox, Text, is_truncated, literal_pieces, pattern_regex
+from .base import FACETS, SORTS, EngineResult, IndexUnavailable, SearchBackend
+
+log = logging.getLogger(__name__)
+SCHEMA_VERSION = "4"
+# The bigram field is whitespace-tokenised: spaces and line breaks inside the text become visible placeholders.
+_VISIBLE = str.maketrans({" ": "\u2423", "\n": "\u2424", "\t": "\u2423"})
+BOOSTS = {"ti": 3.0, "cl": 2.0, "ab": 1.0, "pa": 1.5, "in": 1.0, "ag": 1.0, "ar": 1.0}
+RAW_MULTI = ("an", "pn", "ic", "ics", "mc", "mcs", "rc")
+FAST_RAW = ("pt", "ls", "et", "city", "sec", "cls", "sub", "app")
+DATE_FIELDS = ("ad", "pd", "gd", "year", "added")
+MAX_VERIFY = 2_000_000
+
+
+def is_engine_error(exc: BaseException) -> bool:
+    """Tantivy reports damaged files as ValueError/OSError or as a Rust panic (a BaseException subclass)."""
+    return not isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit))
+
+
+def build_schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("id", stored=True, fast=True, tokenizer_name="raw")
+    for f in TEXT_KEYS:
+        sb.add_text_field(f"{f}_u", stored=True, tokenizer_name="uni", index_option="freq")
+        sb.add_text_field(f"{f}_b", stored=False, tokenizer_name="bi", index_option="position")
+    for f in RAW_MULTI:
+        sb.add_text_field(f, stored=False, tokenizer_name="raw", index_option="basic")
+    for f in FAST_RAW:
+        sb.add_text_field(f, stored=False, fast=True, tokenizer_name="raw", index_option="basic")
+    for f in DATE_FIELDS:
+        sb.add_integer_field(f, stored=False, indexed=True, fast=True)
+    return sb.build()
+
+
+def register(index: tantivy.Index) -> None:
+    index.register_tokenizer("uni", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.ngram(1, 1, False)).build())
+    index.register_tokenizer("bi", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
+
+
+def visible(text: str) -> str:
+    return text.translate(_VISIBLE)
+
+
+def bigrams(text: str) -> str:
+    """Overlapping character bigrams as consecutive whitespace-separated tokens."""
+    text = visible(text)
+    return " ".join(text[i:i + 2] for i in range(len(text) - 1))
+
+
+def to_tantivy(doc: dict) -> tantivy.Document:
+    d = tantivy.Document()
+    d.add_text("id", doc["id"])
+    for f in TEXT_KEYS:
+        value = doc[f]
+        if value:
+            d.add_text(f"{f}_u", value)
+            if len(value) > 1:
+                d.add_text(f"{f}_b", bigrams(value))
+    for f in RAW_MULTI:
+        for v in doc[f]:
+            d.add_text(f, v)
+    for f in ("pt", "ls", "et", "city"):
+        if doc[f]:
+            d.add_text(f, doc[f])
+    for f in ("sec", "cls", "sub", "app"):
+        for v in doc[f]:
+            d.add_text(f, v)
+    for f in DATE_FIELDS:
+        d.add_integer(f, int(doc[f] or 0))
+    return d
+
+
+@contextmanager
+def file_lock(path: Path, *, blocking: bool = True):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as fh:
+        flags = fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB)
+        try:
+            fcntl.flock(fh, flags)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def dir_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+class _Compiler:
+    """Turns a resolved AST into a tantivy query; truncation and proximity are verified on the stored text."""
+
+    def __init__(self, backend: TantivyBackend, searcher: tantivy.Searcher):
+        self.b, self.se, self.schema = backend, searcher, backend.schema
+
+    def substring(self, f: str, p: str) -> tantivy.Query:
+        if len(p) == 1:
+            return tantivy.Query.term_query(self.schema, f"{f}_u", p)
+        p = visible(p)
+        if len(p) == 2:
+            return tantivy.Query.term_query(self.schema, f"{f}_b", p)
+        offsets = list(range(0, len(p) - 1, 2))
+        if offsets[-1] != len(p) - 2:
+            offsets.append(len(p) - 2)
+        return tantivy.Query.phrase_query(self.schema, f"{f}_b", [(i, p[i:i + 2]) for i in offsets])
+
+    def fields_query(self, fields, make) -> tantivy.Query:
+        parts = [tantivy.Query.boost_query(make(f), BOOSTS.get(f, 1.0)) for f in fields]
+        if len(parts) == 1:
+            return parts[0]
+        return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in parts])
+
+    def all_of(self, f: str, pieces: list[str]) -> tantivy.Query:
+        qs = [self.substring(f, p) for p in pieces]
+        return qs[0] if len(qs) == 1 else tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in qs])
+
+    def verified(self, fields, pieces: list[str], check: Callable[[dict], bool]) -> tantivy.Query:
+        """Exact ids of candidates (all pieces present) whose stored text passes `check`."""
+        cand = self.fields_query(fields, lambda f: self.all_of(f, pieces))
+        n = self.se.search(cand, limit=1, count=True).count
+        if n == 0:
+            return tantivy.Query.empty_query()
+        res = self.se.search(cand, limit=min(n, MAX_VERIFY), count=False)
+        ids = []
+        for _, addr in res.hits:
+            stored = self.se.doc(addr).to_dict()
+            values = {f: (stored.get(f"{f}_u") or [""])[0] for f in fields}
+            if check(values):
+                ids.append(stored["id"][0])
+        if not ids:
+            return tantivy.Query.empty_query()
+        exact = tantivy.Query.term_set_query(self.schema, "id", ids)
+        # keep relevance: score by the candidate query, restricted to the verified ids
+        return tantivy.Query.boolean_query([(tantivy.Occur.Must, cand), (tantivy.Occur.Must, tantivy.Query.const_score_query(exact, 0.0))])
+
+    def compile(self, node: Node) -> tantivy.Query:
+        Q, O = tantivy.Query, tantivy.Occur
+        if isinstance(node, And):
+            clauses = []
+            for c in node.children:
+                if isinstance(c, Not):
+                    clauses.append((O.MustNot, self.compile(c.child)))
+                else:
+                    clauses.append((O.Must, self.compile(c)))
+            if all(o == O.MustNot for o, _ in clauses):
+                clauses.insert(0, (O.Must, Q.all_query()))
+            return Q.boolean_query(clauses)
+        if isinstance(node, Or):
+            return Q.boolean_query([(O.Should, self.compile(c)) for c in node.children])
+        if isinstance(node, Not):
+            return Q.boolean_query([(O.Must, Q.all_query()), (O.MustNot, self.compile(node.child))])
+        if isinstance(node, Text):
+            if not is_truncated(node.pattern):
+                p = node.pattern.replace("\x00", "")
+                return self.fields_query(node.fields, lambda f: self.substring(f, p))
+            pieces = literal_pieces(node.pattern)
+            return self.verified(node.fields, pieces, lambda v: any(oracle.text_matches(v[f], node.pattern) for f in node.fields))
+        if isinstance(node, Prox):
+            return self.verified(node.fields, [node.left, node.right],
+                                 lambda v: any(oracle.near(v[f], node.left, node.right, node.distance, node.ordered) for f in node.fields))
+        if isinstance(node, DateRange):
+            lo = node.low if node.low is not None else 1  # 0 means "no date" and never matches
+            hi = node.high if node.high is not None else 2 ** 62
+            if lo > hi:
+                return Q.empty_query()
+            return Q.range_query(self.schema, node.field, tantivy.FieldType.Integer, lo, hi)
+        if isinstance(node, Keyword):
+            if is_truncated(node.value):
+                field = oracle.TRUNCATION_LISTS.get(node.field, node.field)
+                return Q.regex_query(self.schema, field, pattern_regex(node.value, any_char="."))
+            return Q.term_query(self.schema, node.field, node.value)
+        if isinstance(node, MatchAll):
+            return Q.all_query()
+        if isinstance(node, HistoryRef):
+            raise ValueError("history references must be resolved before searching")
+        raise TypeError(node)
+
+
+class TantivyBackend(SearchBackend):
+    name = "tantivy"
+    _cache: dict[str, tuple[str, tantivy.Index]] = {}
+    _cache_lock = threading.Lock()
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.schema = build_schema()
+
+    # ------------------------------------------------------------ opening
+    @property
+    def current(self) -> Path:
+        return self.root / "current"
+
+    def _target(self) -> str | None:
+        try:
+            return os.readlink(self.current)
+        except OSError:
+            return None
+
+    def _open_path(self, path: Path) -> tantivy.Index:
+        if (path / "SCHEMA").read_text().strip() != SCHEMA_VERSION:
+            raise IndexUnavailable(f"schema version differs in {path}")
+        index = tantivy.Index.open(str(path))
+        register(index)
+        return index
+
+    def index(self) -> tantivy.Index:
+        """The current index of this process, reopened when a rebuild swapped it."""
+        target = self._target()
+        if target is None:
+            raise IndexUnavailable("no index")
+        key = str(self.root)
+        cached = self._cache.get(key)
+        if cached and cached[0] == target:
+            return cached[1]
+        with self._cache_lock:
+            try:
+                index = self._open_path(self.root / target)
+            except IndexUnavailable:
+                raise
+            except BaseException as exc:  # tantivy raises ValueError/OSError or panics for damaged files
+                if not is_engine_error(exc):
+                    raise
+                raise IndexUnavailable(str(exc)) from exc
+            self._cache[key] = (target, index)
+            return index
+
+    def searcher(self) -> tantivy.Searcher:
+        index = self.index()
+        try:
+            index.reload()
+            return index.searcher()
+        except BaseException as exc:
+            if not is_engine_error(exc):
+                raise
+            self._cache.pop(str(self.root), None)
+            raise IndexUnavailable(str(exc)) from exc
+
+    def healthy(self) -> bool:
+        try:
+            self._cache.pop(str(self.root), None)
+            se = self.searcher()
+            res = se.search(tantivy.Query.all_query(), limit=1, count=True)
+            for _, addr in res.hits:
+                se.doc(addr)
+            se.search(tantivy.Query.all_query(), limit=1, order_by_field="ad")
+            return True
+        except BaseException as exc:
+            if not is_engine_error(exc):
+                raise
+            return False
+
+    # ------------------------------------------------------------ searching
+    def search(self, node, *, sort="relevance", offset=0, limit=20, facets=True, facet_size=10) -> EngineResult:
+        se = self.searcher()
+        query = _Compiler(self, se).compile(node)
+        field, order = SORTS.get(sort, ("", None))
+        limit = max(1, limit)
+        if field:
+            res = se.search(query, limit=limit, count=True, offset=offset, order_by_field=field,
+                            order=tantivy.Order.Desc if order == "desc" else tantivy.Order.Asc)
+        else:
+            res = se.search(query, limit=limit, count=True, offset=offset)
+        hits = [(se.doc(addr)["id"][0], key) for key, addr in res.hits]
+        result = EngineResult(total=res.count, hits=hits)
+        if facets and res.count:
+            result.facets = self._facets(se, query, facet_size)
+        return result
+
+    def _facets(self, se, query, size) -> dict:
+        aggs = {name: {"terms": {"field": name, "size": (60 if name == "year" else 20 if name in ("city",) else size)}} for name in FACETS}
+        raw = se.aggregate(query, aggs)
+        out = {}
+        for name in FACETS:
+            buckets = raw.get(name, {}).get("buckets", [])
+            items = [(str(b["key"]), b["doc_count"]) for b in buckets if b["key"] not in ("", 0)]
+            if name == "year":
+                items.sort(key=lambda kv: kv[0], reverse=True)
+            out[name] = items
+        return out
+
+    def ids(self, node, *, sort="ad_desc") -> list[str]:
+        se = self.searcher()
+        query = _Compiler(self, se).compile(node)
+        n = se.search(query, limit=1, count=True).count
+        if not n:
+            return []
+        field, order = SORTS.get(sort, ("ad", "desc"))
+        if field:
+            res = se.search(query, limit=n, count=False, order_by_field=field,
+                            order=tantivy.Order.Desc if order == "desc" else tantivy.Order.Asc)
+        else:
+            res = se.search(query, limit=n, count=False)
+        return [se.doc(addr)["id"][0] for _, addr in res.hits]
+
+    def similar(self, *, text, ipc_prefixes, limit, exclude) -> list[tuple[str, float]]:
+        from ..query import normalize_term
+
+        se = self.searcher()
+        folded = normalize_term(text)
+        grams = Counter(folded[i:i + 2] for i in range(len(folded) - 1))
+        grams = {g: c for g, c in grams.items() if all(ch.isalnum() for ch in g)}
+        if not grams and not ipc_prefixes:
+            return []
+        n_docs = max(se.num_docs, 1)
+        weighted = []
+        for g, tf in grams.items():
+            df = max(se.doc_freq("ti_b", g), se.doc_freq("ab_b", g))
+            if df == 0 or (n_docs >= 50 and df > n_docs * 0.2):  # too common to be significant
+                continue
+            weighted.append((tf * math.log(1 + n_docs / df), g))
+        weighted.sort(reverse=True)
+        Q, O = tantivy.Query, tantivy.Occur
+        should = []
+        for w, g in weighted[:32]:
+            for f in ("ti", "ab", "cl"):
+                should.append((O.Should, Q.boost_query(Q.term_query(self.schema, f"{f}_b", g), BOOSTS[f] * w)))
+        for p in ipc_prefixes[:8]:
+            should.append((O.Should, Q.boost_query(Q.term_query(self.schema, "ic", p), 4.0)))
+        if not should:
+            return []
+        clauses = [(O.Must, Q.boolean_query(should))]
+        if exclude:
+            clauses.append((O.MustNot, Q.term_set_query(self.schema, "id", list(exclude))))
+        res = se.search(Q.boolean_query(clauses), limit=limit, count=False)
+        if not res.hits:
+            return []
+        floor = res.hits[0][0] * 0.15  # one shared common word does not make a patent similar
+        return [(se.doc(addr)["id"][0], float(score)) for score, addr in res.hits if score >= floor]
+
+    # ------------------------------------------------------------ writing
+    def update(self, *, docs: Iterable[dict], deleted: Iterable[str] = ()) -> int:
+        docs, deleted = list(docs), list(deleted)
+        if not docs and not deleted:
+            return 0
+        index = self.index()
+        with file_lock(self.root / ".writer.lock"):
+            writer = index.writer(heap_size=32_000_000, num_threads=1)
+            try:
+                for pid in {*deleted, *(d["id"] for d in docs)}:
+                    writer.delete_documents_by_term("id", pid)
+                for d in docs:
+                    writer.add_document(to_tantivy(d))
+                writer.commit()
+                writer.wait_merging_threads()
+            finally:
+                del writer
+        return len(docs)
+
+    def rebuild(self, *, docs, total=None, progress=None, on_swapped: Callable[[], None] | None = None,
+                heap_size: int = 256_000_000, threads: int | None = None) -> dict:
+        self.root.mkdir(parents=True, exist_ok=True)
+        started = time.monotonic()
+        with file_lock(self.root / ".rebuild.lock"):
+            gen = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{int(time.time() * 1000) % 100000}"
+            path = self.root / gen
+            path.mkdir()
+            index = tantivy.Index(self.schema, path=str(path))
+            register(index)
+            writer = index.writer(heap_size=heap_size, num_threads=threads or min(2, os.cpu_count() or 1))
+            count = 0
+            for d in docs():
+                writer.add_document(to_tantivy(d))
+                count += 1
+                if progress and count % 1000 == 0:
+                    progress(count, total)
+            writer.commit()
+            writer.wait_merging_threads()
+            del writer
+            (path / "SCHEMA").write_text(SCHEMA_VERSION)
+            previous = self._target()
+            tmp = self.root / f".current-{os.getpid()}"
+            if tmp.is_symlink() or tmp.exists():
+                tmp.unlink()
+            os.symlink(gen, tmp)
+            os.replace(tmp, self.current)  # atomic: readers see the old or the new index, never none
+            if on_swapped:
+                on_swapped()
+            for old in self.root.glob("gen-*"):
+                if old.name not in (gen, previous):
+                    shutil.rmtree(old, ignore_errors=True)
+        if progress:
+            progress(count, total or count)
+        return {"count": count, "seconds": round(time.monotonic() - started, 2), "path": str(path), "bytes": dir_size(path)}
+
+    def rebuilding(self) -> bool:
+        with file_lock(self.root / ".rebuild.lock", blocking=False) as got:
+            return not got
+
+    def wait_for_rebuild(self) -> None:
+        with file_lock(self.root / ".rebuild.lock"):
+            pass
+
+    def stats(self) -> dict:
+        target = self._target()
+        info = {"backend": self.name, "root": str(self.root), "generation": target, "documents": 0, "bytes": 0}
+        if target:
+            try:
+                info["documents"] = self.searcher().num_docs
+                info["bytes"] = dir_size(self.root / target)
+            except Exception as exc:
+                info["error"] = str(exc)
+        return info
+
+
+def journal_append(root: Path, ids: list[str], deleted: list[str]) -> None:
+    with open(root / "journal.jsonl", "a", encoding="utf-8") as fh:
+        fh.write(json.dumps({"ids": ids, "deleted": deleted}) + "\n")

@@ -1,0 +1,152 @@
+"""Search pages: thin views over services."""
+from __future__ import annotations
+
+import tempfile
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from ipplatform.core import regions
+from ipplatform.core.api import InputError
+from ipplatform.core.models import IPCEntry
+
+from . import query as ql
+from . import services
+
+
+def _params(request) -> dict:
+    return {"q": request.GET.get("q", "").strip(), "city": request.GET.get("city", "").strip(), "sort": request.GET.get("sort", "relevance")}
+
+
+def _url(**params) -> str:
+    return "?" + urlencode({k: v for k, v in params.items() if v})
+
+
+def search(request):
+    p = _params(request)
+    ctx = {"p": p, "sorts": services.sort_choices(), "fields": ql.FIELDS, "cities": regions.cities(),
+           "examples": EXAMPLES[:6], "error": None, "result": None}
+    if p["city"]:
+        ctx["city_name"] = regions.name_of(p["city"]) or p["city"]
+    if p["q"]:
+        try:
+            result = services.search(query=p["q"], user=request.user, city_code=p["city"] or None, sort=p["sort"],
+                                     cursor=request.GET.get("cursor") or None, limit=20, facets=True, record_history=True)
+            for facet in result.facets.values():
+                for item in facet["items"]:
+                    item["url"] = _url(q=services.refine(query=p["q"], clause=item["clause"]), city=p["city"], sort=p["sort"])
+            ctx["result"] = result
+            ctx["has_synthetic"] = any(h["is_synthetic"] for h in result.hits)
+            base = {"q": p["q"], "city": p["city"], "sort": p["sort"]}
+            if result.next_cursor:
+                ctx["next_url"] = _url(**base, cursor=result.next_cursor)
+            ctx["export_csv"] = "export/" + _url(**base, format="csv")
+            ctx["export_xlsx"] = "export/" + _url(**base, format="xlsx")
+            ctx["first_url"] = _url(**base)
+            ctx["page_from"] = result.offset + 1
+            ctx["page_to"] = result.offset + len(result.hits)
+        except InputError as exc:
+            ctx["error"] = exc.message
+            ctx["error_caret"] = ql.caret(p["q"], exc.position) if exc.position is not None else ""
+    if request.user.is_authenticated:
+        ctx["history"] = services.history(user=request.user, limit=10)
+        ctx["saved"] = services.saved_searches(user=request.user)[:10]
+    return render(request, "search/search.html", ctx)
+
+
+EXAMPLES = [
+    ("石墨烯 电池", "不指定字段：在名称、摘要、主权项和申请人中检索，空格表示“与”"),
+    ("名称=(石墨烯 AND 电池) AND 申请日>=2015-01-01", "字段检索与日期比较"),
+    ("PA=海尔 AND AD=[20150101 TO 20151231]", "英文字段代码与日期范围"),
+    ("分类号=H01M AND 地区=青岛市", "IPC小类包含其下所有大组和小组；地市包含所辖县区"),
+    ("TI=(电池 5W 隔膜)", "邻近：“隔膜”在“电池”之后5个字以内；5D 表示不限先后"),
+    ("名称=固定+装置 OR 名称=\"LED 灯\"", "截词：+ 任意个字符，? 零或一个字符，# 恰好一个字符；引号内为短语"),
+    ("(电池 或 电容) 非 外观", "中文运算符：与、或、非；优先级 非 > 与 > 或"),
+    ("#1 AND 类型=发明", "引用本人第1次检索的结果（需登录）"),
+    ("申请号=201611077462.9", "申请号可带或不带CN、小数点和校验位；公开号可省略文献类型字母"),
+    ("法律状态=有效 AND 申请人类型=大专院校", "法律状态与申请人类型"),
+]
+
+
+def help_page(request):
+    return render(request, "search/help.html", {"fields": ql.FIELDS, "examples": EXAMPLES})
+
+
+@login_required
+def export(request):
+    p = _params(request)
+    fmt = request.GET.get("format", "xlsx")
+    try:
+        if fmt not in ("xlsx", "csv"):
+            raise InputError("导出格式应为 xlsx 或 csv", field="format")
+        if not p["q"]:
+            raise InputError("请先输入检索式", field="q")
+        ids, notes = services.prepare_export(query=p["q"], city_code=p["city"] or None, user=request.user)
+    except InputError as exc:
+        messages.error(request, f"导出失败：{exc.message}")
+        return redirect("search:search")
+    stamp = timezone.localtime().strftime("%Y%m%d%H%M")
+    if fmt == "csv":
+        resp = StreamingHttpResponse(services.csv_stream(ids=ids, notes=notes), content_type="text/csv; charset=utf-8")
+        resp["Content-Disposition"] = f"attachment; filename*=UTF-8''patent-search-{stamp}.csv"
+        return resp
+    tmp = tempfile.TemporaryFile(suffix=".xlsx")
+    services.write_xlsx(path=tmp, ids=ids, notes=notes)
+    tmp.seek(0)
+    return FileResponse(tmp, as_attachment=True, filename=f"专利检索结果-{stamp}.xlsx")
+
+
+@login_required
+def history_page(request):
+    if request.method == "POST":
+        n = services.clear_history(user=request.user)
+        messages.success(request, f"已清空检索历史 {n} 条")
+        return redirect("search:history")
+    return render(request, "search/history.html", {"history": services.history(user=request.user, limit=500)})
+
+
+@login_required
+def saved_page(request):
+    if request.method == "POST":
+        try:
+            obj = services.save_search(user=request.user, name=request.POST.get("name", ""), query=request.POST.get("q", ""),
+                                       city_code=request.POST.get("city", ""))
+            messages.success(request, f"已保存检索式“{obj.name}”（当前命中 {obj.last_total} 件）")
+        except InputError as exc:
+            messages.error(request, f"保存失败：{exc.message}")
+        return redirect("search:saved")
+    return render(request, "search/saved.html", {"saved": services.saved_searches(user=request.user)})
+
+
+@login_required
+@require_POST
+def saved_run(request, pk: int):
+    s = services.run_saved(user=request.user, pk=pk)
+    return redirect(reverse("search:search") + _url(q=s.query, city=s.city_code))
+
+
+@login_required
+@require_POST
+def saved_delete(request, pk: int):
+    services.delete_saved(user=request.user, pk=pk)
+    messages.success(request, "已删除保存的检索式")
+    return redirect("search:saved")
+
+
+def ipc_children(request):
+    """IPC picker: the children of a code (or the eight sections) with Chinese titles (htmx fragment)."""
+    code = request.GET.get("code", "").strip().upper()
+    qs = IPCEntry.objects.filter(parent=code) if code else IPCEntry.objects.filter(level="section")
+    entry = IPCEntry.objects.filter(code=code).first() if code else None
+    return render(request, "search/_ipc_children.html", {"entries": list(qs.order_by("code")[:400]), "entry": entry})
+
+
+def patent_detail(request, pk: str):
+    data = services.patent_detail(pk=pk)
+    return render(request, "search/patent_detail.html", data)

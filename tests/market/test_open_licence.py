@@ -1,0 +1,114 @@
+"""Open licence (专利法 arts. 50–52): each bar, publication, online acceptance with notice and payment, withdrawal."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from docx import Document
+
+from ipplatform.core.api import InputError
+from ipplatform.core.models import Notification
+from ipplatform.market import flows
+from ipplatform.market.enums import DeclarationState, ListingState
+from ipplatform.market.models import OpenLicence, OpenLicenceDeclaration
+from ipplatform.patents.models import LegalEvent
+
+TODAY = dt.date.today()
+pytestmark = pytest.mark.usefixtures("market_reference")
+
+
+def _declare(users, patent, **extra):
+    kwargs = dict(user=users["sdu"], patent_id=patent.pk, fee_method="lump_sum", lump_sum="5", term_start=TODAY,
+                  term_end=TODAY + dt.timedelta(days=3 * 365))
+    kwargs.update(extra)
+    return flows.declare_open_licence(**kwargs)
+
+
+def _bars(users, patent, **extra) -> str:
+    with pytest.raises(InputError) as exc:
+        _declare(users, patent, **extra)
+    return exc.value.message
+
+
+def test_bar_not_granted(real, users):
+    patent = next(p for p in real if ";" not in p.applicants_text)
+    link = patent.applicant_links.get()
+    link.applicant.organization = users["sdu"].organization
+    link.applicant.save()
+    assert "仅适用于已授权的专利" in _bars(users, patent)
+
+
+def test_bar_co_owners_must_all_agree(real, users):
+    from tests.market import realdata
+
+    patent = next(p for p in real if ";" in p.applicants_text)
+    first = patent.applicant_links.order_by("order").first().applicant
+    first.organization = users["sdu"].organization
+    first.save()
+    realdata.grant(patent, on=dt.date(2019, 6, 1))
+    assert "全体共有人同意" in _bars(users, patent)
+    assert _declare(users, patent, co_owners_consent=True).state == DeclarationState.PUBLISHED
+
+
+def test_bar_exclusive_licence_in_force(owned, users):
+    LegalEvent.objects.create(patent=owned, date=dt.date(2024, 1, 1), code="license", description="独占许可", source="测试")
+    assert "独占或排他许可有效期限内" in _bars(users, owned)
+
+
+def test_bar_fees_not_paid(owned, users):
+    LegalEvent.objects.create(patent=owned, date=dt.date(2023, 1, 1), code="fee_lapse", source="测试")
+    assert "年费未按规定缴纳" in _bars(users, owned)
+
+
+def test_bar_evaluation_report_for_utility_models(db, users):
+    from tests.market import realdata
+
+    patent = realdata.load_sipo_export()[0]  # a real 2012 utility model, expired in 2022
+    link = patent.applicant_links.order_by("order").first()
+    link.applicant.organization = users["sdu"].organization
+    link.applicant.save()
+    message = _bars(users, patent)
+    assert "实用新型专利声明开放许可须提供专利权评价报告" in message and "届满" in message
+    # the same record as if filed recently: only the missing evaluation report bars it
+    patent.application_date, patent.publication_date = dt.date(2021, 3, 1), dt.date(2021, 9, 1)
+    patent.save()
+    assert _bars(users, patent, term_end=dt.date(2030, 1, 1)).endswith("须提供专利权评价报告（专利法第五十条）")
+    assert _declare(users, patent, evaluation_report_no="PJ2021-3701-0008", term_end=dt.date(2030, 1, 1)).state == DeclarationState.PUBLISHED
+
+
+def test_declare_accept_withdraw(owned, users, client):
+    decl = _declare(users, owned, summary="像说明书一样通俗的介绍")
+    assert decl.state == DeclarationState.PUBLISHED and decl.publication_no.startswith("KFXK")
+    assert decl.listing.deal_type == "open" and decl.listing.state == ListingState.PUBLISHED
+    assert LegalEvent.objects.filter(patent=owned, code="open_license", reference=f"market.openlicence_declaration:{decl.pk}").exists()
+    with pytest.raises(InputError) as exc:  # one published declaration per patent
+        _declare(users, owned)
+    assert "已有有效的开放许可声明" in exc.value.message
+    with pytest.raises(InputError) as exc:  # payment below the published fee
+        flows.accept_open_licence(user=users["qilu_ent"], declaration=decl, payment_amount="3", payment_date=TODAY, payment_reference="P1")
+    assert exc.value.field == "payment_amount"
+    licence = flows.accept_open_licence(user=users["qilu_ent"], declaration=decl, payment_amount="5", payment_date=TODAY,
+                                        payment_reference="HX20260001")
+    assert "专利法》第五十一条" in licence.notice_text and "HX20260001" in licence.notice_text
+    assert licence.end_date == decl.term_end
+    event = LegalEvent.objects.get(patent=owned, code="license", reference=f"market.openlicence:{licence.pk}")
+    assert users["qilu_ent"].organization.name in event.description
+    assert Notification.objects.filter(user=users["sdu"], title__contains="开放许可实施通知").exists()
+    client.force_login(users["qilu_ent"])
+    doc = Document(io.BytesIO(client.get(f"/market/open-licences/licences/{licence.pk}/notice.docx").content))
+    assert any("HX20260001" in c.text for t in doc.tables for row in t.rows for c in row.cells)
+    client.force_login(users["haier"])  # neither party: no access to the notice
+    assert client.get(f"/market/open-licences/licences/{licence.pk}/notice.docx").status_code == 403
+    # withdrawal: the earlier licence stays, new acceptances are refused
+    flows.withdraw_open_licence(user=users["sdu"], declaration=decl, reason="拟转为独占许可")
+    decl = OpenLicenceDeclaration.objects.get(pk=decl.pk)
+    assert decl.state == DeclarationState.WITHDRAWN and decl.withdrawn_on == TODAY
+    assert OpenLicence.objects.filter(pk=licence.pk, declaration=decl).exists()
+    assert type(decl.listing).objects.get(pk=decl.listing_id).state == ListingState.WITHDRAWN
+    assert "此前已实施的1项许可不受影响" in LegalEvent.objects.get(patent=owned, code="open_license_withdrawn").description
+    with pytest.raises(InputError) as exc:
+        flows.accept_open_licence(user=users["haier"], declaration=decl, payment_amount="5", payment_date=TODAY, payment_reference="P2")
+    assert "已撤回" in exc.value.message
+    page = client.get(f"/market/open-licences/{decl.pk}/").content.decode()
+    assert "已撤回" in page and "已实施单位" in page
