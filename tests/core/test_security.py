@@ -109,3 +109,13 @@ def test_home_shows_only_what_the_role_may_use(users, password):
 def test_anonymous_home_redirects_to_login(db):
     r = Client().get("/")
     assert r.status_code == 302 and r["Location"].startswith("/login/")
+
+
+def test_city_bureau_lands_on_its_own_city(users, password):
+    client = Client()
+    r = _login(client, "city371200", password)
+    assert r.status_code == 302 and r["Location"] == "/stats/my-city/"
+    r = client.get(r["Location"])
+    assert r.status_code == 302 and r["Location"].startswith("/city/371200/")
+    r = _login(Client(), "guihua", password)
+    assert r["Location"] == "/"
