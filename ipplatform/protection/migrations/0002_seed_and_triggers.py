@@ -1,6 +1,8 @@
 """Seed the default deadline rules and document templates; make evidence records and extensions append-only."""
 from django.db import migrations
 
+from ipplatform.core.dbguards import create_append_only_triggers, drop_append_only_triggers
+
 TABLES = ["protection_evidencerecord", "protection_deadlineextension", "protection_conflictdeclaration"]
 
 
@@ -18,27 +20,11 @@ def seed(apps, schema_editor):
 
 
 def triggers(apps, schema_editor):
-    conn = schema_editor.connection
-    with conn.cursor() as cur:
-        for table in TABLES:
-            if conn.vendor == "sqlite":
-                cur.execute(f"CREATE TRIGGER IF NOT EXISTS {table}_no_update BEFORE UPDATE ON {table} "
-                            f"BEGIN SELECT RAISE(ABORT, 'append-only table {table}'); END;")
-            elif conn.vendor == "postgresql":
-                cur.execute("CREATE OR REPLACE FUNCTION ipplatform_append_only() RETURNS trigger AS $$ "
-                            "BEGIN RAISE EXCEPTION 'append-only table %', TG_TABLE_NAME; END; $$ LANGUAGE plpgsql;")
-                cur.execute(f"DROP TRIGGER IF EXISTS {table}_no_update ON {table}")
-                cur.execute(f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} FOR EACH ROW EXECUTE FUNCTION ipplatform_append_only()")
+    create_append_only_triggers(schema_editor, TABLES)
 
 
 def drop_triggers(apps, schema_editor):
-    conn = schema_editor.connection
-    with conn.cursor() as cur:
-        for table in TABLES:
-            if conn.vendor == "sqlite":
-                cur.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
-            elif conn.vendor == "postgresql":
-                cur.execute(f"DROP TRIGGER IF EXISTS {table}_no_update ON {table}")
+    drop_append_only_triggers(schema_editor, TABLES)
 
 
 class Migration(migrations.Migration):
