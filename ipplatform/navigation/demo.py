@@ -32,4 +32,5 @@ def load(*, stdout, options) -> None:
                 commentary={"trend": "申请量总体呈增长态势，授权量随审查周期滞后。", "regions": "山东省在本领域的显示性技术优势见RTA一列。"},
                 conclusion="建议围绕技术空白点布局高价值专利，加强产学研合作。")
             services.build_report(report_id=report.pk)
+            report.refresh_from_db()
             stdout.write(f"专利导航：演示报告“{report.title}”已生成（{report.patent_count}件）")
