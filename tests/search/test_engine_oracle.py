@@ -87,7 +87,7 @@ def test_engine_equals_oracle_on_real_records(real_patents):
     assert len(docs) == real_patents > 1500
     checked = {"n": 0, "nonempty": 0}
 
-    @hsettings(max_examples=int(os.environ.get("SEARCH_ORACLE_EXAMPLES", 1000)), deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+    @hsettings(max_examples=int(os.environ.get("SEARCH_ORACLE_EXAMPLES", 2000)), deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
     @given(strategies(docs))
     def check(q):
         node = services.compile_query(query=q)
@@ -99,7 +99,7 @@ def test_engine_equals_oracle_on_real_records(real_patents):
         checked["nonempty"] += bool(expected)
 
     check()
-    assert checked["n"] >= min(1000, int(os.environ.get("SEARCH_ORACLE_EXAMPLES", 1000)))
+    assert checked["n"] >= min(2000, int(os.environ.get("SEARCH_ORACLE_EXAMPLES", 2000)))
     assert checked["nonempty"] >= checked["n"] // 3  # the generator builds queries that actually hit records
 
 
