@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from ipplatform.core import audit
 from ipplatform.core.api import InputError
+from ipplatform.core.downloads import attachment
 from ipplatform.core.enums import STAFF_ROLES, AuditAction, Role, ScopeLevel
 from ipplatform.core.scopes import get_in_scope, restrict, scope_of
 from ipplatform.lib.xlsx import Sheet, workbook_bytes
@@ -19,8 +20,6 @@ from ipplatform.lib.xlsx import Sheet, workbook_bytes
 from . import echarts, services
 from .enums import Divisions
 from .models import StatReport
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def allowed_city(user) -> str | None:
@@ -62,9 +61,7 @@ def xlsx_response(tables, filename: str, *, only: str | None = None, reason: str
         raise Http404(f"没有名为“{only}”的表格")
     audit.record(AuditAction.EXPORT, object_type="analytics.table", object_repr=f"统计表导出：{filename}", reason=reason)
     data = workbook_bytes([Sheet(t.title, t.headers, t.rows, notes=[f"口径：{n}" for n in t.notes]) for t in chosen])
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}.xlsx"
-    return response
+    return attachment(data, f"{filename}.xlsx")
 
 
 def _query_without(request, *keys) -> str:

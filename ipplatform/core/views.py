@@ -8,18 +8,25 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from ipplatform.core.downloads import attachment
 from ipplatform.lib.xlsx import Sheet, workbook_bytes
 
 from . import audit, population, regions
 from .enums import AuditAction, Role
 from .forms import LoginForm, PopulationImportForm
-from .models import AuditEvent, BackgroundJob, IPCEntry, Notification, Population, TechField
+from .models import (
+    AuditEvent,
+    BackgroundJob,
+    IPCEntry,
+    Notification,
+    Population,
+    TechField,
+)
 from .scopes import get_in_scope, scope_of
 
 AUDIT_VIEWERS = {Role.PROVINCE_ADMIN, Role.PROVINCE_LEADER}
@@ -92,9 +99,7 @@ def audit_list(request):
     if request.GET.get("export") == "xlsx":
         audit.record(AuditAction.EXPORT, object_type="core.auditevent", object_repr="审计日志导出", reason=request.GET.urlencode())
         data = workbook_bytes([Sheet("审计日志", AUDIT_HEADERS, (_audit_row(e) for e in qs.iterator()))])
-        response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        response["Content-Disposition"] = "attachment; filename*=UTF-8''audit-log.xlsx"
-        return response
+        return attachment(data, "audit-log.xlsx")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -188,6 +193,4 @@ def population_import(request):
 @login_required
 def population_template(request):
     data = workbook_bytes([Sheet("常住人口", population.TEMPLATE_HEADERS, [["370200", "青岛市", 2015, 9097000, "《山东统计年鉴2016》"]])])
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''population-template.xlsx"
-    return response
+    return attachment(data, "population-template.xlsx")

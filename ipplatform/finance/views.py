@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import wraps
-from urllib.parse import quote
 
 from django.utils import timezone
 from django.contrib import messages
@@ -11,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -21,6 +19,7 @@ from ipplatform.core.models import Organization, TechField
 from ipplatform.core.regions import name_of
 from ipplatform.core.scopes import get_in_scope, restrict
 from ipplatform.core.workflow import history
+from ipplatform.core.downloads import DOCX, attachment
 from ipplatform.lib.xlsx import Sheet, workbook_bytes
 
 from . import indicators as ind
@@ -32,15 +31,7 @@ from .models import (
     ValuationItem, ValuationReport, ValueModelVersion,
 )
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PLEDGOR_KINDS = (OrgKind.ENTERPRISE, OrgKind.UNIVERSITY, OrgKind.INSTITUTE)
-
-
-def _file(data: bytes, filename: str, content_type: str = XLSX) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 def _date(value, label: str, field: str):
@@ -149,7 +140,7 @@ def pledge_list(request):
         services.record_export(what="质押登记簿导出", reason=request.GET.urlencode())
         sheet = Sheet("专利权质押登记簿", services.REGISTRY_HEADERS, services.registry_rows(qs.order_by("registered_on", "pk")),
                       notes=["专利权质押登记簿（平台导出）；金额单位：万元"])
-        return _file(workbook_bytes([sheet]), "pledge-registry.xlsx")
+        return attachment(workbook_bytes([sheet]), "pledge-registry.xlsx")
     page = Paginator(qs.annotate(n_patents=Count("items")).order_by("-created_at"), 30).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -166,7 +157,7 @@ def pledge_stats(request):
     stats = services.registry_stats(qs=_pledge_queryset(request))
     if request.GET.get("export") == "xlsx":
         services.record_export(what="质押统计导出", reason=request.GET.urlencode())
-        return _file(workbook_bytes(services.export_stats(stats=stats)), "pledge-statistics.xlsx")
+        return attachment(workbook_bytes(services.export_stats(stats=stats)), "pledge-statistics.xlsx")
     month = stats["month"]
     option = {
         "tooltip": {"trigger": "axis"}, "legend": {"data": ["笔数", "金额（万元）"]},
@@ -275,7 +266,7 @@ def pledge_edit(request, pk: int):
 @login_required
 def pledge_template(request):
     data = workbook_bytes([Sheet("出质专利清单", services.PATENT_LIST_HEADERS, [], notes=[])])
-    return _file(data, "pledge-patent-list-template.xlsx")
+    return attachment(data, "pledge-patent-list-template.xlsx")
 
 
 @login_required
@@ -349,7 +340,7 @@ def valuation_list(request):
         services.record_export(what="价值评估清单导出")
         rows = ([v.pk, v.title, v.get_scenario_display(), v.organization.name if v.organization else "", v.n, v.as_of, v.lvd, v.tvd, v.evd, v.pvd,
                  vm.grade(v.pvd), v.composite_index, str(v.model_version), v.get_state_display()] for v in qs)
-        return _file(workbook_bytes([Sheet("专利价值评估", ["编号", "名称", "场景", "委托单位", "专利数", "基准日", "LVD", "TVD", "EVD", "PVD", "评级",
+        return attachment(workbook_bytes([Sheet("专利价值评估", ["编号", "名称", "场景", "委托单位", "专利数", "基准日", "LVD", "TVD", "EVD", "PVD", "评级",
                                                        "综合指数", "模型版本", "状态"], rows)]), "valuations.xlsx")
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(request, "finance/valuation_list.html", {"page": page, "can_create": valuations.can_appraise(request.user)})
@@ -450,7 +441,7 @@ def valuation_report(request, pk: int):
 def report_download(request, pk: int):
     report = get_object_or_404(ValuationReport.objects.select_related("valuation"), pk=pk)
     get_in_scope(Valuation.objects.all(), request.user, pk=report.valuation_id)
-    return _file(bytes(report.content), report.filename, DOCX)
+    return attachment(bytes(report.content), report.filename, DOCX)
 
 
 @login_required
@@ -505,7 +496,7 @@ def subsidy_list(request):
         rows = ([a.pk, a.get_kind_display(), a.applicant.name, name_of(a.region_code[:4] + "00"), a.year, a.pledge.number if a.pledge else "",
                  a.loan_amount, a.interest_paid, a.premium_paid, str(a.rule or ""), a.amount, a.get_state_display(),
                  f"{a.notice_start}至{a.notice_end}" if a.notice_start else "", a.batch.number if a.batch else ""] for a in qs)
-        return _file(workbook_bytes([Sheet("贴息与保费补助申请", SUBSIDY_HEADERS, rows, notes=["金额单位：万元"])]), "subsidies.xlsx")
+        return attachment(workbook_bytes([Sheet("贴息与保费补助申请", SUBSIDY_HEADERS, rows, notes=["金额单位：万元"])]), "subsidies.xlsx")
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -633,7 +624,7 @@ def batch_detail(request, pk: int):
     batch = get_object_or_404(PaymentBatch, pk=pk)
     if request.GET.get("export") == "xlsx":
         services.record_export(what=f"兑付批次{batch.number}导出")
-        return _file(workbook_bytes([subsidies.batch_sheet(batch)]), f"payment-batch-{batch.number}.xlsx")
+        return attachment(workbook_bytes([subsidies.batch_sheet(batch)]), f"payment-batch-{batch.number}.xlsx")
     if request.method == "POST":
         try:
             if request.POST.get("action") == "export":

@@ -8,32 +8,44 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from ipplatform.core import audit, regions, scopes
 from ipplatform.core.api import InputError
+from ipplatform.core.downloads import DOCX, attachment
 from ipplatform.core.enums import AuditAction, OrgKind
 from ipplatform.core.models import Organization, TechField
 from ipplatform.core.workflow import history
 from ipplatform.lib.xlsx import Sheet, workbook_bytes
 
 from . import flows, matching, services
-from .enums import AccessState, DealState, DealType, DeclarationState, EventKind, FeeMethod, ListingState, Maturity, ParticipantRole
-from .models import DataRoomAccess, Deal, Demand, Listing, ListingDocument, MarketEvent, OpenLicence, OpenLicenceDeclaration
+from .enums import (
+    AccessState,
+    DealState,
+    DealType,
+    DeclarationState,
+    EventKind,
+    FeeMethod,
+    ListingState,
+    Maturity,
+    ParticipantRole,
+)
+from .models import (
+    DataRoomAccess,
+    Deal,
+    Demand,
+    Listing,
+    ListingDocument,
+    MarketEvent,
+    OpenLicence,
+    OpenLicenceDeclaration,
+)
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 SECTIONS = [("A", "A 人类生活必需"), ("B", "B 作业；运输"), ("C", "C 化学；冶金"), ("D", "D 纺织；造纸"), ("E", "E 固定建筑物"),
             ("F", "F 机械工程；照明；加热；武器；爆破"), ("G", "G 物理"), ("H", "H 电学")]
-
-
-def _xlsx(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
 
 
 def patent_url(patent_id: str) -> str:
@@ -77,7 +89,7 @@ def showcase(request):
                  l.tech_field.name_zh if l.tech_field else "", l.ipc_main, l.get_maturity_display(), l.asking_price,
                  l.fee_standard or ("面议" if l.negotiable else ""), l.trading_center.name if l.trading_center else "", l.created_at]
                 for l in qs)
-        return _xlsx(workbook_bytes([Sheet("挂牌项目", ["编号", "申请号", "项目", "交易方式", "权利人", "地市", "技术领域", "主分类号",
+        return attachment(workbook_bytes([Sheet("挂牌项目", ["编号", "申请号", "项目", "交易方式", "权利人", "地市", "技术领域", "主分类号",
                                                     "成熟度", "价格（万元）", "费用标准", "交易中心", "挂牌时间"], rows)]), "market-listings.xlsx")
     page = Paginator(qs, 20).get_page(f.get("page"))
     query = f.copy()
@@ -244,7 +256,7 @@ def demand_list(request):
         audit.record(AuditAction.EXPORT, object_type="market.demand", object_repr="技术需求导出", reason=request.GET.urlencode())
         rows = ([d.pk, d.title, d.organization.name, d.field, d.ipc_hint, d.problem, d.budget_min, d.budget_max, d.deadline,
                  d.get_preferred_deal_type_display(), d.get_state_display(), services.city_name(d.city_code), d.created_at] for d in qs)
-        return _xlsx(workbook_bytes([Sheet("技术需求", ["编号", "需求", "需求单位", "技术领域", "分类号", "问题", "预算下限（万元）", "预算上限（万元）",
+        return attachment(workbook_bytes([Sheet("技术需求", ["编号", "需求", "需求单位", "技术领域", "分类号", "问题", "预算下限（万元）", "预算上限（万元）",
                                                     "截止日期", "意向方式", "状态", "地市", "发布时间"], rows)]), "market-demands.xlsx")
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
     return render(request, "market/demand_list.html", {"page": page, "q": q})
@@ -376,9 +388,7 @@ def open_withdraw(request, pk: int):
 def open_notice(request, pk: int):
     licence = get_object_or_404(OpenLicence.objects.select_related("declaration__patent", "declaration__holder", "licensee"), pk=pk)
     scopes.require_in_scope(request.user, licence)
-    response = HttpResponse(flows.open_licence_notice_docx(licence), content_type=DOCX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''open-licence-notice-{licence.pk}.docx"
-    return response
+    return attachment(flows.open_licence_notice_docx(licence), f"open-licence-notice-{licence.pk}.docx", DOCX)
 
 
 # ---------------------------------------------------------------- deals
@@ -401,7 +411,7 @@ def deal_list(request):
         qs = qs.filter(state=state)
     if request.GET.get("export") == "xlsx":
         audit.record(AuditAction.EXPORT, object_type="market.deal", object_repr="交易台账导出", reason=request.GET.urlencode())
-        return _xlsx(workbook_bytes([Sheet("交易台账", DEAL_HEADERS, (_deal_row(d) for d in qs))]), "market-deals.xlsx")
+        return attachment(workbook_bytes([Sheet("交易台账", DEAL_HEADERS, (_deal_row(d) for d in qs))]), "market-deals.xlsx")
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
     return render(request, "market/deal_list.html", {"page": page, "state": state, "states": DealState.choices})
 
@@ -515,7 +525,7 @@ def stats(request):
     data = services.market_stats(user=request.user, year=year_int)
     if request.GET.get("export") == "xlsx":
         audit.record(AuditAction.EXPORT, object_type="market.stats", object_repr="交易市场统计导出", reason=request.GET.urlencode())
-        return _xlsx(workbook_bytes(services.stats_sheets(data)), "market-statistics.xlsx")
+        return attachment(workbook_bytes(services.stats_sheets(data)), "market-statistics.xlsx")
     month = data["by_month"]
     month_chart = {
         "tooltip": {"trigger": "axis"}, "legend": {"data": ["挂牌", "需求", "交易", "成交金额（万元）"]},

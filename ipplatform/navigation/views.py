@@ -7,13 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from ipplatform.core import audit, jobs
 from ipplatform.core.api import InputError
+from ipplatform.core.downloads import DOCX, XLSX, attachment
 from ipplatform.core.enums import AuditAction, Role
 from ipplatform.core.models import TechField
 from ipplatform.core.scopes import get_in_scope
@@ -22,22 +22,12 @@ from . import analyses, documents, services
 from .enums import Combine, ManualAction, ReportStatus, SubjectKind
 from .models import CheckSheet, ManualEntry, Report
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DEFAULT_KEYS = ["trend", "lifecycle", "ipc_subclass", "applicants", "regions", "effect_matrix"]
 
 
 def _require_analyst(user) -> None:
     if not (user.is_superuser or user.role != Role.PUBLIC):
         raise PermissionDenied("社会公众账号无权使用专利导航分析，请使用机构账号登录")
-
-
-def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
-    from urllib.parse import quote
-
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 def _get_db(request, pk: int, *, edit: bool = False):
@@ -179,7 +169,7 @@ def db_members_xlsx(request, pk: int):
             for p in qs.iterator(chunk_size=2000))
     data = workbook_bytes([Sheet("专题库收录清单", ["记录号", "名称", "类型", "申请日", "申请人", "主分类号", "法律状态", "来源", "模拟数据"], rows, notes=notes)])
     audit.record(AuditAction.EXPORT, obj=db, reason="导出专题库收录清单")
-    return _download(data, f"{db.name}-收录清单.xlsx", XLSX)
+    return attachment(data, f"{db.name}-收录清单.xlsx", XLSX)
 
 
 @login_required
@@ -237,7 +227,7 @@ def check_xlsx(request, pk: int):
     rows = [[i.patent_id, i.patent.title, i.patent.applicants_text, i.patent.ipc_main, {True: "相关", False: "不相关", None: "未标注"}[i.relevant], i.note]
             for i in sheet.items.select_related("patent")]
     data = workbook_bytes([Sheet("查准率核查表", ["记录号", "名称", "申请人", "主分类号", "判定", "备注"], rows, notes=notes)])
-    return _download(data, f"{sheet.db.name}-核查表{sheet.pk}.xlsx", XLSX)
+    return attachment(data, f"{sheet.db.name}-核查表{sheet.pk}.xlsx", XLSX)
 
 
 def _subject_from_request(request):
@@ -267,7 +257,7 @@ def analyze(request):
             error = exc
         if result is not None and request.GET.get("export") == "xlsx":
             audit.record(AuditAction.EXPORT, object_type="navigation.analysis", object_repr=f"{subject.label} · {result['title']}", reason=request.GET.urlencode())
-            return _download(documents.analysis_excel(result, subject_label=subject.label), f"{result['title']}.xlsx", XLSX)
+            return attachment(documents.analysis_excel(result, subject_label=subject.label), f"{result['title']}.xlsx", XLSX)
     base_qs = urlencode({"kind": request.GET.get("kind", ""), "value": request.GET.get("value", "")})
     return render(request, "navigation/analyze.html", {
         "subject": subject, "error": error, "key": key, "result": result, "analyses": [(k, v[0]) for k, v in analyses.ANALYSES.items()],
@@ -398,7 +388,7 @@ def report_docx(request, pk: int):
         return redirect("navigation:report_detail", pk)
     data = documents.word_bytes(report)
     audit.record(AuditAction.EXPORT, obj=report, reason="导出Word报告")
-    return _download(data, f"{report.title}.docx", DOCX)
+    return attachment(data, f"{report.title}.docx", DOCX)
 
 
 @login_required
@@ -410,4 +400,4 @@ def report_xlsx(request, pk: int):
         return redirect("navigation:report_detail", pk)
     data = documents.excel_bytes(report)
     audit.record(AuditAction.EXPORT, obj=report, reason="导出Excel报告")
-    return _download(data, f"{report.title}.xlsx", XLSX)
+    return attachment(data, f"{report.title}.xlsx", XLSX)

@@ -12,13 +12,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from ipplatform.core import audit, jobs
 from ipplatform.core.api import InputError
+from ipplatform.core.downloads import XLSX, attachment
 from ipplatform.core.enums import PROVINCE_ROLES, STAFF_ROLES, AuditAction
 from ipplatform.core.regions import name_of
 from ipplatform.core.scopes import get_in_scope, restrict
@@ -31,18 +32,10 @@ from .models import Applicant, ColumnMapping, ImportRun, Patent
 from .records import FIELDS
 from .synthetic import SYNTHETIC_NOTE
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def _require(user, roles) -> None:
     if not (user.is_superuser or user.role in roles):
         raise PermissionDenied("您的角色无权使用此功能（仅限知识产权局工作人员）")
-
-
-def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 def _page(request, qs, per=50):
@@ -133,7 +126,7 @@ def applicants(request):
             notes.append("专利数含模拟数据：" + SYNTHETIC_NOTE)
         audit.record(AuditAction.EXPORT, object_type="patents.applicant", object_repr="申请人列表导出", reason=_query_without_page(request))
         data = workbook_bytes([Sheet("申请人", ["名称", "类型", "类型经人工确认", "区划代码", "地区", "归属方法", "置信度", "专利数"], rows, notes=notes)])
-        return _xlsx_response(data, "申请人.xlsx")
+        return attachment(data, "申请人.xlsx")
     page = _page(request, qs)
     for a in page:
         a.region_name = name_of(a.region_code) if a.region_code else ""
@@ -181,7 +174,7 @@ def unattributed(request):
         if synthetic:
             notes.append(SYNTHETIC_NOTE)
         audit.record(AuditAction.EXPORT, object_type="patents.patent", object_repr="未归属记录导出", reason=_query_without_page(request))
-        return _xlsx_response(workbook_bytes([Sheet("未归属记录", ["记录号", "名称", "申请人", "地址", "邮编", "来源", "原因", "数据性质"], rows, notes=notes)]), "未归属记录.xlsx")
+        return attachment(workbook_bytes([Sheet("未归属记录", ["记录号", "名称", "申请人", "地址", "邮编", "来源", "原因", "数据性质"], rows, notes=notes)]), "未归属记录.xlsx")
     return render(request, "patents/unattributed.html", {"page": _page(request, qs), "summary": summary, "synthetic": synthetic,
                                                          "query": _query_without_page(request), "reason": reason, "source": source,
                                                          "methods": services.region_counts(), "method_labels": dict(RegionMethod.choices)})

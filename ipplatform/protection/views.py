@@ -4,14 +4,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,27 +20,45 @@ from django.views.decorators.http import require_POST
 
 from ipplatform.core import audit, regions
 from ipplatform.core.api import InputError
+from ipplatform.core.downloads import DOCX, XLSX, attachment
 from ipplatform.core.enums import AuditAction, OrgKind, Role
 from ipplatform.core.models import Organization, User
 from ipplatform.core.workflow import history
 from ipplatform.lib.xlsx import Sheet, workbook_bytes
 
-from . import documents, evidence as ev, services, stats as stats_mod
-from .access import cases_for, get_case, intakes_for, is_case_worker, require_case_worker
-from .enums import (
-    POLICE_TRANSFER_DOCUMENTS, CaseState, CaseType, Channel, DeadlineStatus, EvidenceKind, EvidenceStage,
-    IntakeKind, IntakeState, Outcome, TERMINAL_STATES, TransferKind,
+from . import documents, services
+from . import evidence as ev
+from . import stats as stats_mod
+from .access import (
+    cases_for,
+    get_case,
+    intakes_for,
+    is_case_worker,
+    require_case_worker,
 )
-from .models import AgencyTransfer, Case, CaseDeadline, Consultation, DeadlineRule, DocumentTemplate, Intake
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _download(data: bytes, name: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+from .enums import (
+    POLICE_TRANSFER_DOCUMENTS,
+    TERMINAL_STATES,
+    CaseState,
+    CaseType,
+    Channel,
+    DeadlineStatus,
+    EvidenceKind,
+    EvidenceStage,
+    IntakeKind,
+    IntakeState,
+    Outcome,
+    TransferKind,
+)
+from .models import (
+    AgencyTransfer,
+    Case,
+    CaseDeadline,
+    Consultation,
+    DeadlineRule,
+    DocumentTemplate,
+    Intake,
+)
 
 
 def _input_errors_to_messages(view):
@@ -229,7 +246,7 @@ def case_list(request):
         audit.record(AuditAction.EXPORT, object_type="protection.case", object_repr="维权执法案件导出", reason=request.GET.urlencode())
         data = workbook_bytes([Sheet("维权执法案件", CASE_HEADERS, (_case_row(c, request.user, names) for c in qs.iterator()),
                                      notes=[f"导出时间：{timezone.localtime():%Y-%m-%d %H:%M}；举报人身份保密的案件不显示举报人信息（对非办案人员）"])])
-        return _download(data, "维权执法案件.xlsx", XLSX)
+        return attachment(data, "维权执法案件.xlsx", XLSX)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -399,7 +416,7 @@ def case_document(request, pk, code):
     except InputError as exc:
         messages.error(request, exc.message)
         return redirect("protection:case_detail", pk=pk)
-    return _download(data, name, DOCX)
+    return attachment(data, name, DOCX)
 
 
 @login_required
@@ -443,7 +460,7 @@ def case_party(request, pk):
     data = services.party_view(case=case, user=request.user)
     if request.GET.get("export") == "xlsx":
         audit.record(AuditAction.EXPORT, obj=case, reason="当事人视图导出")
-        return _download(workbook_bytes([Sheet("案件信息", ["项目", "内容"], list(data.items()))]), f"{case.case_no}-当事人.xlsx", XLSX)
+        return attachment(workbook_bytes([Sheet("案件信息", ["项目", "内容"], list(data.items()))]), f"{case.case_no}-当事人.xlsx", XLSX)
     return render(request, "protection/case_party.html", {"case": case, "data": data})
 
 
@@ -510,7 +527,7 @@ def deadline_board(request):
                                                                    r["case"].handler.display_name if r["case"].handler else "", r["case"].handling_org.name,
                                                                    r["deadline"].rule.legal_basis] for r in rows),
                                      notes=[f"统计日：{timezone.localdate()}；即将到期 = 3个工作日内届满"])])
-        return _download(data, "期限看板.xlsx", XLSX)
+        return attachment(data, "期限看板.xlsx", XLSX)
     counts = {k: sum(1 for r in rows if r["status"] == k) for k in services.STATUS_LABELS}
     handlers = User.objects.filter(pk__in=cases_for(request.user).exclude(handler=None).values("handler")).order_by("username")
     depts = Organization.objects.filter(kind=OrgKind.DEPARTMENT, name__in=["法律事务处", "鉴定中心"])
@@ -538,7 +555,7 @@ def statistics(request):
     data = stats_mod.statistics(user=request.user, year=year_int)
     if request.GET.get("export") == "xlsx":
         audit.record(AuditAction.EXPORT, object_type="protection.case", object_repr="案件统计导出", reason=request.GET.urlencode())
-        return _download(workbook_bytes(stats_mod.sheets(data, note=f"年份：{year_int or '全部'}；导出：{timezone.localtime():%Y-%m-%d %H:%M}")), "维权执法案件统计.xlsx", XLSX)
+        return attachment(workbook_bytes(stats_mod.sheets(data, note=f"年份：{year_int or '全部'}；导出：{timezone.localtime():%Y-%m-%d %H:%M}")), "维权执法案件统计.xlsx", XLSX)
     chart = {"tooltip": {}, "xAxis": {"type": "category", "data": [m for m, _ in data["by_month"]]}, "yAxis": {"type": "value"},
              "series": [{"type": "bar", "name": "案件数", "data": [n for _, n in data["by_month"]]}]}
     return render(request, "protection/stats.html", {"data": data, "year": year, "chart": chart})

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import wraps
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -16,21 +15,22 @@ from django_fsm import TransitionNotAllowed
 
 from ipplatform.core import audit, workflow
 from ipplatform.core.api import InputError
+from ipplatform.core import downloads
+from ipplatform.core.downloads import DOCX, XLSX
 from ipplatform.core.enums import AuditAction, OrgKind
 from ipplatform.core.models import Organization
 
 from . import documents, links, periods, services
-from .enums import HEALTH_CSS, Frequency, Health, MilestoneState, ReminderState, ReportState, UnitRole
+from .enums import (
+    HEALTH_CSS,
+    Frequency,
+    Health,
+    MilestoneState,
+    ReminderState,
+    ReportState,
+    UnitRole,
+)
 from .models import Assignment, Milestone, Plan, PlanImport, ReportAttachment
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 def _error_text(exc: InputError) -> str:
@@ -141,7 +141,7 @@ def import_start(request):
 @login_required
 def import_template(request):
     services.require_importer(request.user)
-    return _download(services.excel_template(), "工作要点导入模板.xlsx", XLSX)
+    return downloads.attachment(services.excel_template(), "工作要点导入模板.xlsx", XLSX)
 
 
 @login_required
@@ -327,7 +327,7 @@ def report_list(request):
         reports = reports.filter(period_key=request.GET["period"].strip())
     if request.GET.get("export") == "xlsx":
         audit.record(AuditAction.EXPORT, object_type="workplan.progressreport", object_repr="进展报告导出", reason=request.GET.urlencode())
-        return _download(documents.reports_workbook(reports=reports.prefetch_related("attachments")), f"{plan.year if plan else ''}工作要点进展报告.xlsx", XLSX)
+        return downloads.attachment(documents.reports_workbook(reports=reports.prefetch_related("attachments")), f"{plan.year if plan else ''}工作要点进展报告.xlsx", XLSX)
     return render(request, "workplan/report_list.html", {"plan": plan, "plans": Plan.objects.all(), "reports": reports[:500],
                                                           "total": reports.count(), "period": request.GET.get("period", "")})
 
@@ -396,7 +396,7 @@ def board(request):
     as_of = _as_of(request, plan)
     if request.GET.get("export") == "xlsx":
         audit.record(AuditAction.EXPORT, obj=plan, reason=f"督导看板导出，截至{as_of}")
-        return _download(documents.board_workbook(plan=plan, user=request.user, as_of=as_of), f"{plan.year}年工作要点督导看板_{as_of}.xlsx", XLSX)
+        return downloads.attachment(documents.board_workbook(plan=plan, user=request.user, as_of=as_of), f"{plan.year}年工作要点督导看板_{as_of}.xlsx", XLSX)
     section = int(request.GET["section"]) if (request.GET.get("section") or "").isdigit() else None
     org = int(request.GET["unit"]) if (request.GET.get("unit") or "").isdigit() else None
     data = services.board(plan=plan, user=request.user, as_of=as_of, section=section, organization_id=org)
@@ -428,4 +428,4 @@ def summary(request, pk: int, kind: str):
         messages.error(request, exc.message)
         return redirect(f"{reverse('workplan:board')}?plan={plan.pk}")
     audit.record(AuditAction.EXPORT, obj=plan, reason=f"生成{documents.SUMMARY_KINDS[kind]}落实情况总结")
-    return _download(data, f"{plan.year}年工作要点{documents.SUMMARY_KINDS[kind]}落实情况.docx", DOCX)
+    return downloads.attachment(data, f"{plan.year}年工作要点{documents.SUMMARY_KINDS[kind]}落实情况.docx", DOCX)
