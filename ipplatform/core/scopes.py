@@ -134,3 +134,9 @@ def get_in_scope(queryset: QuerySet, user, *, paths: dict | None = None, **looku
 def require_in_scope(user, obj: Model, *, paths: dict | None = None) -> None:
     if not can_access(user, obj, paths=paths):
         raise PermissionDenied(f"无权访问该{obj._meta.verbose_name}：超出您的数据范围")
+
+
+def require_roles(user, roles, message: str = "您的角色无权使用此功能") -> None:
+    """Refuse (403 with a Chinese reason) unless the user is a superuser or holds one of `roles`."""
+    if not (user.is_superuser or user.role in roles):
+        raise PermissionDenied(message)

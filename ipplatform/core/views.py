@@ -5,7 +5,6 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,14 +26,9 @@ from .models import (
     Population,
     TechField,
 )
-from .scopes import get_in_scope, scope_of
+from .scopes import get_in_scope, require_roles, scope_of
 
 AUDIT_VIEWERS = {Role.PROVINCE_ADMIN, Role.PROVINCE_LEADER}
-
-
-def require_roles(user, roles) -> None:
-    if not (user.is_superuser or user.role in roles):
-        raise PermissionDenied("您的角色无权使用此功能")
 
 
 # Where a role lands after login when no other page was asked for (a city bureau lands on its own city).

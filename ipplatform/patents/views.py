@@ -9,7 +9,6 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404
@@ -22,7 +21,7 @@ from ipplatform.core.api import InputError
 from ipplatform.core.downloads import XLSX, attachment
 from ipplatform.core.enums import PROVINCE_ROLES, STAFF_ROLES, AuditAction
 from ipplatform.core.regions import name_of
-from ipplatform.core.scopes import get_in_scope, restrict
+from ipplatform.core.scopes import get_in_scope, require_roles, restrict
 from ipplatform.lib.xlsx import Sheet, workbook_bytes
 
 from . import services
@@ -33,9 +32,7 @@ from .records import FIELDS
 from .synthetic import SYNTHETIC_NOTE
 
 
-def _require(user, roles) -> None:
-    if not (user.is_superuser or user.role in roles):
-        raise PermissionDenied("您的角色无权使用此功能（仅限知识产权局工作人员）")
+STAFF_ONLY = "您的角色无权使用此功能（仅限知识产权局工作人员）"
 
 
 def _page(request, qs, per=50):
@@ -51,7 +48,7 @@ def _query_without_page(request) -> str:
 
 @login_required
 def upload(request):
-    _require(request.user, PROVINCE_ROLES)
+    require_roles(request.user, PROVINCE_ROLES, STAFF_ONLY)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
@@ -74,21 +71,21 @@ def upload(request):
 
 @login_required
 def import_history(request):
-    _require(request.user, STAFF_ROLES)
+    require_roles(request.user, STAFF_ROLES, STAFF_ONLY)
     qs = restrict(ImportRun.objects.select_related("created_by", "mapping"), request.user)
     return render(request, "patents/import_history.html", {"page": _page(request, qs)})
 
 
 @login_required
 def import_detail(request, pk: int):
-    _require(request.user, STAFF_ROLES)
+    require_roles(request.user, STAFF_ROLES, STAFF_ONLY)
     run = get_in_scope(ImportRun.objects.all(), request.user, pk=pk)
     return render(request, "patents/import_detail.html", {"run": run, "more": max(0, run.rejected + run.duplicates + run.skipped - len(run.errors_preview))})
 
 
 @login_required
 def import_errors(request, pk: int):
-    _require(request.user, STAFF_ROLES)
+    require_roles(request.user, STAFF_ROLES, STAFF_ONLY)
     run = get_in_scope(ImportRun.objects.all(), request.user, pk=pk)
     if not run.error_file:
         raise Http404("该次导入没有错误报告")
@@ -101,7 +98,7 @@ def import_errors(request, pk: int):
 
 @login_required
 def applicants(request):
-    _require(request.user, STAFF_ROLES)
+    require_roles(request.user, STAFF_ROLES, STAFF_ONLY)
     qs = restrict(Applicant.objects.all(), request.user)
     q = request.GET.get("q", "").strip()
     if q:
@@ -137,7 +134,7 @@ def applicants(request):
 
 @login_required
 def applicant_edit(request, pk: int):
-    _require(request.user, PROVINCE_ROLES)
+    require_roles(request.user, PROVINCE_ROLES, STAFF_ONLY)
     applicant = get_in_scope(Applicant.objects.all(), request.user, pk=pk)
     form = ApplicantEditForm(request.POST or None, initial={"entity_type": applicant.entity_type, "region_code": applicant.region_code})
     if request.method == "POST" and form.is_valid():
@@ -156,7 +153,7 @@ def applicant_edit(request, pk: int):
 
 @login_required
 def unattributed(request):
-    _require(request.user, STAFF_ROLES)
+    require_roles(request.user, STAFF_ROLES, STAFF_ONLY)
     base = restrict(Patent.objects.all(), request.user) if not (request.user.is_superuser or request.user.role in PROVINCE_ROLES) else Patent.objects.all()
     qs = base.filter(region_code="")
     reason = request.GET.get("reason")
@@ -182,14 +179,14 @@ def unattributed(request):
 
 @login_required
 def mappings(request):
-    _require(request.user, STAFF_ROLES)
+    require_roles(request.user, STAFF_ROLES, STAFF_ONLY)
     items = ColumnMapping.objects.all()
     return render(request, "patents/mappings.html", {"items": items, "fields": FIELDS, "can_edit": request.user.is_superuser or request.user.role in PROVINCE_ROLES})
 
 
 @login_required
 def mapping_edit(request, pk: int | None = None):
-    _require(request.user, PROVINCE_ROLES)
+    require_roles(request.user, PROVINCE_ROLES, STAFF_ONLY)
     instance = ColumnMapping.objects.filter(pk=pk).first() if pk else None
     if pk and instance is None:
         raise Http404("列映射不存在")
@@ -208,7 +205,7 @@ def mapping_edit(request, pk: int | None = None):
 @login_required
 @require_POST
 def mapping_delete(request, pk: int):
-    _require(request.user, PROVINCE_ROLES)
+    require_roles(request.user, PROVINCE_ROLES, STAFF_ONLY)
     obj = ColumnMapping.objects.filter(pk=pk).first()
     if obj is None:
         raise Http404("列映射不存在")
