@@ -10,13 +10,15 @@ import calendar
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from types import SimpleNamespace
 
-from django.db import transaction
-from django.db.models import Count, F, Min, Q, Sum
+from django.db import connection, transaction
+from django.db.models import Count, Min, Q, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
 
+from ipplatform.patents import bulk
 from ipplatform.patents.enums import TERMINATING_EVENTS, PatentType
-from ipplatform.patents.models import LegalEvent, Patent
+from ipplatform.patents.models import LegalEvent, Patent, term_end
 
 from .enums import AREA_NONE, AREA_OUTSIDE, AREA_PROVINCE_ONLY, Measure
 from .models import MonthBucket, PatentFact, YearBucket
@@ -41,17 +43,20 @@ def area_of(*, province_code: str, city_code: str, region_code: str) -> str:
     return AREA_NONE
 
 
-def fact_from(row: dict, first_termination: dt.date | None) -> PatentFact:
-    """The statistics fact of one patent (a dict of Patent values) given its first terminating event date."""
+def fact_from(row: dict, first_termination: dt.date | None) -> SimpleNamespace:
+    """The statistics fact of one patent (a dict of Patent values) given its first terminating event date.
+
+    A plain namespace with PatentFact's attributes: bulk.insert writes it, and building a million model instances
+    would cost more than the facts themselves."""
     grant = row["grant_date"]
     if grant is None and row["patent_type"] in (PatentType.UTILITY, PatentType.DESIGN):
         grant = row["publication_date"]  # utility models and designs: publication (授权公告) is the grant
     end = None
     if grant is not None:
-        term = Patent(application_date=row["application_date"], patent_type=row["patent_type"]).term_end
+        term = term_end(application_date=row["application_date"], patent_type=row["patent_type"])
         candidates = [d for d in (term, first_termination) if d is not None]
         end = max(min(candidates), grant) if candidates else None
-    return PatentFact(
+    return SimpleNamespace(
         patent_id=row["id"],
         area=area_of(province_code=row["province_code"], city_code=row["city_code"], region_code=row["region_code"]),
         patent_type=row["patent_type"], applicant_type=row["applicant_type"] or "unknown", is_synthetic=row["is_synthetic"],
@@ -59,11 +64,12 @@ def fact_from(row: dict, first_termination: dt.date | None) -> PatentFact:
     )
 
 
+FACT_FIELDS = ("patent_id", "area", "patent_type", "applicant_type", "is_synthetic", "app_date", "grant_date", "end_date")
 PATENT_FIELDS = ("id", "patent_type", "applicant_type", "is_synthetic", "application_date", "grant_date", "publication_date",
                  "province_code", "city_code", "region_code")
 
 
-def _facts_for(ids: list[str]) -> list[PatentFact]:
+def _facts_for(ids: list[str]) -> list[SimpleNamespace]:
     rows = list(Patent.objects.filter(pk__in=ids).values(*PATENT_FIELDS))
     ends = dict(
         LegalEvent.objects.filter(patent_id__in=ids, code__in=list(TERMINATING_EVENTS))
@@ -123,7 +129,7 @@ def rebuild(*, progress=None) -> dict:
     with transaction.atomic():
         PatentFact.objects.all().delete()
         for ids in _iter_id_chunks():
-            PatentFact.objects.bulk_create(_facts_for(ids), batch_size=2000)
+            bulk.insert(PatentFact, _facts_for(ids))
             done += len(ids)
             if progress:
                 progress(done, total, f"已处理 {done}/{total} 件")
@@ -143,14 +149,21 @@ def _deltas(facts: Iterable[PatentFact], sign: int, years: dict, months: dict) -
 
 
 def _apply(model, period_field: str, deltas: dict) -> None:
-    for (measure, area, ptype, atype, syn, period), delta in deltas.items():
-        if not delta:
-            continue
-        lookup = dict(measure=measure, area=area, patent_type=ptype, applicant_type=atype, is_synthetic=syn, **{period_field: period})
-        updated = model.objects.filter(**lookup).update(n=F("n") + delta)
-        if not updated:
-            model.objects.create(n=delta, **lookup)
-    model.objects.filter(n__lte=0).delete()
+    """Add the count deltas with one upsert per table (`n = n + excluded.n`) instead of one UPDATE per key."""
+    rows = [(*key, delta) for key, delta in deltas.items() if delta]
+    if not rows:
+        return
+    ops = connection.ops
+    table = ops.quote_name(model._meta.db_table)
+    key_cols = ["measure", "area", "patent_type", "applicant_type", "is_synthetic", period_field]
+    cols = ", ".join(ops.quote_name(c) for c in [*key_cols, "n"])
+    sql = (f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * (len(key_cols) + 1))}) "
+           f"ON CONFLICT ({', '.join(ops.quote_name(c) for c in key_cols)}) DO UPDATE SET n = {table}.n + excluded.n")
+    with connection.cursor() as cur:
+        for i in range(0, len(rows), 2000):
+            cur.executemany(sql, rows[i:i + 2000])
+    if any(delta < 0 for *_, delta in rows):
+        model.objects.filter(n__lte=0).delete()
 
 
 def refresh(*, ids: list[str] = (), deleted: list[str] = ()) -> dict:
@@ -164,13 +177,14 @@ def refresh(*, ids: list[str] = (), deleted: list[str] = ()) -> dict:
         touched = ids + deleted
         for i in range(0, len(touched), CHUNK):
             part = touched[i:i + CHUNK]
-            old = list(PatentFact.objects.filter(pk__in=part))
-            _deltas(old, -1, years, months)
-            PatentFact.objects.filter(pk__in=part).delete()
+            old = [SimpleNamespace(**row) for row in PatentFact.objects.filter(pk__in=part).values(*FACT_FIELDS)]
+            if old:
+                _deltas(old, -1, years, months)
+                PatentFact.objects.filter(pk__in=[f.patent_id for f in old]).delete()
         for i in range(0, len(ids), CHUNK):
             new = _facts_for(ids[i:i + CHUNK])
             _deltas(new, +1, years, months)
-            PatentFact.objects.bulk_create(new, batch_size=2000)
+            bulk.insert(PatentFact, new)
         _apply(YearBucket, "year", years)
         _apply(MonthBucket, "month", months)
     return {"changed": len(ids), "deleted": len(deleted)}

@@ -46,6 +46,19 @@ class Applicant(models.Model):
         return self.name
 
 
+def term_end(*, application_date: dt.date | None, patent_type: str) -> dt.date | None:
+    """Statutory end of term: 20 years for inventions, 15 for designs filed from 2021-06-01, else 10."""
+    if not application_date:
+        return None
+    if patent_type == PatentType.INVENTION:
+        years = 20
+    elif patent_type == PatentType.DESIGN and application_date >= DESIGN_15_YEAR_FROM:
+        years = 15
+    else:
+        years = 10
+    return add_years(application_date, years)
+
+
 class Patent(models.Model):
     id = models.CharField("记录号", max_length=32, primary_key=True, help_text="规范化申请号（无CN、无点，含校验位）；缺申请号时为公开号")
     application_number = models.CharField("申请号", max_length=20, blank=True, db_index=True)
@@ -109,15 +122,7 @@ class Patent(models.Model):
 
     @property
     def term_end(self) -> dt.date | None:
-        if not self.application_date:
-            return None
-        if self.patent_type == PatentType.INVENTION:
-            years = 20
-        elif self.patent_type == PatentType.DESIGN and self.application_date >= DESIGN_15_YEAR_FROM:
-            years = 15
-        else:
-            years = 10
-        return add_years(self.application_date, years)
+        return term_end(application_date=self.application_date, patent_type=self.patent_type)
 
     def events_until(self, day: dt.date):
         return [e for e in self.legal_events.all() if e.date <= day]

@@ -25,11 +25,12 @@ from ipplatform.lib.xlsx import Sheet, write_workbook
 from . import attribution, bulk, readers, records
 from .enums import EntityType, LegalEventCode, LegalStatus, PatentType, RegionMethod
 from .models import VALIDITY_PRESUMPTION, Applicant, ColumnMapping, ImportRun, ImportStatus, LegalEvent, Patent, PatentApplicant, Publication
-from .signals import patents_changed
+from .signals import bulk_session, patents_changed
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 5000
+LARGE_IMPORT_BYTES = 8_000_000  # about 7,000 CNIPA rows: more than one batch for sure
 MODES = {"lenient": "提交正确行，报告错误行", "all-or-nothing": "全部正确才导入（有错则不导入任何行）"}
 ERROR_HEADERS = ["文件", "行号", "字段", "值", "原因", "处理"]
 # Fields a later file may overwrite (never with blanks); identity and provenance fields are not among them.
@@ -496,6 +497,10 @@ def _run_import(src, *, run, result, cols, fmt, source_label, mode, mapping, pro
         except _Rollback:
             result.rolled_back = True
             result.created = result.updated = result.unchanged = result.attributed = 0
+    elif send_signal:
+        # listeners may work in a helper process while the next batches are parsed
+        with bulk_session(large=src.size > LARGE_IMPORT_BYTES):
+            body()
     else:
         body()
     _finish(run, result, name=name)

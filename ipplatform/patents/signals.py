@@ -1,9 +1,33 @@
 """Signals other apps listen to so that derived data (search index, statistics) follows the patent store."""
+from collections.abc import Callable
+from contextlib import AbstractContextManager, ExitStack, contextmanager
+
 from django.dispatch import Signal
 
 # Sent after a transaction that created/updated or deleted patent records has committed.
 # kwargs: ids (list[str] of Patent.id created or updated), deleted (list[str] of Patent.id removed).
 patents_changed = Signal()
+
+# Listeners that can move their work to a helper process during a long import register a session factory here;
+# the importers enter every registered session around their batches (search: ipplatform.search.indexer).
+_bulk_hooks: list[Callable[[], AbstractContextManager]] = []
+
+
+def register_bulk_hook(factory: Callable[..., AbstractContextManager]) -> None:
+    """Enter `factory(large=…)` around every bulk import (patents_changed is then sent once per committed batch)."""
+    if factory not in _bulk_hooks:
+        _bulk_hooks.append(factory)
+
+
+@contextmanager
+def bulk_session(*, large: bool = False):
+    """Around a multi-batch import outside a transaction: lets listeners work in parallel with the importer.
+
+    `large` says the import is known to span many batches (listeners may then start their helpers at once)."""
+    with ExitStack() as stack:
+        for factory in list(_bulk_hooks):
+            stack.enter_context(factory(large=large))
+        yield
 
 
 # ---------------------------------------------------------------- single-record saves (admin, ORM)

@@ -289,80 +289,81 @@ def generate_to_db(*, count: int, seed: int = 2015, stdout=None, progress=None, 
     from .models import Applicant, LegalEvent, Patent, PatentApplicant, Publication
     from .records import norm_name
     from .services import legal_status_of, recount_applicants
-    from .signals import patents_changed
+    from .signals import bulk_session, patents_changed
 
     gen = Generator(seed)
     today = dt.date.today()
     app_ids: dict[str, int] = dict(Applicant.objects.values_list("name", "id"))
     done = 0
-    while done < count:
-        n = min(batch_size, count - done)
-        recs = [gen.record() for _ in range(n)]
-        with transaction.atomic():
-            new_apps = {}
-            for r in recs:
-                for pos, raw in enumerate(r["申请（专利权）人"].split(";")):
-                    name = norm_name(raw)
-                    if name not in app_ids and name not in new_apps:
-                        pc, addr = cnpostcode.extract(r["地址"])  # the same split as the importer (the space is optional)
-                        first_attr = attribution.attribute(addr, pc, name) if pos == 0 else None
-                        region = first_attr.region_code if first_attr else ""
-                        etype = attribution.infer_entity_type(name)
-                        new_apps[name] = Applicant(name=name, entity_type=etype, region_code=region,
-                                                   region_method=first_attr.method if first_attr else RegionMethod.NONE,
-                                                   region_confidence=first_attr.confidence if first_attr else 0, address=(addr if pos == 0 else "")[:300])
-            if new_apps:
-                Applicant.objects.bulk_create(new_apps.values(), batch_size=2000, ignore_conflicts=True)
-                app_ids.update(Applicant.objects.filter(name__in=list(new_apps)).values_list("name", "id"))
-            etypes = {a.name: a.entity_type for a in new_apps.values()}
-            patents, links, pubs, events, ids = [], [], [], [], []
-            for r in recs:
-                digits_id = appno.normalize(r["申请号"])
-                names = [norm_name(x) for x in r["申请（专利权）人"].split(";")]
-                region = r["_region"]
-                app_date, pub_date, grant = _d(r["申请日"]), _d(r["公开（公告）日"]), _d(r["颁证日"])
-                if r["_kind"] in ("U", "S"):
-                    grant = pub_date
-                ipc_all = [normalize_ipc(c) for c in r["分类号"].split(";") if c]
-                pc, addr = cnpostcode.extract(r["地址"])  # the same split as the importer (the space is optional)
-                first_id = app_ids.get(names[0])
-                attr = attribution.attribute(addr, pc, names[0])  # the same attribution as the importer
-                etype = etypes.get(names[0]) or attribution.infer_entity_type(names[0])
-                patents.append(Patent(
-                    id=digits_id, application_number=r["申请号"], application_number_valid=True, patent_type=r["_type"], title=r["名称"],
-                    abstract=r["摘要"], ipc_main=ipc_all[0] if ipc_all else "", ipc_all=ipc_all, ipc_version="2006.01" if ipc_all else "",
-                    applicants_text="; ".join(names), inventors=[x for x in r["发明（设计）人"].split(";") if x], address=addr[:300], postcode=pc,
-                    agency=r["专利代理机构"].rsplit(" ", 1)[0], agency_code=r["专利代理机构"].rsplit(" ", 1)[-1] if " " in r["专利代理机构"] else "",
-                    agents=[x for x in r["代理人"].split(";") if x], application_date=app_date, publication_number=r["公开（公告）号"],
-                    publication_date=pub_date, grant_date=grant, first_applicant_id=first_id, applicant_type=etype,
-                    region_code=attr.region_code, city_code=attr.city_code, province_code=attr.province_code,
-                    region_method=attr.method, region_confidence=attr.confidence, region_note=attr.reason[:60],
-                    legal_status=legal_status_of(patent_type=r["_type"], kind=r["_kind"], grant_date=grant, application_date=app_date,
-                                                 has_publication=True, today=today),
-                    is_synthetic=True, source="synthetic", source_file=f"generate_patents seed={seed}"))
-                for order, name in enumerate(dict.fromkeys(names), start=1):
-                    links.append(PatentApplicant(patent_id=digits_id, applicant_id=app_ids[name], order=order))
-                pubs.append(Publication(patent_id=digits_id, number=r["公开（公告）号"], kind=r["_kind"], date=pub_date))
-                code = LegalEventCode.GRANT if r["_kind"] in ("U", "S") else LegalEventCode.PUBLICATION
-                events.append(LegalEvent(patent_id=digits_id, date=pub_date, code=code, description=f"公开 {r['公开（公告）号']}（模拟数据）", source="模拟数据生成器", reference=r["公开（公告）号"]))
-                if r["_kind"] == "A" and grant:
-                    events.append(LegalEvent(patent_id=digits_id, date=grant, code=LegalEventCode.GRANT, description="授权（模拟数据）", source="模拟数据生成器"))
-                ids.append(digits_id)
-            existing = set(Patent.objects.filter(pk__in=ids).values_list("id", flat=True))
-            if existing:  # idempotent: a re-run with the same seed skips records already there
-                patents = [p for p in patents if p.id not in existing]
-                links = [x for x in links if x.patent_id not in existing]
-                pubs = [x for x in pubs if x.patent_id not in existing]
-                events = [x for x in events if x.patent_id not in existing]
-            bulk.insert(Patent, patents)
-            bulk.insert(PatentApplicant, links)
-            bulk.insert(Publication, pubs, ignore_conflicts=True, conflict_fields=("number",))
-            bulk.insert(LegalEvent, events)
-            new_ids = [p.id for p in patents]
-            if new_ids:
-                transaction.on_commit(lambda ids=new_ids: patents_changed.send(sender=Patent, ids=ids, deleted=[]))
-        done += n
-        if progress:
-            progress(done, total=count)
+    with bulk_session(large=count > batch_size):  # the search index is built in a helper process meanwhile
+        while done < count:
+            n = min(batch_size, count - done)
+            recs = [gen.record() for _ in range(n)]
+            with transaction.atomic():
+                new_apps = {}
+                for r in recs:
+                    for pos, raw in enumerate(r["申请（专利权）人"].split(";")):
+                        name = norm_name(raw)
+                        if name not in app_ids and name not in new_apps:
+                            pc, addr = cnpostcode.extract(r["地址"])  # the same split as the importer (the space is optional)
+                            first_attr = attribution.attribute(addr, pc, name) if pos == 0 else None
+                            region = first_attr.region_code if first_attr else ""
+                            etype = attribution.infer_entity_type(name)
+                            new_apps[name] = Applicant(name=name, entity_type=etype, region_code=region,
+                                                       region_method=first_attr.method if first_attr else RegionMethod.NONE,
+                                                       region_confidence=first_attr.confidence if first_attr else 0, address=(addr if pos == 0 else "")[:300])
+                if new_apps:
+                    Applicant.objects.bulk_create(new_apps.values(), batch_size=2000, ignore_conflicts=True)
+                    app_ids.update(Applicant.objects.filter(name__in=list(new_apps)).values_list("name", "id"))
+                etypes = {a.name: a.entity_type for a in new_apps.values()}
+                patents, links, pubs, events, ids = [], [], [], [], []
+                for r in recs:
+                    digits_id = appno.normalize(r["申请号"])
+                    names = [norm_name(x) for x in r["申请（专利权）人"].split(";")]
+                    region = r["_region"]
+                    app_date, pub_date, grant = _d(r["申请日"]), _d(r["公开（公告）日"]), _d(r["颁证日"])
+                    if r["_kind"] in ("U", "S"):
+                        grant = pub_date
+                    ipc_all = [normalize_ipc(c) for c in r["分类号"].split(";") if c]
+                    pc, addr = cnpostcode.extract(r["地址"])  # the same split as the importer (the space is optional)
+                    first_id = app_ids.get(names[0])
+                    attr = attribution.attribute(addr, pc, names[0])  # the same attribution as the importer
+                    etype = etypes.get(names[0]) or attribution.infer_entity_type(names[0])
+                    patents.append(Patent(
+                        id=digits_id, application_number=r["申请号"], application_number_valid=True, patent_type=r["_type"], title=r["名称"],
+                        abstract=r["摘要"], ipc_main=ipc_all[0] if ipc_all else "", ipc_all=ipc_all, ipc_version="2006.01" if ipc_all else "",
+                        applicants_text="; ".join(names), inventors=[x for x in r["发明（设计）人"].split(";") if x], address=addr[:300], postcode=pc,
+                        agency=r["专利代理机构"].rsplit(" ", 1)[0], agency_code=r["专利代理机构"].rsplit(" ", 1)[-1] if " " in r["专利代理机构"] else "",
+                        agents=[x for x in r["代理人"].split(";") if x], application_date=app_date, publication_number=r["公开（公告）号"],
+                        publication_date=pub_date, grant_date=grant, first_applicant_id=first_id, applicant_type=etype,
+                        region_code=attr.region_code, city_code=attr.city_code, province_code=attr.province_code,
+                        region_method=attr.method, region_confidence=attr.confidence, region_note=attr.reason[:60],
+                        legal_status=legal_status_of(patent_type=r["_type"], kind=r["_kind"], grant_date=grant, application_date=app_date,
+                                                     has_publication=True, today=today),
+                        is_synthetic=True, source="synthetic", source_file=f"generate_patents seed={seed}"))
+                    for order, name in enumerate(dict.fromkeys(names), start=1):
+                        links.append(PatentApplicant(patent_id=digits_id, applicant_id=app_ids[name], order=order))
+                    pubs.append(Publication(patent_id=digits_id, number=r["公开（公告）号"], kind=r["_kind"], date=pub_date))
+                    code = LegalEventCode.GRANT if r["_kind"] in ("U", "S") else LegalEventCode.PUBLICATION
+                    events.append(LegalEvent(patent_id=digits_id, date=pub_date, code=code, description=f"公开 {r['公开（公告）号']}（模拟数据）", source="模拟数据生成器", reference=r["公开（公告）号"]))
+                    if r["_kind"] == "A" and grant:
+                        events.append(LegalEvent(patent_id=digits_id, date=grant, code=LegalEventCode.GRANT, description="授权（模拟数据）", source="模拟数据生成器"))
+                    ids.append(digits_id)
+                existing = set(Patent.objects.filter(pk__in=ids).values_list("id", flat=True))
+                if existing:  # idempotent: a re-run with the same seed skips records already there
+                    patents = [p for p in patents if p.id not in existing]
+                    links = [x for x in links if x.patent_id not in existing]
+                    pubs = [x for x in pubs if x.patent_id not in existing]
+                    events = [x for x in events if x.patent_id not in existing]
+                bulk.insert(Patent, patents)
+                bulk.insert(PatentApplicant, links)
+                bulk.insert(Publication, pubs, ignore_conflicts=True, conflict_fields=("number",))
+                bulk.insert(LegalEvent, events)
+                new_ids = [p.id for p in patents]
+                if new_ids:
+                    transaction.on_commit(lambda ids=new_ids: patents_changed.send(sender=Patent, ids=ids, deleted=[]))
+            done += n
+            if progress:
+                progress(done, total=count)
     recount_applicants()
     return count

@@ -12,9 +12,9 @@ class SearchConfig(AppConfig):
 
         from ipplatform.core.navigation import NavItem
         from ipplatform.patents.models import Patent
-        from ipplatform.patents.signals import patents_changed
+        from ipplatform.patents.signals import patents_changed, register_bulk_hook
 
-        from . import services
+        from . import indexer, services
 
         # Patent documents are published by CNIPA: anyone may search them (public service); history, saved
         # searches, export and the API need an account.
@@ -23,5 +23,6 @@ class SearchConfig(AppConfig):
             NavItem("检索语法", "search:help", "字段代码、运算符、截词与邻近算符示例", public=True, group="专利信息服务"),
         ]
         patents_changed.connect(services.on_patents_changed, dispatch_uid="search.patents_changed")
+        register_bulk_hook(indexer.session)
         post_save.connect(services.on_patent_saved, sender=Patent, dispatch_uid="search.patent_saved")
         post_delete.connect(services.on_patent_saved, sender=Patent, dispatch_uid="search.patent_deleted")

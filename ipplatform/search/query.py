@@ -16,6 +16,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ipplatform.core.api import InputError
 from ipplatform.lib.textnorm import fold
@@ -232,7 +233,6 @@ def lex(query: str) -> list[Tok]:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_HALF = {0x3000: " ", **{c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}}
 
 
 def fast_fold(text: str) -> str:
@@ -241,9 +241,19 @@ def fast_fold(text: str) -> str:
         return ""
     if text.isascii():
         return text.lower()
+    if len(text) <= 40:  # names, agencies, classification symbols: they repeat across records
+        return _fold_short(text)
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     from ipplatform.lib.textnorm import to_simplified
 
-    return to_simplified(unicodedata.normalize("NFKC", text).translate(_HALF)).lower()
+    # NFKC already maps full-width ASCII (U+FF01–FF5E) and the ideographic space to their half-width forms
+    return to_simplified(unicodedata.normalize("NFKC", text)).lower()
+
+
+_fold_short = lru_cache(maxsize=100_000)(_fold)
 
 
 def normalize_term(text: str) -> str:
@@ -253,12 +263,12 @@ def normalize_term(text: str) -> str:
 
 def normalize_number(text: str) -> str:
     """Application/publication number as indexed: folded, no CN prefix, no dots or spaces."""
-    t = fold(text).replace(".", "").replace(" ", "").replace("-", "")
+    t = fast_fold(text or "").replace(".", "").replace(" ", "").replace("-", "")
     return t[2:] if t.startswith("cn") else t
 
 
 def normalize_ipc(text: str) -> str:
-    return fold(text).replace(" ", "")
+    return fast_fold(text or "").replace(" ", "")
 
 
 _DATE_FORMATS = [

@@ -25,10 +25,11 @@ from django.utils.safestring import mark_safe
 from ipplatform.core.api import InputError
 from ipplatform.lib.textnorm import fold
 
+from . import indexer
 from . import query as ql
 from .backends.base import FACETS, SORT_LABELS, SORTS, IndexUnavailable
 from .backends.tantivy_backend import TantivyBackend, is_engine_error, journal_append
-from .documents import iter_documents
+from .documents import DOCUMENT_FIELDS, documents_for, iter_documents
 
 log = logging.getLogger(__name__)
 MAX_PAGE = 200
@@ -49,16 +50,15 @@ def get_backend() -> TantivyBackend:
 def _apply(backend: TantivyBackend, ids: list[str], deleted: list[str]) -> int:
     from ipplatform.patents.models import Patent
 
-    written, found = 0, set()
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        docs = list(iter_documents(Patent.objects.filter(pk__in=chunk)))
-        found.update(d["id"] for d in docs)
-        written += backend.update(docs=docs, deleted=[])
-    gone = [i for i in ids if i not in found] + list(deleted)
-    if gone:
-        backend.update(docs=[], deleted=gone)
-    return written
+    def stream():
+        for start in range(0, len(ids), 1000):
+            chunk = ids[start:start + 1000]
+            docs = documents_for(list(Patent.objects.filter(pk__in=chunk).values(*DOCUMENT_FIELDS)))
+            yield from docs
+            found = {d["id"] for d in docs}
+            yield from ({"id": pid, "deleted": True} for pid in chunk if pid not in found)  # gone from the database
+
+    return backend.update(docs=stream(), deleted=deleted)
 
 
 def rebuild_index(*, progress=None) -> dict:
@@ -128,6 +128,7 @@ def index_ids(*, ids: list[str], deleted: list[str] = ()) -> int:
     if not ids and not deleted:
         return 0
     backend = get_backend()
+    indexer.replay_pending(backend.root)
     if backend.rebuilding():
         journal_append(backend.root, ids, deleted)
     try:
@@ -183,7 +184,9 @@ def on_patent_saved(sender, instance, **kwargs):
 
 
 def on_patents_changed(sender, ids=(), deleted=(), **kwargs):
-    """Receiver of patents.signals.patents_changed."""
+    """Receiver of patents.signals.patents_changed (handed to the helper process during a long import)."""
+    if indexer.hand_over(ids, deleted):
+        return
     _safe_index(list(ids or []), list(deleted or []))
 
 

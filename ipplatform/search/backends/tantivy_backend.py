@@ -14,6 +14,7 @@ import fcntl
 import json
 import logging
 import math
+import operator
 import os
 import shutil
 import threading
@@ -32,8 +33,8 @@ from .base import FACETS, SORTS, EngineResult, IndexUnavailable, SearchBackend
 
 log = logging.getLogger(__name__)
 SCHEMA_VERSION = "4"
-# The bigram field is whitespace-tokenised: spaces and line breaks inside the text become visible placeholders.
-_VISIBLE = str.maketrans({" ": "\u2423", "\n": "\u2424", "\t": "\u2423"})
+# The bigram field is whitespace-tokenised: spaces and line breaks inside the text become visible placeholders
+# (see visible()).
 BOOSTS = {"ti": 3.0, "cl": 2.0, "ab": 1.0, "pa": 1.5, "in": 1.0, "ag": 1.0, "ar": 1.0}
 RAW_MULTI = ("an", "pn", "ic", "ics", "mc", "mcs", "rc")
 FAST_RAW = ("pt", "ls", "et", "city", "sec", "cls", "sub", "app")
@@ -67,13 +68,15 @@ def register(index: tantivy.Index) -> None:
 
 
 def visible(text: str) -> str:
-    return text.translate(_VISIBLE)
+    if " " not in text and "\n" not in text and "\t" not in text:
+        return text
+    return text.replace(" ", "\u2423").replace("\t", "\u2423").replace("\n", "\u2424")
 
 
 def bigrams(text: str) -> str:
     """Overlapping character bigrams as consecutive whitespace-separated tokens."""
     text = visible(text)
-    return " ".join(text[i:i + 2] for i in range(len(text) - 1))
+    return " ".join(map(operator.add, text, text[1:]))
 
 
 def to_tantivy(doc: dict) -> tantivy.Document:
@@ -360,23 +363,32 @@ class TantivyBackend(SearchBackend):
         return [(se.doc(addr)["id"][0], float(score)) for score, addr in res.hits if score >= floor]
 
     # ------------------------------------------------------------ writing
-    def update(self, *, docs: Iterable[dict], deleted: Iterable[str] = ()) -> int:
-        docs, deleted = list(docs), list(deleted)
-        if not docs and not deleted:
-            return 0
+    def update(self, *, docs: Iterable[dict], deleted: Iterable[str] = (), heap_size: int = 64_000_000) -> int:
+        """Replace the given documents and delete `deleted` ids with one writer and one commit.
+
+        `docs` may be a stream; an item {"id": …, "deleted": True} is a deletion found while streaming."""
+        deleted = list(deleted)
         index = self.index()
+        written = removed = 0
         with file_lock(self.root / ".writer.lock"):
-            writer = index.writer(heap_size=32_000_000, num_threads=1)
+            writer = index.writer(heap_size=heap_size, num_threads=1)
             try:
-                for pid in {*deleted, *(d["id"] for d in docs)}:
+                for pid in deleted:
                     writer.delete_documents_by_term("id", pid)
                 for d in docs:
+                    # a delete applies only to documents added before it, so delete-then-add replaces
+                    writer.delete_documents_by_term("id", d["id"])
+                    if d.get("deleted"):
+                        removed += 1
+                        continue
                     writer.add_document(to_tantivy(d))
-                writer.commit()
-                writer.wait_merging_threads()
+                    written += 1
+                if written or removed or deleted:
+                    writer.commit()
+                    writer.wait_merging_threads()
             finally:
                 del writer
-        return len(docs)
+        return written
 
     def rebuild(self, *, docs, total=None, progress=None, on_swapped: Callable[[], None] | None = None,
                 heap_size: int = 256_000_000, threads: int | None = None) -> dict:

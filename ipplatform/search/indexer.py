@@ -1,0 +1,229 @@
+"""Index updates in a helper process during long imports.
+
+On a 2-core machine the importer (parse, validate, store, statistics) keeps one core busy; building index
+documents in the same process would double the time per record. Inside `session()`, entered by
+`patents.signals.bulk_session()` around an import that runs outside any transaction, the first committed batch
+is indexed inline as always; from the second batch on, the changed ids go as JSON lines through a pipe to a
+helper process (`python -m ipplatform.search.indexer`, a fresh interpreter: no inherited connections, engine
+threads or re-imported main module) that runs the same `services.index_ids`. A pipe holds about one batch, so a
+helper that falls behind slows the importer instead of piling up memory.
+
+Every id handed over is first appended to a pending journal (`<index root>/pending-<pid>-<n>.jsonl`). The
+journal is removed once the helper has finished cleanly; a journal left by a killed import (its process is
+gone) is replayed by the next index update, so the index always catches up with what was committed."""
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import os
+import queue
+import subprocess
+import sys
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+log = logging.getLogger(__name__)
+INLINE_BATCHES = 1  # batches indexed inline before the helper starts, unless the import is known to be large
+MAX_QUEUED_BATCHES = 8  # batches received but not yet indexed (then the importer waits)
+_local = threading.local()
+_counter = itertools.count(1)
+_in_worker = False
+
+
+def _journal_write(path: Path, ids: list[str], deleted: list[str]) -> None:
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps({"ids": ids, "deleted": deleted}) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _read_journal(path: Path) -> tuple[list[str], list[str]]:
+    ids, deleted = [], []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:  # a line cut short by a kill: its batch was not handed over yet
+            continue
+        ids += entry.get("ids", [])
+        deleted += entry.get("deleted", [])
+    return list(dict.fromkeys(ids)), list(dict.fromkeys(deleted))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def replay_pending(root: Path) -> int:
+    """Index the ids of journals left by imports that were killed; returns how many ids were replayed."""
+    if _in_worker or not root.is_dir():
+        return 0
+    from .services import _apply, get_backend
+
+    replayed = 0
+    for path in sorted(root.glob("pending-*.jsonl")):
+        try:
+            pid = int(path.name.split("-")[1])
+        except (IndexError, ValueError):
+            continue
+        if pid != os.getpid() and _alive(pid):
+            continue
+        if pid == os.getpid() and path in _open_journals():
+            continue
+        ids, deleted = _read_journal(path)
+        if ids or deleted:
+            log.warning("search index: replaying %d ids left by an interrupted import (%s)", len(ids) + len(deleted), path.name)
+            _apply(get_backend(), ids, deleted)
+        path.unlink(missing_ok=True)
+        replayed += len(ids) + len(deleted)
+    return replayed
+
+
+def _open_journals() -> set[Path]:
+    return {s.journal for s in getattr(_local, "sessions", [])}
+
+
+def _worker(lines, db_settings: dict, data_dir: str) -> None:
+    """Helper process: index every batch of ids read from `lines` (JSON), until end of input."""
+    global _in_worker
+    _in_worker = True
+    from django.conf import settings as lazy_settings
+
+    lazy_settings.DATABASES = {**lazy_settings.DATABASES, "default": db_settings}  # the importer's database (tests too)
+    lazy_settings.DATA_DIR = Path(data_dir)
+    import django
+
+    django.setup()
+    from .services import index_ids
+
+    # A reader thread drains the pipe at once, so the importer never waits while a commit is being written;
+    # the batches that arrived meanwhile go into the next commit together (fewer, larger segments).
+    received: queue.Queue = queue.Queue(maxsize=MAX_QUEUED_BATCHES)
+
+    def read():
+        for line in lines:
+            received.put(json.loads(line))
+        received.put(None)
+
+    threading.Thread(target=read, name="index-input", daemon=True).start()
+    done = False
+    while not done:
+        batch = [received.get()]
+        while len(batch) < MAX_QUEUED_BATCHES:  # whatever has arrived meanwhile goes into the same commit
+            try:
+                batch.append(received.get_nowait())
+            except queue.Empty:
+                break
+        done = None in batch
+        ids = [i for entry in batch if entry for i in entry["ids"]]
+        deleted = [i for entry in batch if entry for i in entry["deleted"]]
+        if ids or deleted:
+            index_ids(ids=ids, deleted=deleted)
+
+
+class _Session:
+    def __init__(self, root: Path, *, large: bool):
+        self.root = root
+        self.inline_batches = 0 if large else INLINE_BATCHES
+        self.journal = root / f"pending-{os.getpid()}-{next(_counter)}.jsonl"
+        self.batches = 0
+        self.proc = None
+        self.failed = False
+
+    def hand_over(self, ids: list[str], deleted: list[str]) -> bool:
+        """Send the ids to the helper (True), or leave them to the caller to index inline (False)."""
+        self.batches += 1
+        if self.failed or self.batches <= self.inline_batches:
+            return False
+        if self.proc is None:
+            self._start()
+        _journal_write(self.journal, ids, deleted)
+        try:
+            self.proc.stdin.write(json.dumps({"ids": ids, "deleted": deleted}) + "\n")
+            self.proc.stdin.flush()  # blocks while the helper is a batch behind
+            return True
+        except (BrokenPipeError, OSError):
+            self._fail()
+            return False  # this batch is indexed inline; earlier ones are replayed from the journal at close
+
+    def _start(self) -> None:
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "ipplatform.settings"),
+               "IPPLATFORM_INDEXER_DB": json.dumps(dict(connection.settings_dict), default=str),
+               "IPPLATFORM_INDEXER_DATA_DIR": str(settings.DATA_DIR),
+               "PYTHONPATH": os.pathsep.join(p for p in [str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH", "")] if p)}
+        self.proc = subprocess.Popen([sys.executable, "-m", "ipplatform.search.indexer"], stdin=subprocess.PIPE, env=env,
+                                     text=True, encoding="utf-8")
+
+    def _fail(self) -> None:
+        if not self.failed:
+            self.failed = True
+            log.error("search index helper stopped (exit code %s); indexing inline from here on", self.proc.poll())
+
+    def close(self) -> None:
+        if self.proc is not None:
+            try:
+                self.proc.stdin.close()
+            except (BrokenPipeError, OSError):
+                pass
+            if self.proc.wait() != 0:
+                self._fail()
+        if self.journal.exists():
+            if self.failed:
+                from .services import _apply, get_backend
+
+                ids, deleted = _read_journal(self.journal)
+                _apply(get_backend(), ids, deleted)
+            self.journal.unlink(missing_ok=True)
+
+
+def _usable() -> bool:
+    if not getattr(settings, "SEARCH_BACKGROUND_INDEXING", True) or (os.cpu_count() or 1) < 2:
+        return False
+    if connection.in_atomic_block:  # the helper could not see rows before the outer transaction commits
+        return False
+    return not (connection.vendor == "sqlite" and connection.is_in_memory_db())
+
+
+@contextmanager
+def session(*, large: bool = False):
+    """Bulk-import session (registered with patents.signals.register_bulk_hook)."""
+    from .services import get_backend
+
+    if not _usable():
+        yield None
+        return
+    root = get_backend().root
+    root.mkdir(parents=True, exist_ok=True)
+    replay_pending(root)
+    current = _Session(root, large=large)
+    stack = getattr(_local, "sessions", None)
+    if stack is None:
+        stack = _local.sessions = []
+    stack.append(current)
+    try:
+        yield current
+    finally:
+        stack.remove(current)
+        current.close()
+
+
+def hand_over(ids, deleted) -> bool:
+    """Called by the patents_changed receiver: True when a running session took the ids."""
+    stack = getattr(_local, "sessions", None)
+    if not stack or _in_worker:
+        return False
+    return stack[-1].hand_over(list(ids or []), list(deleted or []))
+
+
+if __name__ == "__main__":
+    _worker(sys.stdin, json.loads(os.environ["IPPLATFORM_INDEXER_DB"]), os.environ["IPPLATFORM_INDEXER_DATA_DIR"])
