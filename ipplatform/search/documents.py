@@ -52,24 +52,17 @@ def applicant_names(patent) -> list[str]:
     return names
 
 
-def document(patent, publications: Iterable[str] | None = None) -> dict:
+def document(patent, publications: Iterable[str]) -> dict:
     """The searchable values of one patent (folded text, keyword sets, dates as yyyymmdd, facet values).
 
-    `patent` is a Patent or any object with its attributes; `publications` are its publication numbers
-    (read from a prefetch of `publications` when not given)."""
+    `patent` is a Patent or any object with its attributes; `publications` are its publication numbers."""
     an = [normalize_number(patent.id)]
     if patent.application_number:
         n = normalize_number(patent.application_number)
         an.append(n)
         if len(n) in (9, 13):
             an.append(n[:-1])  # without the check character
-    pubs = [patent.publication_number]
-    if publications is not None:
-        pubs += publications
-    else:
-        cache = getattr(patent, "_prefetched_objects_cache", {})
-        if "publications" in cache:
-            pubs += [p.number for p in cache["publications"]]
+    pubs = [patent.publication_number, *publications]
     ipcs = [s for s in dict.fromkeys([patent.ipc_main, *(patent.ipc_all or [])]) if s]
     ic_terms, sections, classes, subclasses = [], [], [], []
     for s in ipcs:

@@ -35,14 +35,16 @@ _counter = itertools.count(1)
 _in_worker = False
 
 
-def _journal_write(path: Path, ids: list[str], deleted: list[str]) -> None:
+def append_journal(path: Path, ids: list[str], deleted: list[str]) -> None:
+    """Append one entry of ids to index / delete to a journal file, flushed to disk before returning."""
     with open(path, "a", encoding="utf-8") as fh:
         fh.write(json.dumps({"ids": ids, "deleted": deleted}) + "\n")
         fh.flush()
         os.fsync(fh.fileno())
 
 
-def _read_journal(path: Path) -> tuple[list[str], list[str]]:
+def read_journal(path: Path) -> tuple[list[str], list[str]]:
+    """The ids (to index, to delete) of a journal, in first-seen order, without repeats."""
     ids, deleted = [], []
     for line in path.read_text(encoding="utf-8").splitlines():
         try:
@@ -68,7 +70,7 @@ def replay_pending(root: Path) -> int:
     """Index the ids of journals left by imports that were killed; returns how many ids were replayed."""
     if _in_worker or not root.is_dir():
         return 0
-    from .services import _apply, get_backend
+    from .services import get_backend
 
     replayed = 0
     for path in sorted(root.glob("pending-*.jsonl")):
@@ -80,13 +82,20 @@ def replay_pending(root: Path) -> int:
             continue
         if pid == os.getpid() and path in _open_journals():
             continue
-        ids, deleted = _read_journal(path)
-        if ids or deleted:
-            log.warning("search index: replaying %d ids left by an interrupted import (%s)", len(ids) + len(deleted), path.name)
-            _apply(get_backend(), ids, deleted)
-        path.unlink(missing_ok=True)
-        replayed += len(ids) + len(deleted)
+        log.warning("search index: replaying the journal of an interrupted import (%s)", path.name)
+        replayed += replay_journal(path, get_backend())
     return replayed
+
+
+def replay_journal(path: Path, backend) -> int:
+    """Index what a journal lists, then remove it; returns the number of ids."""
+    from .services import _apply
+
+    ids, deleted = read_journal(path)
+    if ids or deleted:
+        _apply(backend, ids, deleted)
+    path.unlink(missing_ok=True)
+    return len(ids) + len(deleted)
 
 
 def _open_journals() -> set[Path]:
@@ -147,7 +156,7 @@ class _Session:
             return False
         if self.proc is None:
             self._start()
-        _journal_write(self.journal, ids, deleted)
+        append_journal(self.journal, ids, deleted)
         try:
             self.proc.stdin.write(json.dumps({"ids": ids, "deleted": deleted}) + "\n")
             self.proc.stdin.flush()  # blocks while the helper is a batch behind
@@ -177,13 +186,11 @@ class _Session:
                 pass
             if self.proc.wait() != 0:
                 self._fail()
-        if self.journal.exists():
-            if self.failed:
-                from .services import _apply, get_backend
+        if self.failed and self.journal.exists():
+            from .services import get_backend
 
-                ids, deleted = _read_journal(self.journal)
-                _apply(get_backend(), ids, deleted)
-            self.journal.unlink(missing_ok=True)
+            replay_journal(self.journal, get_backend())
+        self.journal.unlink(missing_ok=True)
 
 
 def _usable() -> bool:

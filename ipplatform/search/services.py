@@ -28,12 +28,13 @@ from ipplatform.lib.textnorm import fold
 from . import indexer
 from . import query as ql
 from .backends.base import FACETS, SORT_LABELS, SORTS, IndexUnavailable
-from .backends.tantivy_backend import TantivyBackend, is_engine_error, journal_append
+from .backends.tantivy_backend import TantivyBackend, is_engine_error
 from .documents import DOCUMENT_FIELDS, documents_for, iter_documents
 
 log = logging.getLogger(__name__)
 MAX_PAGE = 200
 MAX_HISTORY_DEPTH = 8
+REBUILD_JOURNAL = "journal.jsonl"  # changes made while rebuild_index runs
 FACET_TITLES = {"pt": "专利类型", "year": "申请年", "city": "地市", "sec": "IPC部", "cls": "IPC大类", "sub": "IPC小类",
                 "app": "申请人", "et": "申请人类型", "ls": "法律状态"}
 EXPORT_HEADERS = ["申请号", "名称", "专利类型", "申请日", "公开（公告）号", "公开（公告）日", "授权日", "主分类号", "分类号",
@@ -67,19 +68,11 @@ def rebuild_index(*, progress=None) -> dict:
 
     backend = get_backend()
     backend.root.mkdir(parents=True, exist_ok=True)
-    journal = backend.root / "journal.jsonl"
 
-    def replay():
-        if not journal.exists():
-            return
-        ids, deleted = [], []
-        for line in journal.read_text(encoding="utf-8").splitlines():
-            entry = json.loads(line)
-            ids += entry.get("ids", [])
-            deleted += entry.get("deleted", [])
-        journal.unlink()
-        if ids or deleted:
-            _apply(backend, list(dict.fromkeys(ids)), list(dict.fromkeys(deleted)))
+    def replay():  # changes that arrived during the rebuild, onto the new generation
+        journal = backend.root / REBUILD_JOURNAL
+        if journal.exists():
+            indexer.replay_journal(journal, backend)
 
     total = Patent.objects.count()
     info = backend.rebuild(docs=iter_documents, total=total, progress=progress, on_swapped=replay)
@@ -130,7 +123,7 @@ def index_ids(*, ids: list[str], deleted: list[str] = ()) -> int:
     backend = get_backend()
     indexer.replay_pending(backend.root)
     if backend.rebuilding():
-        journal_append(backend.root, ids, deleted)
+        indexer.append_journal(backend.root / REBUILD_JOURNAL, ids, deleted)
     try:
         backend.index()
     except IndexUnavailable:

@@ -92,4 +92,4 @@ def test_killed_import_leaves_a_journal_that_the_rerun_replays(tmp_path, listing
 def test_journal_lines_cut_short_are_ignored(tmp_path):
     journal = tmp_path / "pending-1-1.jsonl"
     journal.write_text(json.dumps({"ids": ["a", "b"], "deleted": ["c"]}) + "\n" + '{"ids": ["d"', encoding="utf-8")
-    assert indexer._read_journal(journal) == (["a", "b"], ["c"])
+    assert indexer.read_journal(journal) == (["a", "b"], ["c"])

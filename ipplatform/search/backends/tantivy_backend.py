@@ -11,7 +11,6 @@ characters is the phrase of its bigrams at fixed offsets, which matches exactly 
 from __future__ import annotations
 
 import fcntl
-import json
 import logging
 import math
 import operator
@@ -445,7 +444,3 @@ class TantivyBackend(SearchBackend):
                 info["error"] = str(exc)
         return info
 
-
-def journal_append(root: Path, ids: list[str], deleted: list[str]) -> None:
-    with open(root / "journal.jsonl", "a", encoding="utf-8") as fh:
-        fh.write(json.dumps({"ids": ids, "deleted": deleted}) + "\n")
