@@ -70,9 +70,9 @@ PATENT_FIELDS = ("id", "patent_type", "applicant_type", "is_synthetic", "applica
 
 
 def _facts_for(ids: list[str]) -> list[SimpleNamespace]:
-    rows = list(Patent.objects.filter(pk__in=ids).values(*PATENT_FIELDS))
+    rows = list(Patent.objects.filter(bulk.among("pk", ids)).order_by().values(*PATENT_FIELDS))
     ends = dict(
-        LegalEvent.objects.filter(patent_id__in=ids, code__in=list(TERMINATING_EVENTS))
+        LegalEvent.objects.filter(bulk.among("patent_id", ids), code__in=list(TERMINATING_EVENTS))
         .values("patent_id").annotate(first=Min("date")).values_list("patent_id", "first")
     )
     return [fact_from(r, ends.get(r["id"])) for r in rows]
@@ -177,10 +177,10 @@ def refresh(*, ids: list[str] = (), deleted: list[str] = ()) -> dict:
         touched = ids + deleted
         for i in range(0, len(touched), CHUNK):
             part = touched[i:i + CHUNK]
-            old = [SimpleNamespace(**row) for row in PatentFact.objects.filter(pk__in=part).values(*FACT_FIELDS)]
+            old = [SimpleNamespace(**row) for row in PatentFact.objects.filter(bulk.among("pk", part)).values(*FACT_FIELDS)]
             if old:
                 _deltas(old, -1, years, months)
-                PatentFact.objects.filter(pk__in=[f.patent_id for f in old]).delete()
+                PatentFact.objects.filter(bulk.among("pk", [f.patent_id for f in old])).delete()
         for i in range(0, len(ids), CHUNK):
             new = _facts_for(ids[i:i + CHUNK])
             _deltas(new, +1, years, months)

@@ -7,11 +7,29 @@ adapters so that rows are stored exactly as the ORM would store them."""
 from __future__ import annotations
 
 import json
+import operator
 from functools import lru_cache
 from types import SimpleNamespace
 
 from django.db import connection, models
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
+
+
+def among(field: str, values) -> Q:
+    """`field IN (values)` with the values sent as one array parameter.
+
+    Django prepares every value of an `__in` list through the field and writes one placeholder each; for the
+    thousands of ids of an import batch that costs more than the query, and SQLite caps the placeholders.
+    One JSON (SQLite) or array (PostgreSQL) parameter, unpacked by the database, avoids both."""
+    values = list(values)
+    if not values:
+        return Q(**{f"{field}__in": []})
+    if connection.vendor == "postgresql":
+        cast = "bigint[]" if isinstance(values[0], int) else "text[]"
+        return Q(**{f"{field}__in": RawSQL(f"SELECT unnest(%s::{cast})", (values,))})
+    return Q(**{f"{field}__in": RawSQL("SELECT value FROM json_each(%s)", (json.dumps(values, ensure_ascii=False),))})
 
 
 @lru_cache(maxsize=None)
@@ -28,15 +46,19 @@ def defaults(model) -> dict:
     return out
 
 
+@lru_cache(maxsize=None)
+def _mutable_defaults(model) -> tuple:
+    return tuple(k for k, v in defaults(model).items() if isinstance(v, (list, dict)))
+
+
 def new(model, **values) -> SimpleNamespace:
     """A light stand-in for a model instance (attribute access by attname), filled with defaults."""
-    data = dict(defaults(model))
-    for key, value in values.items():
-        data[key] = value
-    for k, v in data.items():
-        if isinstance(v, (list, dict)):
-            data[k] = type(v)(v)
-    return SimpleNamespace(**data)
+    obj = SimpleNamespace(**defaults(model))
+    obj.__dict__.update(values)
+    for key in _mutable_defaults(model):
+        if key not in values:  # a fresh list/dict per object, as Model() gives
+            setattr(obj, key, type(getattr(obj, key))(getattr(obj, key)))
+    return obj
 
 
 def insert(model, objs, *, ignore_conflicts: bool = False, conflict_fields: tuple = ()) -> int:
@@ -48,24 +70,29 @@ def insert(model, objs, *, ignore_conflicts: bool = False, conflict_fields: tupl
     fields = _fields(model)
     now = timezone.now()
     now_db = ops.adapt_datetimefield_value(now)
-    converters = []
-    for f in fields:
+    converting, constant = [], []  # (column index, converter) and (column index, value) for auto_now(_add) stamps
+    for i, f in enumerate(fields):
         if isinstance(f, models.JSONField):
-            converters.append(lambda v: None if v is None else json.dumps(v))
+            converting.append((i, lambda v: None if v is None else json.dumps(v)))
         elif isinstance(f, models.DateTimeField):
-            auto = f.auto_now or f.auto_now_add
-            converters.append((lambda v, a=auto: now_db if a or v is None and a else (None if v is None else ops.adapt_datetimefield_value(v))))
+            if f.auto_now or f.auto_now_add:
+                constant.append((i, now_db))
+            else:
+                converting.append((i, lambda v: None if v is None else ops.adapt_datetimefield_value(v)))
         elif isinstance(f, models.DateField):
-            converters.append(lambda v: None if v is None else ops.adapt_datefield_value(v))
-        else:
-            converters.append(None)
+            converting.append((i, lambda v: None if v is None else ops.adapt_datefield_value(v)))
     names = [f.attname for f in fields]
+    values_of = operator.attrgetter(*names) if len(names) > 1 else (lambda obj: (getattr(obj, names[0]),))
     rows = []
     for obj in objs:
-        row = []
-        for name, conv in zip(names, converters):
-            v = getattr(obj, name, None)
-            row.append(conv(v) if conv is not None else v)
+        try:
+            row = list(values_of(obj))
+        except AttributeError:  # a namespace without some optional attribute: stored as NULL
+            row = [getattr(obj, name, None) for name in names]
+        for i, conv in converting:
+            row[i] = conv(row[i])
+        for i, value in constant:
+            row[i] = value
         rows.append(row)
     table = ops.quote_name(model._meta.db_table)
     cols = ", ".join(ops.quote_name(f.column) for f in fields)

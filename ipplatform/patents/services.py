@@ -121,7 +121,7 @@ def apply_batch(recs: list[records.Record], *, result: ImportResult, today=None)
     ids = [r.id for r in recs]
     pub_numbers = [p[0] for r in recs for p in r.publications]
     # a publication already stored under another record (e.g. a CNKI row keyed by its publication number) keeps that record
-    owner_of = dict(Publication.objects.filter(number__in=pub_numbers).values_list("number", "patent_id")) if pub_numbers else {}
+    owner_of = dict(Publication.objects.filter(bulk.among("number", pub_numbers)).order_by().values_list("number", "patent_id")) if pub_numbers else {}
     for r in recs:
         if "application_number" in r.fields:
             continue  # an application number identifies the record by itself
@@ -130,24 +130,24 @@ def apply_batch(recs: list[records.Record], *, result: ImportResult, today=None)
             if owner and owner != r.id:
                 r.id = owner
     ids = [r.id for r in recs]
-    existing = {p.id: p for p in Patent.objects.filter(pk__in=ids)}
+    existing = {p.id: p for p in Patent.objects.filter(bulk.among("pk", ids)).order_by()}
     existing_links = {}
     if existing:
-        for pid, name in PatentApplicant.objects.filter(patent_id__in=list(existing)).order_by("patent_id", "order").values_list("patent_id", "applicant__name"):
+        for pid, name in PatentApplicant.objects.filter(bulk.among("patent_id", existing)).order_by("patent_id", "order").values_list("patent_id", "applicant__name"):
             existing_links.setdefault(pid, []).append(name)
 
     # applicants
     names = {n for r in recs for n in r.applicants}
     app_rows = {}
     if names:
-        for row in Applicant.objects.filter(name__in=names).values("id", "name", "entity_type", "entity_type_manual", "region_code", "region_method", "region_confidence", "address"):
+        for row in Applicant.objects.filter(bulk.among("name", names)).order_by().values("id", "name", "entity_type", "entity_type_manual", "region_code", "region_method", "region_confidence", "address"):
             app_rows[row["name"]] = row
     missing = names - set(app_rows)
     new_applicants = {}
     for r in recs:
         for pos, name in enumerate(r.applicants):
             if name in missing and name not in new_applicants:
-                new_applicants[name] = Applicant(name=name, entity_type=attribution.infer_entity_type(name))
+                new_applicants[name] = bulk.new(Applicant, name=name, entity_type=attribution.infer_entity_type(name))
     applicant_updates = {}
 
     to_create, to_update, changed_ids, update_fields = [], [], [], set()
@@ -230,7 +230,7 @@ def apply_batch(recs: list[records.Record], *, result: ImportResult, today=None)
     # write applicants first (patents point at them)
     if new_applicants:
         bulk.insert(Applicant, new_applicants.values(), ignore_conflicts=True, conflict_fields=("name",))
-        for row in Applicant.objects.filter(name__in=list(new_applicants)).values("id", "name", "entity_type", "entity_type_manual", "region_code", "region_method", "region_confidence", "address"):
+        for row in Applicant.objects.filter(bulk.among("name", new_applicants)).order_by().values("id", "name", "entity_type", "entity_type_manual", "region_code", "region_method", "region_confidence", "address"):
             app_rows[row["name"]] = row
     if applicant_updates:
         objs = []
@@ -255,8 +255,8 @@ def apply_batch(recs: list[records.Record], *, result: ImportResult, today=None)
         Patent.objects.bulk_update(to_update, fields, batch_size=500)
     delta: Counter = Counter()  # applicant id -> change of patent_count (incremental: a full recount grows with the store)
     if relink_ids:
-        delta.subtract(PatentApplicant.objects.filter(patent_id__in=relink_ids).values_list("applicant_id", flat=True))
-        PatentApplicant.objects.filter(patent_id__in=relink_ids).delete()
+        delta.subtract(PatentApplicant.objects.filter(bulk.among("patent_id", relink_ids)).values_list("applicant_id", flat=True))
+        PatentApplicant.objects.filter(bulk.among("patent_id", relink_ids)).delete()
     links = []
     for pid, names_ in links_for.items():
         for order, name in enumerate(names_, start=1):
@@ -272,7 +272,7 @@ def apply_batch(recs: list[records.Record], *, result: ImportResult, today=None)
     if events:
         created_ids = {o.id for o in to_create}
         stored_before = list({e[0] for e in events} - created_ids)  # records created in this batch have no events yet
-        have = set(LegalEvent.objects.filter(patent_id__in=stored_before, code__in=[LegalEventCode.PUBLICATION, LegalEventCode.GRANT])
+        have = set(LegalEvent.objects.filter(bulk.among("patent_id", stored_before), code__in=[LegalEventCode.PUBLICATION, LegalEventCode.GRANT])
                    .values_list("patent_id", "code", "date")) if stored_before else set()
         new_events, seen = [], set()
         for pid, code, day, number in events:
@@ -289,8 +289,7 @@ def apply_batch(recs: list[records.Record], *, result: ImportResult, today=None)
         if change:
             by_change.setdefault(change, []).append(applicant_id)
     for change, applicant_ids in by_change.items():
-        for i in range(0, len(applicant_ids), 900):
-            Applicant.objects.filter(pk__in=applicant_ids[i:i + 900]).update(patent_count=F("patent_count") + change)
+        Applicant.objects.filter(bulk.among("pk", applicant_ids)).update(patent_count=F("patent_count") + change)
     return list(dict.fromkeys(changed_ids))
 
 

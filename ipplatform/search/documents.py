@@ -122,12 +122,13 @@ DOCUMENT_FIELDS = ("id", "application_number", "publication_number", "ipc_main",
 
 def documents_for(rows: list[dict]) -> list[dict]:
     """Documents for Patent value rows (dicts of DOCUMENT_FIELDS), with their publications read in one query."""
+    from ipplatform.patents import bulk
     from ipplatform.patents.models import Publication
 
     if not rows:
         return []
     pubs: dict[str, list[str]] = {}
-    for pid, number in Publication.objects.filter(patent_id__in=[r["id"] for r in rows]).values_list("patent_id", "number"):
+    for pid, number in Publication.objects.filter(bulk.among("patent_id", [r["id"] for r in rows])).order_by().values_list("patent_id", "number"):
         pubs.setdefault(pid, []).append(number)
     return [document(SimpleNamespace(**r), pubs.get(r["id"], [])) for r in rows]
 

@@ -23,6 +23,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from ipplatform.core.api import InputError
+from ipplatform.patents import bulk
 from ipplatform.lib.textnorm import fold
 
 from . import indexer
@@ -54,7 +55,7 @@ def _apply(backend: TantivyBackend, ids: list[str], deleted: list[str]) -> int:
     def stream():
         for start in range(0, len(ids), 1000):
             chunk = ids[start:start + 1000]
-            docs = documents_for(list(Patent.objects.filter(pk__in=chunk).values(*DOCUMENT_FIELDS)))
+            docs = documents_for(list(Patent.objects.filter(bulk.among("pk", chunk)).order_by().values(*DOCUMENT_FIELDS)))
             yield from docs
             found = {d["id"] for d in docs}
             yield from ({"id": pid, "deleted": True} for pid in chunk if pid not in found)  # gone from the database
