@@ -29,7 +29,8 @@ GOAL_RATE, GOAL_RSS_MB = 3700, 1024
 
 def child_env(db_url: str, data_dir: Path) -> dict:
     env = dict(os.environ)
-    env.update({"DATABASE_URL": db_url, "DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "ipplatform.settings"})
+    env.update({"DATABASE_URL": db_url, "DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "ipplatform.settings",
+                "IPPLATFORM_INDEXER_STATS": str(data_dir / "indexer-memory.json")})
     return env
 
 
@@ -79,9 +80,12 @@ def child(args) -> None:
     cpu = time.process_time() - start_cpu
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     helper = resource.getrusage(resource.RUSAGE_CHILDREN)  # the index helper process (search.indexer), if it ran
+    stats = os.environ.get("IPPLATFORM_INDEXER_STATS")
+    helper_mem = json.loads(Path(stats).read_text()) if stats and Path(stats).exists() else {}
     print(json.dumps({"records": n, "rejected": rejected, "seconds": elapsed, "cpu_seconds": cpu, "rate": n / elapsed if elapsed else 0,
                       "cpu_rate": n / cpu if cpu else 0, "peak_rss_mb": rss_mb, "helper_rss_mb": helper.ru_maxrss / 1024,
-                      "helper_cpu_seconds": helper.ru_utime + helper.ru_stime, "stored": Patent.objects.count(),
+                      "helper_cpu_seconds": helper.ru_utime + helper.ru_stime,
+                      "helper_anon_mb": helper_mem.get("rss_anon_kb", 0) / 1024, "helper_file_mb": helper_mem.get("rss_file_kb", 0) / 1024, "stored": Patent.objects.count(),
                       "indexed": _indexed(args.no_index), "vendor": connection.vendor}))
 
 
@@ -126,7 +130,8 @@ def naive_import(csv_path: str, limit: int) -> tuple[int, int]:
 
 def line(label: str, r: dict) -> str:
     ok = "达标" if r["rate"] >= GOAL_RATE and max(r["peak_rss_mb"], r.get("helper_rss_mb", 0)) < GOAL_RSS_MB else "未达标"
-    helper = (f"  索引子进程 CPU {r['helper_cpu_seconds']:.1f} s、峰值RSS {r['helper_rss_mb']:.0f} MB、索引 {r['indexed']:,} 件"
+    helper = (f"  索引子进程 CPU {r['helper_cpu_seconds']:.1f} s、峰值RSS {r['helper_rss_mb']:.0f} MB"
+              f"（其中进程内存峰值 {r.get('helper_anon_mb', 0):.0f} MB，映射的索引文件峰值 {r.get('helper_file_mb', 0):.0f} MB）、索引 {r['indexed']:,} 件"
               if r.get("helper_cpu_seconds") else "")
     return (f"{label:<34} {r['records']:>9,} 条  {r['seconds']:8.1f} s  {r['rate']:9,.0f} 条/s  CPU {r['cpu_seconds']:7.1f} s "
             f"({r['cpu_rate']:,.0f} 条/CPU秒)  峰值RSS {r['peak_rss_mb']:6.0f} MB{helper}  {ok}")

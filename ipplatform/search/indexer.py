@@ -125,6 +125,9 @@ def _worker(lines, db_settings: dict, data_dir: str) -> None:
         received.put(None)
 
     threading.Thread(target=read, name="index-input", daemon=True).start()
+    stats_path = os.environ.get("IPPLATFORM_INDEXER_STATS")  # benchmarks: where to write the memory peaks
+    if stats_path:
+        threading.Thread(target=_sample_memory, args=(Path(stats_path),), name="index-memory", daemon=True).start()
     done = False
     while not done:
         batch = [received.get()]
@@ -138,6 +141,27 @@ def _worker(lines, db_settings: dict, data_dir: str) -> None:
         deleted = [i for entry in batch if entry for i in entry["deleted"]]
         if ids or deleted:
             index_ids(ids=ids, deleted=deleted)
+
+
+def _sample_memory(path: Path, interval: float = 0.25) -> None:
+    """Write the peaks of anonymous and file-backed resident memory (kB) to `path` while the helper runs.
+
+    ru_maxrss counts the index segments that tantivy maps to merge them (page cache the kernel can drop) together
+    with the process's own memory; the benchmark reports both parts."""
+    import time
+
+    peaks = {"rss_anon_kb": 0, "rss_file_kb": 0}
+    while True:
+        try:
+            with open("/proc/self/status", encoding="ascii") as fh:
+                for line in fh:
+                    key = {"RssAnon:": "rss_anon_kb", "RssFile:": "rss_file_kb"}.get(line.split(":", 1)[0] + ":")
+                    if key:
+                        peaks[key] = max(peaks[key], int(line.split()[1]))
+            path.write_text(json.dumps(peaks))
+        except OSError:
+            return
+        time.sleep(interval)
 
 
 class _Session:
