@@ -18,7 +18,6 @@ import itertools
 import json
 import random
 import re
-import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -27,7 +26,7 @@ from django.conf import settings
 
 from ipplatform.lib import appno, cnpostcode
 
-from .enums import EntityType, LegalEventCode, LegalStatus, PatentType, RegionMethod
+from .enums import LegalEventCode, RegionMethod
 from .readers import CNIPA_HEADERS
 
 CSV_HEADERS = CNIPA_HEADERS + ["模拟数据"]
@@ -186,7 +185,7 @@ class Generator:
         return f"一种{core}{rng.choice(TITLE_TAILS[ptype])}"
 
     def _abstract(self, title: str, ptype: str) -> str:
-        rng, v = self.rng, self.v
+        rng = self.rng
         kind = {"invention": "发明", "utility": "实用新型", "design": "外观设计"}[ptype]
         text = f"本{kind}公开了{title}。"
         target = rng.randint(150, 400)
@@ -300,13 +299,17 @@ def generate_to_db(*, count: int, seed: int = 2015, stdout=None, progress=None, 
             n = min(batch_size, count - done)
             recs = [gen.record() for _ in range(n)]
             with transaction.atomic():
-                new_apps = {}
+                # per record: its applicants, the address split and the attribution of its first applicant, as the importer does
+                placed = []
                 for r in recs:
-                    for pos, raw in enumerate(r["申请（专利权）人"].split(";")):
-                        name = norm_name(raw)
+                    names = [norm_name(x) for x in r["申请（专利权）人"].split(";")]
+                    pc, addr = cnpostcode.extract(r["地址"])  # the postcode's space is optional
+                    placed.append((names, pc, addr, attribution.attribute(addr, pc, names[0])))
+                new_apps = {}
+                for names, pc, addr, attr in placed:
+                    for pos, name in enumerate(names):
                         if name not in app_ids and name not in new_apps:
-                            pc, addr = cnpostcode.extract(r["地址"])  # the same split as the importer (the space is optional)
-                            first_attr = attribution.attribute(addr, pc, name) if pos == 0 else None
+                            first_attr = attr if pos == 0 else None
                             region = first_attr.region_code if first_attr else ""
                             etype = attribution.infer_entity_type(name)
                             new_apps[name] = Applicant(name=name, entity_type=etype, region_code=region,
@@ -314,20 +317,16 @@ def generate_to_db(*, count: int, seed: int = 2015, stdout=None, progress=None, 
                                                        region_confidence=first_attr.confidence if first_attr else 0, address=(addr if pos == 0 else "")[:300])
                 if new_apps:
                     Applicant.objects.bulk_create(new_apps.values(), batch_size=2000, ignore_conflicts=True)
-                    app_ids.update(Applicant.objects.filter(name__in=list(new_apps)).values_list("name", "id"))
+                    app_ids.update(Applicant.objects.filter(bulk.among("name", new_apps)).values_list("name", "id"))
                 etypes = {a.name: a.entity_type for a in new_apps.values()}
                 patents, links, pubs, events, ids = [], [], [], [], []
-                for r in recs:
+                for r, (names, pc, addr, attr) in zip(recs, placed):
                     digits_id = appno.normalize(r["申请号"])
-                    names = [norm_name(x) for x in r["申请（专利权）人"].split(";")]
-                    region = r["_region"]
                     app_date, pub_date, grant = _d(r["申请日"]), _d(r["公开（公告）日"]), _d(r["颁证日"])
                     if r["_kind"] in ("U", "S"):
                         grant = pub_date
                     ipc_all = [normalize_ipc(c) for c in r["分类号"].split(";") if c]
-                    pc, addr = cnpostcode.extract(r["地址"])  # the same split as the importer (the space is optional)
                     first_id = app_ids.get(names[0])
-                    attr = attribution.attribute(addr, pc, names[0])  # the same attribution as the importer
                     etype = etypes.get(names[0]) or attribution.infer_entity_type(names[0])
                     patents.append(Patent(
                         id=digits_id, application_number=r["申请号"], application_number_valid=True, patent_type=r["_type"], title=r["名称"],
@@ -349,7 +348,7 @@ def generate_to_db(*, count: int, seed: int = 2015, stdout=None, progress=None, 
                     if r["_kind"] == "A" and grant:
                         events.append(LegalEvent(patent_id=digits_id, date=grant, code=LegalEventCode.GRANT, description="授权（模拟数据）", source="模拟数据生成器"))
                     ids.append(digits_id)
-                existing = set(Patent.objects.filter(pk__in=ids).values_list("id", flat=True))
+                existing = set(Patent.objects.filter(bulk.among("pk", ids)).values_list("id", flat=True))
                 if existing:  # idempotent: a re-run with the same seed skips records already there
                     patents = [p for p in patents if p.id not in existing]
                     links = [x for x in links if x.patent_id not in existing]
