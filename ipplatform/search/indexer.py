@@ -150,14 +150,15 @@ def _sample_memory(path: Path, interval: float = 0.25) -> None:
     with the process's own memory; the benchmark reports both parts."""
     import time
 
-    peaks = {"rss_anon_kb": 0, "rss_file_kb": 0}
+    keys = {"RssAnon": "rss_anon_kb", "RssFile": "rss_file_kb"}  # /proc/self/status lines such as "RssAnon:  4321 kB"
+    peaks = dict.fromkeys(keys.values(), 0)
     while True:
         try:
             with open("/proc/self/status", encoding="ascii") as fh:
                 for line in fh:
-                    key = {"RssAnon:": "rss_anon_kb", "RssFile:": "rss_file_kb"}.get(line.split(":", 1)[0] + ":")
-                    if key:
-                        peaks[key] = max(peaks[key], int(line.split()[1]))
+                    name, _, value = line.partition(":")
+                    if name in keys:
+                        peaks[keys[name]] = max(peaks[keys[name]], int(value.split()[0]))
             path.write_text(json.dumps(peaks))
         except OSError:
             return

@@ -23,8 +23,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from ipplatform.core.api import InputError
-from ipplatform.patents import bulk
 from ipplatform.lib.textnorm import fold
+from ipplatform.patents import bulk
 
 from . import indexer
 from . import query as ql
