@@ -9,11 +9,15 @@ The normalised form is the digits followed by the check character (no prefix, no
 """
 from __future__ import annotations
 
+import itertools
+import operator
 import re
 from dataclasses import dataclass
 
 _PREFIX = re.compile(r"^(CN|ZL)", re.I)
 _CLEAN = re.compile(r"[\s.．。·\-]")
+_DOTS = re.compile(r"[.．。]")
+_DIGITS = re.compile(r"\d+[\dX]?")
 _FULLWIDTH = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９ＸｘＣＮＺＬｃｎｚｌ"}
 
 # Digit of the application number that encodes the kind of right (12-digit: 5th, 8-digit: 3rd).
@@ -59,7 +63,7 @@ class AppNo:
 
 def check_char(digits: str) -> str:
     """The check character of a string of digits: weights 2..9 repeating, sum mod 11, 10 -> 'X'."""
-    total = sum(int(d) * (2 + i % 8) for i, d in enumerate(digits))
+    total = sum(map(operator.mul, map(int, digits), itertools.cycle(range(2, 10))))
     rest = total % 11
     return "X" if rest == 10 else str(rest)
 
@@ -69,7 +73,7 @@ def parse(value) -> AppNo:
     raw = "" if value is None else str(value).strip()
     text = raw.translate(_FULLWIDTH).upper()
     text = _PREFIX.sub("", text.strip())
-    dotted = re.split(r"[.．。]", text)
+    dotted = _DOTS.split(text)
     if len(dotted) == 2:
         # with a dot the check character is what follows it: CN20122024976.4 is 11 digits, not 12
         head, tail = _CLEAN.sub("", dotted[0]), _CLEAN.sub("", dotted[1])
@@ -80,7 +84,7 @@ def parse(value) -> AppNo:
     text = _CLEAN.sub("", text)
     if not text:
         return AppNo(raw, "", False, "申请号为空")
-    if not re.fullmatch(r"\d+[\dX]?", text) or not text[:-1].isdigit():
+    if not _DIGITS.fullmatch(text) or not text[:-1].isdigit():
         return AppNo(raw, "", False, f"申请号“{raw}”含有非法字符（只允许数字、校验位X、CN前缀和小数点）")
     if len(text) in (12, 8):
         digits, check = text, ""

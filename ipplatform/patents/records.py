@@ -164,15 +164,26 @@ def fallback_id(title: str, applicants: list[str], app_date) -> str:
     return "K" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:15].upper()
 
 
+_NULL_TEXTS = frozenset(("", "-", "—", "无", "None", "null"))
+
+
 def _text(row: dict, column: str | None):
-    if not column:
-        return None
-    value = row.get(column)
-    if isinstance(value, str):
-        value = value.strip()
-        if value in ("", "-", "—", "无", "None", "null"):
-            return None
-    return value
+    """A cell's value: text stripped, and None for an empty cell or a placeholder such as '-' or '无'."""
+    return _texts(row, {"": column})[""]
+
+
+def _texts(row: dict, mapping: dict) -> dict:
+    """_text() of every mapped column (name -> column), in one loop: it runs for every field of every row."""
+    out = {}
+    get = row.get
+    for name, column in mapping.items():
+        value = get(column) if column else None
+        if isinstance(value, str):
+            value = value.strip()
+            if value in _NULL_TEXTS:
+                value = None
+        out[name] = value
+    return out
 
 
 def build_record(row: dict, *, line: int, mapping: dict, source: str, source_file: str, fmt: str,
@@ -180,7 +191,7 @@ def build_record(row: dict, *, line: int, mapping: dict, source: str, source_fil
     """Canonical record from one row, or None with the row's errors (every problem of the row is listed)."""
     today = today or dt.date.today()
     errors: list[RowError] = []
-    get = {name: _text(row, col) for name, col in mapping.items()}
+    get = _texts(row, mapping)
     if fmt == "jsonl":
         for name, aliases in JSONL_ALIASES.items():
             if get.get(name) is None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from types import SimpleNamespace
 
 from .query import normalize_ipc, normalize_number, normalize_term
@@ -15,15 +16,20 @@ _KIND = re.compile(r"^(\d{7,})[a-z]\d?$")
 
 def ipc_levels(symbol: str) -> list[str]:
     """A normalised symbol and its ancestors: 'h01m10/05' -> h, h01, h01m, h01m10, h01m10/05."""
+    return list(_ipc_levels(symbol))
+
+
+@lru_cache(maxsize=50_000)  # a few thousand symbols recur across a whole corpus
+def _ipc_levels(symbol: str) -> tuple[str, ...]:
     s = normalize_ipc(symbol)
     m = _IPC.match(s)
     if not m:
-        return [s] if s else []
+        return (s,) if s else ()
     sec, cls, sub, grp, _ = m.groups()
     out = [sec, sec + cls, sec + cls + sub, sec + cls + sub + grp]
     if s not in out:
         out.append(s)
-    return out
+    return tuple(out)
 
 
 def _join(values: Iterable[str]) -> str:
@@ -131,6 +137,16 @@ def documents_for(rows: list[dict]) -> list[dict]:
     for pid, number in Publication.objects.filter(bulk.among("patent_id", [r["id"] for r in rows])).order_by().values_list("patent_id", "number"):
         pubs.setdefault(pid, []).append(number)
     return [document(SimpleNamespace(**r), pubs.get(r["id"], [])) for r in rows]
+
+
+def documents_of(ids: list[str]) -> list[dict]:
+    """Documents of these patent ids as stored now, and {"id": …, "deleted": True} for each id no longer stored."""
+    from ipplatform.patents import bulk
+    from ipplatform.patents.models import Patent
+
+    docs = documents_for(list(Patent.objects.filter(bulk.among("pk", ids)).order_by().values(*DOCUMENT_FIELDS)))
+    found = {d["id"] for d in docs}
+    return docs + [{"id": pid, "deleted": True} for pid in ids if pid not in found]
 
 
 def iter_documents(queryset=None, *, chunk: int = 2000) -> Iterator[dict]:

@@ -6,7 +6,9 @@ documents in the same process would double the time per record. Inside `session(
 is indexed inline as always; from the second batch on, the changed ids go as JSON lines through a pipe to a
 helper process (`python -m ipplatform.search.indexer`, a fresh interpreter: no inherited connections, engine
 threads or re-imported main module) that runs the same `services.index_ids`. A pipe holds about one batch, so a
-helper that falls behind slows the importer instead of piling up memory.
+helper that falls behind slows the importer instead of piling up memory. The helper itself reads the rows and
+builds the documents in a forked reader process, ahead of the thread that feeds tantivy, and commits every
+COMMIT_EVERY documents rather than every batch.
 
 Every id handed over is first appended to a pending journal (`<index root>/pending-<pid>-<n>.jsonl`). The
 journal is removed once the helper has finished cleanly; a journal left by a killed import (its process is
@@ -16,20 +18,27 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import multiprocessing
 import os
 import queue
 import subprocess
 import sys
 import threading
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
 
+from ipplatform.lib import gcbatch
+
 log = logging.getLogger(__name__)
 INLINE_BATCHES = 1  # batches indexed inline before the helper starts, unless the import is known to be large
 MAX_QUEUED_BATCHES = 8  # batches received but not yet indexed (then the importer waits)
+# Documents the helper adds between commits: a commit per import batch made small segments that tantivy then
+# spent a seventh of its indexing time merging. What is not committed yet is still listed in the importer's journal.
+COMMIT_EVERY = 50_000
 _local = threading.local()
 _counter = itertools.count(1)
 _in_worker = False
@@ -73,6 +82,16 @@ def replay_pending(root: Path) -> int:
     from .services import get_backend
 
     replayed = 0
+    if not bulk_running(root):  # updates deferred to a helper that was killed before it took them
+        ids, deleted, paths = collect_deferred(root)
+        if ids or deleted:
+            log.warning("search index: indexing %d updates deferred to an import helper that stopped", len(paths))
+            from .services import _apply
+
+            _apply(get_backend(), ids, deleted)
+            replayed += len(ids) + len(deleted)
+        for path in paths:
+            path.unlink(missing_ok=True)
     for path in sorted(root.glob("pending-*.jsonl")):
         try:
             pid = int(path.name.split("-")[1])
@@ -98,6 +117,54 @@ def replay_journal(path: Path, backend) -> int:
     return len(ids) + len(deleted)
 
 
+def bulk_running(root: Path) -> bool:
+    """Whether an import helper of another live process holds the index writer (its `bulk-<pid>` marker)."""
+    for path in root.glob("bulk-*"):
+        try:
+            pid = int(path.name.split("-")[1])
+        except (IndexError, ValueError):
+            continue
+        if pid != os.getpid() and _alive(pid):
+            return True
+    return False
+
+
+def defer(root: Path, ids: list[str], deleted: list[str]) -> bool:
+    """Leave an index update to the import helper that holds the writer; False when none does (index it yourself).
+
+    The helper takes deferred journals with every batch and once more after removing its marker, so an update
+    written while the marker was there is always taken by it, and one that finds the marker gone is indexed by
+    the caller."""
+    if not bulk_running(root):
+        return False
+    path = root / f"deferred-{os.getpid()}-{threading.get_ident()}-{next(_counter)}.jsonl"
+    tmp = path.with_suffix(".tmp")
+    append_journal(tmp, ids, deleted)
+    os.replace(tmp, path)  # complete or absent: a reader never sees half of it
+    if bulk_running(root):
+        return True
+    ids_, deleted_, paths = collect_deferred(root)
+    from .services import _apply, get_backend
+
+    _apply(get_backend(), ids_, deleted_)
+    for p in paths:
+        p.unlink(missing_ok=True)
+    return True
+
+
+def collect_deferred(root: Path) -> tuple[list[str], list[str], list[Path]]:
+    """The ids of all deferred journals, and their paths (to remove once the ids are committed)."""
+    ids, deleted, paths = [], [], sorted(root.glob("deferred-*.jsonl"))
+    for path in paths:
+        try:
+            entry_ids, entry_deleted = read_journal(path)
+        except FileNotFoundError:  # taken by someone else meanwhile
+            continue
+        ids += entry_ids
+        deleted += entry_deleted
+    return ids, deleted, paths
+
+
 def _open_journals() -> set[Path]:
     return {s.journal for s in getattr(_local, "sessions", [])}
 
@@ -113,10 +180,14 @@ def _worker(lines, db_settings: dict, data_dir: str) -> None:
     import django
 
     django.setup()
-    from .services import index_ids
+    from .services import ensure_index, index_ids
 
-    # A reader thread drains the pipe at once, so the importer never waits while a commit is being written;
-    # the batches that arrived meanwhile go into the next commit together (fewer, larger segments).
+    # Reading the rows and building the documents is most of this process's Python work; a second process does it,
+    # ahead of the writer, while this one feeds tantivy. Forked now, before any database connection or engine thread.
+    reader = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"), initializer=_die_with_parent)
+
+    # A thread drains the pipe at once, so the importer never waits while a commit is being written; the batches
+    # that arrived meanwhile are indexed together.
     received: queue.Queue = queue.Queue(maxsize=MAX_QUEUED_BATCHES)
 
     def read():
@@ -128,19 +199,48 @@ def _worker(lines, db_settings: dict, data_dir: str) -> None:
     stats_path = os.environ.get("IPPLATFORM_INDEXER_STATS")  # benchmarks: where to write the memory peaks
     if stats_path:
         threading.Thread(target=_sample_memory, args=(Path(stats_path),), name="index-memory", daemon=True).start()
-    done = False
-    while not done:
-        batch = [received.get()]
-        while len(batch) < MAX_QUEUED_BATCHES:  # whatever has arrived meanwhile goes into the same commit
-            try:
-                batch.append(received.get_nowait())
-            except queue.Empty:
-                break
-        done = None in batch
-        ids = [i for entry in batch if entry for i in entry["ids"]]
-        deleted = [i for entry in batch if entry for i in entry["deleted"]]
-        if ids or deleted:
-            index_ids(ids=ids, deleted=deleted)
+    backend = ensure_index()
+    marker = backend.root / f"bulk-{os.getpid()}"
+    marker.touch()  # other processes now leave their index updates as deferred journals (see defer())
+    try:
+        with backend.held_writer(commit_every=COMMIT_EVERY), gcbatch.between_batches() as collect_garbage:
+            done = False
+            while not done:
+                collect_garbage()
+                batch = [received.get()]
+                while len(batch) < MAX_QUEUED_BATCHES:  # whatever has arrived meanwhile goes into the same commit
+                    try:
+                        batch.append(received.get_nowait())
+                    except queue.Empty:
+                        break
+                done = None in batch
+                if done:
+                    marker.unlink(missing_ok=True)  # from here on, others index themselves; what they deferred is taken below
+                ids = [i for entry in batch if entry for i in entry["ids"]]
+                deleted = [i for entry in batch if entry for i in entry["deleted"]]
+                deferred_ids, deferred_deleted, paths = collect_deferred(backend.root)
+                ids += deferred_ids
+                deleted += deferred_deleted
+                if ids or deleted:
+                    index_ids(ids=ids, deleted=deleted, map_chunks=reader.map)
+                if paths:  # another process's updates: committed before their journals go
+                    backend.flush_held()
+                    for path in paths:
+                        path.unlink(missing_ok=True)
+    finally:
+        marker.unlink(missing_ok=True)
+        reader.shutdown(cancel_futures=True)
+
+
+def _die_with_parent() -> None:
+    """In the document reader: end with the helper, even when the helper is killed (Linux prctl PR_SET_PDEATHSIG)."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the reader ends when the helper shuts it down
+        pass
 
 
 def _sample_memory(path: Path, interval: float = 0.25) -> None:

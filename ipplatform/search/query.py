@@ -247,10 +247,10 @@ def fast_fold(text: str) -> str:
 
 
 def _fold(text: str) -> str:
-    from ipplatform.lib.textnorm import to_simplified
+    from ipplatform.lib.textnorm import nfkc, to_simplified
 
     # NFKC already maps full-width ASCII (U+FF01–FF5E) and the ideographic space to their half-width forms
-    return to_simplified(unicodedata.normalize("NFKC", text)).lower()
+    return to_simplified(nfkc(text)).lower()
 
 
 _fold_short = lru_cache(maxsize=100_000)(_fold)
@@ -258,7 +258,18 @@ _fold_short = lru_cache(maxsize=100_000)(_fold)
 
 def normalize_term(text: str) -> str:
     """Fold a search term the way indexed text is folded; whitespace runs become one space."""
-    return " ".join(fast_fold(_CONTROL.sub("", text or "")).split())
+    if not text:
+        return ""
+    if len(text) <= 40:  # names, agencies, addresses, titles: many recur across records
+        return _normalize_short(text)
+    return _normalize(text)
+
+
+def _normalize(text: str) -> str:
+    return " ".join(fast_fold(_CONTROL.sub("", text)).split())
+
+
+_normalize_short = lru_cache(maxsize=200_000)(_normalize)
 
 
 def normalize_number(text: str) -> str:

@@ -5,12 +5,13 @@ import base64
 import csv
 import hashlib
 import io
+import itertools
 import json
 import logging
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,13 +25,12 @@ from django.utils.safestring import mark_safe
 
 from ipplatform.core.api import InputError
 from ipplatform.lib.textnorm import fold
-from ipplatform.patents import bulk
 
 from . import indexer
 from . import query as ql
 from .backends.base import FACETS, SORT_LABELS, SORTS, IndexUnavailable
 from .backends.tantivy_backend import TantivyBackend, is_engine_error
-from .documents import DOCUMENT_FIELDS, documents_for, iter_documents
+from .documents import documents_of, iter_documents
 
 log = logging.getLogger(__name__)
 MAX_PAGE = 200
@@ -49,18 +49,11 @@ def get_backend() -> TantivyBackend:
     return TantivyBackend(Path(settings.DATA_DIR) / "search")
 
 
-def _apply(backend: TantivyBackend, ids: list[str], deleted: list[str]) -> int:
-    from ipplatform.patents.models import Patent
-
-    def stream():
-        for start in range(0, len(ids), 1000):
-            chunk = ids[start:start + 1000]
-            docs = documents_for(list(Patent.objects.filter(bulk.among("pk", chunk)).order_by().values(*DOCUMENT_FIELDS)))
-            yield from docs
-            found = {d["id"] for d in docs}
-            yield from ({"id": pid, "deleted": True} for pid in chunk if pid not in found)  # gone from the database
-
-    return backend.update(docs=stream(), deleted=deleted)
+def _apply(backend: TantivyBackend, ids: list[str], deleted: list[str], *, map_chunks: Callable = map) -> int:
+    """Index `ids` as stored now (gone ones are deleted) and delete `deleted`; `map_chunks(documents_of, chunks)` reads
+    the documents, 1,000 ids at a time (the import helper reads them in a second process meanwhile)."""
+    chunks = [ids[start:start + 1000] for start in range(0, len(ids), 1000)]
+    return backend.update(docs=itertools.chain.from_iterable(map_chunks(documents_of, chunks)), deleted=deleted)
 
 
 def rebuild_index(*, progress=None) -> dict:
@@ -116,8 +109,8 @@ def _with_index(fn):
         return fn(backend)
 
 
-def index_ids(*, ids: list[str], deleted: list[str] = ()) -> int:
-    """Bring the index up to date for the given patent ids (changed or new) and deleted ids."""
+def index_ids(*, ids: list[str], deleted: list[str] = (), map_chunks: Callable = map) -> int:
+    """Bring the index up to date for the given patent ids (changed or new) and deleted ids (see _apply())."""
     ids, deleted = list(dict.fromkeys(ids or [])), list(dict.fromkeys(deleted or []))
     if not ids and not deleted:
         return 0
@@ -130,7 +123,9 @@ def index_ids(*, ids: list[str], deleted: list[str] = ()) -> int:
     except IndexUnavailable:
         ensure_index()  # a fresh build reads the database, these rows included
         return len(ids)
-    return _apply(backend, ids, deleted)
+    if not indexer._in_worker and indexer.defer(backend.root, ids, deleted):
+        return len(ids)  # the running import's helper holds the writer and indexes them with its next batch
+    return _apply(backend, ids, deleted, map_chunks=map_chunks)
 
 
 _pending = threading.local()

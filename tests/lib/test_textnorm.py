@@ -14,3 +14,24 @@ def test_normalize_name_brackets_spaces_traditional():
     assert normalize_name(" 海尔集团（青岛）有限公司  ") == "海尔集团(青岛)有限公司"
     assert normalize_name("海爾 集團") == "海尔集团"
     assert normalize_name("Haier  Group ") == "Haier Group"
+
+
+def test_nfkc_shortcut_equals_unicodedata_on_real_and_tricky_text():
+    import csv
+    import random
+    import unicodedata
+    from pathlib import Path
+
+    from ipplatform.lib.textnorm import nfkc
+
+    path = Path(__file__).resolve().parents[2] / "data" / "patents_cn" / "sipo_export_sample_carrotc.csv"
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        texts = [value for row in csv.reader(fh) for value in row if value]
+    assert len(texts) > 1000
+    # the replaced punctuation next to marks that combine or reorder, half-width kana with voiced marks, jamo, ligatures
+    alphabet = ["，", "；", "（", "）", "：", "％", "\u0301", "\u0308", "\u0327", "\u3099", "ｶ", "ﾞ", "\u1100", "\u1161", "ﬁ", "Ａ", "ａ", "e", "電", "池", " ", "\u3000"]
+    rng = random.Random(7)
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12))) for _ in range(5000)]
+    differing = [t for t in texts if nfkc(t) != unicodedata.normalize("NFKC", t)]
+    assert differing == []
+    assert nfkc("锂电池，正极（含％）：ｶﾞ") == "锂电池,正极(含%):ガ"

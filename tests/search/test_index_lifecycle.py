@@ -143,3 +143,21 @@ def test_several_processes_read_one_index_while_it_is_written(db, search_dir):
         lines = out.split()
         assert 20 <= len(lines) <= 25 and len(set(lines)) == len(lines)
     assert services.count(query="热泵干燥") == 25
+
+
+def test_single_characters_of_long_texts_are_found_through_their_bigrams(db, search_dir):
+    """Abstracts are indexed by bigrams only: a single character is found wherever it stands, the last one included,
+    regex metacharacters too, and a one-character abstract as well."""
+    make_patent("2016100000011", "一种电池", abstract="本发明涉及锂-离子电池~")
+    make_patent("2016100000022", "一种隔膜", abstract="隔")
+    make_patent("2016100000033", "一种电极", abstract="电极材料(含镍)")
+    services.rebuild_index()
+    assert _ids("AB=~") == ["2016100000011"]  # the last character, a regex metacharacter
+    assert _ids("AB=-") == ["2016100000011"]
+    assert _ids("AB=隔") == ["2016100000022"]  # the only character
+    assert _ids("AB=锂") == ["2016100000011"]
+    assert _ids("AB=镍") == ["2016100000033"]
+    assert _ids("AB=电") == ["2016100000011", "2016100000033"]
+    assert _ids("AB=池") == ["2016100000011"]  # before the last character
+    assert _ids("AB=池~") == ["2016100000011"] and _ids("AB=~电") == []
+    assert _ids("AB=钠") == []

@@ -44,6 +44,7 @@ print(json.dumps({
     "db": sorted(Patent.objects.values_list("pk", flat=True)),
     "index": sorted(search.get_backend().ids(MatchAll())),
     "journals": sorted(p.name for p in root.glob("pending-*.jsonl")),
+    "left": sorted(p.name for p in root.iterdir() if p.name.startswith(("deferred-", "bulk-"))),
     "graphene": search.count(query="TI=石墨烯") if Patent.objects.exists() else 0,
 }))
 '''
@@ -74,6 +75,7 @@ def test_helper_indexes_every_imported_record(tmp_path, listing):
     assert len(out["db"]) > 2000
     assert out["index"] == out["db"]  # nothing missing, nothing twice
     assert out["journals"] == []  # a clean finish leaves no pending journal
+    assert out["left"] == []  # nor its writer marker or deferred updates
 
 
 def test_killed_import_leaves_a_journal_that_the_rerun_replays(tmp_path, listing):
@@ -93,3 +95,31 @@ def test_journal_lines_cut_short_are_ignored(tmp_path):
     journal = tmp_path / "pending-1-1.jsonl"
     journal.write_text(json.dumps({"ids": ["a", "b"], "deleted": ["c"]}) + "\n" + '{"ids": ["d"', encoding="utf-8")
     assert indexer.read_journal(journal) == (["a", "b"], ["c"])
+
+
+def test_updates_during_an_import_are_deferred_to_its_helper_and_never_lost(real_patents, search_dir):
+    """While a live helper holds the writer (its bulk-<pid> marker), an edit elsewhere leaves a deferred journal
+    instead of waiting minutes for the writer; a helper that stops without taking it leaves it to the next update."""
+    from ipplatform.patents.models import Patent
+    from ipplatform.search import services
+
+    backend = services.get_backend()
+    patent = Patent.objects.filter(title__contains="石墨烯").first()
+    assert services.count(query=f"TI={patent.title}") == 1
+    helper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])  # stands in for the helper
+    try:
+        (backend.root / f"bulk-{helper.pid}").touch()
+        Patent.objects.filter(pk=patent.pk).update(title="测试用的延迟索引标题")
+        assert services.index_ids(ids=[patent.pk]) == 1
+        deferred = list(backend.root.glob("deferred-*.jsonl"))
+        assert len(deferred) == 1 and indexer.read_journal(deferred[0]) == ([patent.pk], [])
+        assert services.count(query="TI=延迟索引") == 0  # not indexed by this process
+        assert indexer.collect_deferred(backend.root)[0] == [patent.pk]  # what the helper takes with its next batch
+    finally:
+        helper.kill()
+        helper.wait()
+    # the helper is gone without taking it: the next index update (of anything) replays it first
+    other = Patent.objects.exclude(pk=patent.pk).first()
+    services.index_ids(ids=[other.pk])
+    assert list(backend.root.glob("deferred-*.jsonl")) == []
+    assert services.count(query="TI=延迟索引") == 1

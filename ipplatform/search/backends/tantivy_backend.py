@@ -7,10 +7,15 @@ Layout under `root` (settings.DATA_DIR / "search"):
 
 Text is indexed twice: `<f>_u` has one token per character (single-character terms; also stores the folded
 text for verification), `<f>_b` has the overlapping character bigrams as consecutive tokens, so a term of n ≥ 3
-characters is the phrase of its bigrams at fixed offsets, which matches exactly the substrings."""
+characters is the phrase of its bigrams at fixed offsets, which matches exactly the substrings.
+
+The long texts (abstract, first claim) are most of what is indexed, so their `<f>_u` only stores the text: their
+bigrams end with the sentinel END, every character of the text starts one, and a single character is found as
+the bigrams that start with it (a prefix of the bigram terms)."""
 from __future__ import annotations
 
 import fcntl
+import itertools
 import logging
 import math
 import operator
@@ -21,8 +26,11 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import tantivy
 
 from .. import oracle
@@ -31,7 +39,10 @@ from ..query import And, DateRange, HistoryRef, Keyword, MatchAll, Node, Not, Or
 from .base import FACETS, SORTS, EngineResult, IndexUnavailable, SearchBackend
 
 log = logging.getLogger(__name__)
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
+LONG_TEXT = ("ab", "cl")  # indexed by bigrams only (see above)
+END = "\uffff"  # closes the bigrams of a long text: a Unicode noncharacter, which text in interchange does not contain
+_REGEX_META = set("\\.+*?()|[]{}^$#&-~")
 # The bigram field is whitespace-tokenised: spaces and line breaks inside the text become visible placeholders
 # (see visible()).
 BOOSTS = {"ti": 3.0, "cl": 2.0, "ab": 1.0, "pa": 1.5, "in": 1.0, "ag": 1.0, "ar": 1.0}
@@ -50,7 +61,10 @@ def build_schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     sb.add_text_field("id", stored=True, fast=True, tokenizer_name="raw")
     for f in TEXT_KEYS:
-        sb.add_text_field(f"{f}_u", stored=True, tokenizer_name="uni", index_option="freq")
+        if f in LONG_TEXT:
+            sb.add_text_field(f"{f}_u", stored=True, tokenizer_name="stored_only", index_option="basic")
+        else:
+            sb.add_text_field(f"{f}_u", stored=True, tokenizer_name="uni", index_option="freq")
         sb.add_text_field(f"{f}_b", stored=False, tokenizer_name="bi", index_option="position")
     for f in RAW_MULTI:
         sb.add_text_field(f, stored=False, tokenizer_name="raw", index_option="basic")
@@ -64,6 +78,8 @@ def build_schema() -> tantivy.Schema:
 def register(index: tantivy.Index) -> None:
     index.register_tokenizer("uni", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.ngram(1, 1, False)).build())
     index.register_tokenizer("bi", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
+    # the whole text as one token, then dropped as too long: the field is stored, nothing is indexed
+    index.register_tokenizer("stored_only", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.raw()).filter(tantivy.Filter.remove_long(1)).build())
 
 
 def visible(text: str) -> str:
@@ -75,7 +91,20 @@ def visible(text: str) -> str:
 def bigrams(text: str) -> str:
     """Overlapping character bigrams as consecutive whitespace-separated tokens."""
     text = visible(text)
-    return " ".join(map(operator.add, text, text[1:]))
+    if len(text) < 24:
+        return " ".join(map(operator.add, text, text[1:]))
+    # long texts: gather [c0 c1 ␠ c1 c2 ␠ …] from the UTF-32 code points with one index array per length, which is
+    # a fraction of the time of joining strings
+    points = np.frombuffer((text + " ").encode("utf-32-le"), dtype=np.uint32)
+    return points[_bigram_layout(len(text))].tobytes().decode("utf-32-le")
+
+
+@lru_cache(maxsize=4096)
+def _bigram_layout(n: int) -> np.ndarray:
+    """Indexes into n code points followed by a space (at n): 0 1 n 1 2 n … n-2 n-1."""
+    idx = np.empty((n - 1, 3), dtype=np.intp)
+    idx[:, 0], idx[:, 1], idx[:, 2] = np.arange(n - 1), np.arange(1, n), n
+    return idx.ravel()[:-1]
 
 
 def to_tantivy(doc: dict) -> tantivy.Document:
@@ -85,7 +114,9 @@ def to_tantivy(doc: dict) -> tantivy.Document:
         value = doc[f]
         if value:
             d.add_text(f"{f}_u", value)
-            if len(value) > 1:
+            if f in LONG_TEXT:
+                d.add_text(f"{f}_b", bigrams(value + END))
+            elif len(value) > 1:
                 d.add_text(f"{f}_b", bigrams(value))
     for f in RAW_MULTI:
         for v in doc[f]:
@@ -128,6 +159,9 @@ class _Compiler:
         self.b, self.se, self.schema = backend, searcher, backend.schema
 
     def substring(self, f: str, p: str) -> tantivy.Query:
+        if len(p) == 1 and f in LONG_TEXT:  # the bigrams starting with the character
+            c = visible(p)
+            return tantivy.Query.regex_query(self.schema, f"{f}_b", ("\\" + c if c in _REGEX_META else c) + ".")
         if len(p) == 1:
             return tantivy.Query.term_query(self.schema, f"{f}_u", p)
         p = visible(p)
@@ -210,10 +244,20 @@ class _Compiler:
         raise TypeError(node)
 
 
+@dataclass
+class _Held:
+    thread: int
+    writer: object
+    commit_every: int
+    pending: int = 0  # documents added or deleted since the last commit
+    added: set[str] = field(default_factory=set)  # ids added since the last commit
+
+
 class TantivyBackend(SearchBackend):
     name = "tantivy"
     _cache: dict[str, tuple[str, tantivy.Index]] = {}
     _cache_lock = threading.Lock()
+    _held: dict[str, _Held] = {}  # index root -> the writer held by one thread inside held_writer()
 
     def __init__(self, root: Path):
         self.root = Path(root)
@@ -365,28 +409,79 @@ class TantivyBackend(SearchBackend):
     def update(self, *, docs: Iterable[dict], deleted: Iterable[str] = (), heap_size: int = 64_000_000) -> int:
         """Replace the given documents and delete `deleted` ids with one writer and one commit.
 
-        `docs` may be a stream; an item {"id": …, "deleted": True} is a deletion found while streaming."""
-        deleted = list(deleted)
-        index = self.index()
-        written = removed = 0
+        `docs` may be a stream; an item {"id": …, "deleted": True} is a deletion found while streaming. Inside
+        `held_writer()` (same thread) the held writer is used: its commits wait for merges of neither this call nor
+        earlier ones, and are gathered until `commit_every` documents are pending (see flush_held())."""
+        held = self._held.get(str(self.root))
+        if held is not None and held.thread == threading.get_ident():
+            written = self._write(held.writer, docs, list(deleted), added=held.added)
+            held.pending += written + len(deleted)
+            if held.pending >= held.commit_every:
+                self.flush_held()
+            return written
         with file_lock(self.root / ".writer.lock"):
-            writer = index.writer(heap_size=heap_size, num_threads=1)
+            writer = self.index().writer(heap_size=heap_size, num_threads=1)
             try:
-                for pid in deleted:
-                    writer.delete_documents_by_term("id", pid)
-                for d in docs:
-                    # a delete applies only to documents added before it, so delete-then-add replaces
-                    writer.delete_documents_by_term("id", d["id"])
-                    if d.get("deleted"):
-                        removed += 1
-                        continue
-                    writer.add_document(to_tantivy(d))
-                    written += 1
-                if written or removed or deleted:
-                    writer.commit()
-                    writer.wait_merging_threads()
+                written = self._write(writer, docs, list(deleted), added=set())
+                writer.commit()
+                writer.wait_merging_threads()
             finally:
                 del writer
+        return written
+
+    @contextmanager
+    def held_writer(self, *, heap_size: int = 64_000_000, commit_every: int = 1):
+        """Keep one writer (and the writer lock) for a series of updates from this thread, as the import helper does.
+
+        Segment merges then run beside the indexing instead of stopping it after every commit; they are all
+        finished before the writer is released. With `commit_every` > 1 the updates are committed once that many
+        documents are pending (fewer, larger segments: less merging), by flush_held(), and always at the end; a
+        helper killed before then loses only uncommitted work that its importer's journal still lists."""
+        with file_lock(self.root / ".writer.lock"):
+            writer = self.index().writer(heap_size=heap_size, num_threads=1)
+            self._held[str(self.root)] = _Held(threading.get_ident(), writer, commit_every)
+            try:
+                yield
+                self.flush_held()
+            finally:
+                self._held.pop(str(self.root), None)
+                writer.wait_merging_threads()
+                del writer
+
+    def flush_held(self) -> None:
+        """Commit what the held writer of this thread has pending."""
+        held = self._held.get(str(self.root))
+        if held is None or held.thread != threading.get_ident() or not held.pending:
+            return
+        held.writer.commit()
+        held.pending = 0
+        held.added.clear()
+
+    def _write(self, writer, docs: Iterable[dict], deleted: list[str], *, added: set[str]) -> int:
+        """Add `docs` and delete `deleted` through `writer` without committing; `added` holds the ids this writer
+        added since its last commit (a delete applies to earlier adds of the same writer too)."""
+        index = self.index()
+        index.reload()
+        searcher = index.searcher()  # what is committed; this process holds the writer, so nothing commits meanwhile
+        written = 0
+        for pid in deleted:
+            writer.delete_documents_by_term("id", pid)
+            added.discard(pid)
+        docs = iter(docs)
+        while chunk := list(itertools.islice(docs, 1000)):
+            # a delete costs a term lookup in every segment at commit: skip it for ids the index does not hold yet
+            # (a new import), and for ids added earlier by this writer delete, as a delete applies to earlier adds
+            ids = [d["id"] for d in chunk]
+            indexed = searcher.search(tantivy.Query.term_set_query(self.schema, "id", ids), limit=1, count=True).count > 0
+            for d in chunk:
+                if indexed or d.get("deleted") or d["id"] in added:
+                    writer.delete_documents_by_term("id", d["id"])
+                if d.get("deleted"):
+                    added.discard(d["id"])
+                    continue
+                writer.add_document(to_tantivy(d))
+                added.add(d["id"])
+                written += 1
         return written
 
     def rebuild(self, *, docs, total=None, progress=None, on_swapped: Callable[[], None] | None = None,

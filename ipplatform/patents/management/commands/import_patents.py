@@ -24,7 +24,8 @@ class Command(BaseCommand):
                             help="lenient：提交正确行、报告错误行；all-or-nothing：有任何错误行则整个文件不导入")
         parser.add_argument("--errors", help="把所有文件的错误与提示写入此Excel文件（.xlsx）")
         parser.add_argument("--mapping", help="通用CSV/Excel所用的列映射名称（见“列映射管理”）")
-        parser.add_argument("--batch-size", type=int, default=services.BATCH_SIZE)
+        parser.add_argument("--batch-size", type=int, default=None,
+                            help=f"每批行数（默认 {services.BATCH_SIZE}，大于 {services.LARGE_IMPORT_BYTES // 1_000_000} MB 的文件 {services.LARGE_BATCH_SIZE}）")
         parser.add_argument("--no-progress", action="store_true", help="不显示进度条")
 
     def handle(self, *args, **opts):
