@@ -6,9 +6,8 @@ documents in the same process would double the time per record. Inside `session(
 is indexed inline as always; from the second batch on, the changed ids go as JSON lines through a pipe to a
 helper process (`python -m ipplatform.search.indexer`, a fresh interpreter: no inherited connections, engine
 threads or re-imported main module) that runs the same `services.index_ids`. A pipe holds about one batch, so a
-helper that falls behind slows the importer instead of piling up memory. The helper itself reads the rows and
-builds the documents in a forked reader process, ahead of the thread that feeds tantivy, and commits every
-COMMIT_EVERY documents rather than every batch.
+helper that falls behind slows the importer instead of piling up memory. The helper commits every COMMIT_EVERY
+documents rather than every batch.
 
 Every id handed over is first appended to a pending journal (`<index root>/pending-<pid>-<n>.jsonl`). The
 journal is removed once the helper has finished cleanly; a journal left by a killed import (its process is
@@ -18,13 +17,11 @@ from __future__ import annotations
 import itertools
 import json
 import logging
-import multiprocessing
 import os
 import queue
 import subprocess
 import sys
 import threading
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -182,10 +179,6 @@ def _worker(lines, db_settings: dict, data_dir: str) -> None:
     django.setup()
     from .services import ensure_index, index_ids
 
-    # Reading the rows and building the documents is most of this process's Python work; a second process does it,
-    # ahead of the writer, while this one feeds tantivy. Forked now, before any database connection or engine thread.
-    reader = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"), initializer=_die_with_parent)
-
     # A thread drains the pipe at once, so the importer never waits while a commit is being written; the batches
     # that arrived meanwhile are indexed together.
     received: queue.Queue = queue.Queue(maxsize=MAX_QUEUED_BATCHES)
@@ -222,25 +215,13 @@ def _worker(lines, db_settings: dict, data_dir: str) -> None:
                 ids += deferred_ids
                 deleted += deferred_deleted
                 if ids or deleted:
-                    index_ids(ids=ids, deleted=deleted, map_chunks=reader.map)
+                    index_ids(ids=ids, deleted=deleted)
                 if paths:  # another process's updates: committed before their journals go
                     backend.flush_held()
                     for path in paths:
                         path.unlink(missing_ok=True)
     finally:
         marker.unlink(missing_ok=True)
-        reader.shutdown(cancel_futures=True)
-
-
-def _die_with_parent() -> None:
-    """In the document reader: end with the helper, even when the helper is killed (Linux prctl PR_SET_PDEATHSIG)."""
-    import ctypes
-    import signal
-
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
-    except (OSError, AttributeError):  # not Linux: the reader ends when the helper shuts it down
-        pass
 
 
 def _sample_memory(path: Path, interval: float = 0.25) -> None:

@@ -11,7 +11,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,11 +49,10 @@ def get_backend() -> TantivyBackend:
     return TantivyBackend(Path(settings.DATA_DIR) / "search")
 
 
-def _apply(backend: TantivyBackend, ids: list[str], deleted: list[str], *, map_chunks: Callable = map) -> int:
-    """Index `ids` as stored now (gone ones are deleted) and delete `deleted`; `map_chunks(documents_of, chunks)` reads
-    the documents, 1,000 ids at a time (the import helper reads them in a second process meanwhile)."""
-    chunks = [ids[start:start + 1000] for start in range(0, len(ids), 1000)]
-    return backend.update(docs=itertools.chain.from_iterable(map_chunks(documents_of, chunks)), deleted=deleted)
+def _apply(backend: TantivyBackend, ids: list[str], deleted: list[str]) -> int:
+    """Index `ids` as stored now (gone ones are deleted) and delete `deleted`, reading 1,000 ids at a time."""
+    chunks = (ids[start:start + 1000] for start in range(0, len(ids), 1000))
+    return backend.update(docs=itertools.chain.from_iterable(map(documents_of, chunks)), deleted=deleted)
 
 
 def rebuild_index(*, progress=None) -> dict:
@@ -109,8 +108,8 @@ def _with_index(fn):
         return fn(backend)
 
 
-def index_ids(*, ids: list[str], deleted: list[str] = (), map_chunks: Callable = map) -> int:
-    """Bring the index up to date for the given patent ids (changed or new) and deleted ids (see _apply())."""
+def index_ids(*, ids: list[str], deleted: list[str] = ()) -> int:
+    """Bring the index up to date for the given patent ids (changed or new) and deleted ids."""
     ids, deleted = list(dict.fromkeys(ids or [])), list(dict.fromkeys(deleted or []))
     if not ids and not deleted:
         return 0
@@ -125,7 +124,7 @@ def index_ids(*, ids: list[str], deleted: list[str] = (), map_chunks: Callable =
         return len(ids)
     if not indexer._in_worker and indexer.defer(backend.root, ids, deleted):
         return len(ids)  # the running import's helper holds the writer and indexes them with its next batch
-    return _apply(backend, ids, deleted, map_chunks=map_chunks)
+    return _apply(backend, ids, deleted)
 
 
 _pending = threading.local()
