@@ -80,15 +80,7 @@ def replay_pending(root: Path) -> int:
 
     replayed = 0
     if not bulk_running(root):  # updates deferred to a helper that was killed before it took them
-        ids, deleted, paths = collect_deferred(root)
-        if ids or deleted:
-            log.warning("search index: indexing %d updates deferred to an import helper that stopped", len(paths))
-            from .services import _apply
-
-            _apply(get_backend(), ids, deleted)
-            replayed += len(ids) + len(deleted)
-        for path in paths:
-            path.unlink(missing_ok=True)
+        replayed += index_deferred(root, warn=True)
     for path in sorted(root.glob("pending-*.jsonl")):
         try:
             pid = int(path.name.split("-")[1])
@@ -138,15 +130,23 @@ def defer(root: Path, ids: list[str], deleted: list[str]) -> bool:
     tmp = path.with_suffix(".tmp")
     append_journal(tmp, ids, deleted)
     os.replace(tmp, path)  # complete or absent: a reader never sees half of it
-    if bulk_running(root):
-        return True
-    ids_, deleted_, paths = collect_deferred(root)
+    if not bulk_running(root):  # the helper finished meanwhile, perhaps without taking it
+        index_deferred(root)
+    return True
+
+
+def index_deferred(root: Path, *, warn: bool = False) -> int:
+    """Index every deferred journal here and now, then remove them; returns how many ids were indexed."""
     from .services import _apply, get_backend
 
-    _apply(get_backend(), ids_, deleted_)
-    for p in paths:
-        p.unlink(missing_ok=True)
-    return True
+    ids, deleted, paths = collect_deferred(root)
+    if ids or deleted:
+        if warn:
+            log.warning("search index: indexing %d updates deferred to an import helper that stopped", len(paths))
+        _apply(get_backend(), ids, deleted)
+    for path in paths:
+        path.unlink(missing_ok=True)
+    return len(ids) + len(deleted)
 
 
 def collect_deferred(root: Path) -> tuple[list[str], list[str], list[Path]]:
