@@ -7,6 +7,7 @@ import hashlib
 import logging
 from collections import Counter
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -377,13 +378,25 @@ def resolve_mapping(*, fmt: str, headers: list[str], mapping: ColumnMapping | No
     return cols, label
 
 
-def _tune_connection() -> None:
-    """SQLite keeps only 2 MB of pages by default: give bulk imports a larger page cache (index updates stay in memory)."""
+BULK_CACHE_KIB = 262_144  # 256 MB page cache instead of SQLite's 2 MB: index updates stay in memory
+
+
+@contextmanager
+def _bulk_connection():
+    """For the length of an import on SQLite: a larger page cache, restored afterwards (web workers run imports too)."""
     from django.db import connection
 
-    if connection.vendor == "sqlite":
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cur:
+        cache = cur.execute("PRAGMA cache_size").fetchone()[0]
+        cur.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
         with connection.cursor() as cur:
-            cur.execute("PRAGMA cache_size = -262144")  # 256 MB, this connection only
+            cur.execute(f"PRAGMA cache_size = {int(cache)}")
 
 
 def import_file(*, path, fmt: str = "auto", mode: str = "lenient", mapping: ColumnMapping | None = None, user=None,
@@ -412,10 +425,10 @@ def import_file(*, path, fmt: str = "auto", mode: str = "lenient", mapping: Colu
     result = ImportResult(run_id=run.pk, file=name, format=detected, encoding=src.encoding)
     if batch_size is None:
         batch_size = LARGE_BATCH_SIZE if src.size > LARGE_IMPORT_BYTES else BATCH_SIZE
-    _tune_connection()
     try:
-        _run_import(src, run=run, result=result, cols=cols, fmt=detected, source_label=source_label, mode=mode, mapping=mapping,
-                    progress=progress, batch_size=batch_size, name=name, send_signal=send_signal)
+        with _bulk_connection():
+            _run_import(src, run=run, result=result, cols=cols, fmt=detected, source_label=source_label, mode=mode, mapping=mapping,
+                        progress=progress, batch_size=batch_size, name=name, send_signal=send_signal)
     except BaseException as exc:
         ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.FAILED, finished_at=timezone.now(), message=f"导入中断：{exc}"[:2000],
                                                    read=result.read, created=result.created, updated=result.updated, unchanged=result.unchanged,
