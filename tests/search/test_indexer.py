@@ -52,7 +52,7 @@ print(json.dumps({
 
 def run_child(tmp_path: Path, action: str, source: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "ipplatform.settings", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-           "DATA_DIR": str(tmp_path / "data"), "PYTHONPATH": str(ROOT)}
+           "DATA_DIR": str(tmp_path / "data"), "PYTHONPATH": str(ROOT), "IPPLATFORM_INDEXER_STATS": str(tmp_path / "helper.json")}
     return subprocess.run([sys.executable, "-c", CHILD, action, str(source)], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=600)
 
@@ -76,6 +76,8 @@ def test_helper_indexes_every_imported_record(tmp_path, listing):
     assert out["index"] == out["db"]  # nothing missing, nothing twice
     assert out["journals"] == []  # a clean finish leaves no pending journal
     assert out["left"] == []  # nor its writer marker or deferred updates
+    # the helper ran below the importer's priority (which the child inherited from this process)
+    assert json.loads((tmp_path / "helper.json").read_text())["niceness"] == min(19, os.nice(0) + indexer.HELPER_NICENESS)
 
 
 def test_killed_import_leaves_a_journal_that_the_rerun_replays(tmp_path, listing):
