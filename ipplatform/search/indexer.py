@@ -213,13 +213,13 @@ def _worker(lines, db_settings: dict, data_dir: str) -> None:
                 # whatever has arrived meanwhile goes into the same update, up to about one commit's worth: a helper
                 # that lags (it runs at lower priority) would otherwise take eight batches at once, and the larger
                 # updates and commits raised its peak memory (1M records: 1,064 MB instead of 661 MB)
-                taken = len(batch[0]["ids"]) if batch[0] else 0
-                while len(batch) < MAX_QUEUED_BATCHES and taken < COMMIT_EVERY and batch[-1] is not None:
+                taken = _id_count(batch[0])
+                while batch[-1] is not None and len(batch) < MAX_QUEUED_BATCHES and taken < COMMIT_EVERY:
                     try:
                         batch.append(received.get_nowait())
                     except queue.Empty:
                         break
-                    taken += len(batch[-1]["ids"]) if batch[-1] else 0
+                    taken += _id_count(batch[-1])
                 done = None in batch
                 if done:
                     marker.unlink(missing_ok=True)  # from here on, others index themselves; what they deferred is taken below
@@ -236,6 +236,11 @@ def _worker(lines, db_settings: dict, data_dir: str) -> None:
                         path.unlink(missing_ok=True)
     finally:
         marker.unlink(missing_ok=True)
+
+
+def _id_count(entry: dict | None) -> int:
+    """Ids to index in one received batch (None marks the end of input)."""
+    return len(entry["ids"]) if entry else 0
 
 
 def _sample_memory(path: Path, interval: float = 0.25) -> None:

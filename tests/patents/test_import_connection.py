@@ -7,7 +7,7 @@ from ipplatform.patents import services
 from .conftest import write_csv
 
 
-def _pragmas() -> int:
+def _cache_size() -> int:
     with connection.cursor() as cur:
         return cur.execute("PRAGMA cache_size").fetchone()[0]
 
@@ -23,20 +23,20 @@ def _default_cache(patents_env):
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite pragmas")
 def test_import_raises_the_page_cache_and_restores_it(patents_env, tmp_path, carrot_rows):
     header, rows = carrot_rows
-    before = _pragmas()
+    before = _cache_size()
     seen = []
     result = services.import_file(path=write_csv(tmp_path / "real.csv", header, rows), mode="lenient",
-                                  progress=lambda *args, **kwargs: seen.append(_pragmas()))
+                                  progress=lambda *args, **kwargs: seen.append(_cache_size()))
     assert result.created == len(rows)
     assert seen and set(seen) == {-services.BULK_CACHE_KIB}
     assert before != seen[0]
-    assert _pragmas() == before
+    assert _cache_size() == before
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite pragmas")
 def test_pragmas_are_restored_when_an_import_fails(patents_env, tmp_path, carrot_rows, monkeypatch):
     header, rows = carrot_rows
-    before = _pragmas()
+    before = _cache_size()
 
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
@@ -44,5 +44,4 @@ def test_pragmas_are_restored_when_an_import_fails(patents_env, tmp_path, carrot
     monkeypatch.setattr(services, "apply_batch", boom)
     with pytest.raises(RuntimeError, match="disk full"):
         services.import_file(path=write_csv(tmp_path / "real.csv", header, rows), mode="lenient")
-    assert _pragmas() == before
-
+    assert _cache_size() == before
