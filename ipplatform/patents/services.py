@@ -451,7 +451,6 @@ def _run_import(src, *, run, result, cols, fmt, source_label, mode, mapping, pro
         nonlocal batch, batch_no
         if not batch:
             return
-        collect_garbage()
         if all_or_nothing:
             with transaction.atomic():
                 pending_ids.extend(apply_batch(batch, result=result, today=today))
@@ -461,6 +460,7 @@ def _run_import(src, *, run, result, cols, fmt, source_label, mode, mapping, pro
                 if changed and send_signal:
                     transaction.on_commit(lambda ids=changed: patents_changed.send(sender=Patent, ids=ids, deleted=[]))
         batch = []
+        collect_garbage()  # after the batch is let go: a collection walks every container still alive
         batch_no += 1
         ImportRun.objects.filter(pk=run.pk).update(read=result.read, created=result.created, updated=result.updated, unchanged=result.unchanged,
                                                    rejected=result.rejected, duplicates=result.duplicates)

@@ -144,7 +144,7 @@ def documents_of(ids: list[str]) -> list[dict]:
     from ipplatform.patents import bulk
     from ipplatform.patents.models import Patent
 
-    docs = documents_for(list(Patent.objects.filter(bulk.among("pk", ids)).order_by().values(*DOCUMENT_FIELDS)))
+    docs = documents_for(bulk.plain_values(Patent.objects.filter(bulk.among("pk", ids)).order_by(), DOCUMENT_FIELDS))
     found = {d["id"] for d in docs}
     return docs + [{"id": pid, "deleted": True} for pid in ids if pid not in found]
 
