@@ -4,8 +4,9 @@
 
 Steps: generate N seeded synthetic records as a CNIPA-layout CSV (manage.py generate_patents), then for each
 database run the real importer (the code path of `manage.py import_patents`) in a fresh child process on a
-fresh database (migrated, divisions loaded, empty search index built), and print records/s end to end (parse, validate, attribute, store, and — unless --no-index —
-the search index that listens to patents_changed), CPU seconds and peak RSS. The baseline in the same run is a
+fresh database (migrated, divisions loaded, empty search index built), and print records/s end to end (parse,
+validate, attribute, store, and — unless --no-index — the search index that listens to patents_changed), CPU
+seconds and peak RSS. The baseline in the same run is a
 naive per-row ORM import (get_or_create / save per record, autocommit) of the first --baseline rows on SQLite.
 Goal: ≥ 3,700 records/s and peak RSS < 1 GB. PostgreSQL uses its own database `bench_patents` (dropped and
 recreated; never the `test` database)."""

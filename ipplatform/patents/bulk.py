@@ -126,8 +126,6 @@ def plain_values(queryset, fields: tuple[str, ...]) -> list[dict]:
     with connection.cursor() as cur:
         cur.execute(sql, params)
         rows = cur.fetchall()
-    if not readers:
-        return [dict(zip(fields, row)) for row in rows]
     out = []
     for row in rows:
         row = list(row)

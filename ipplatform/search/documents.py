@@ -153,11 +153,13 @@ def iter_documents(queryset=None, *, chunk: int = 2000) -> Iterator[dict]:
     """Documents for every patent (or a queryset), read in primary-key chunks with their publications."""
     from ipplatform.patents.models import Patent
 
-    qs = (queryset if queryset is not None else Patent.objects.all()).order_by("pk").values(*DOCUMENT_FIELDS)
+    from ipplatform.patents import bulk
+
+    qs = (queryset if queryset is not None else Patent.objects.all()).order_by("pk")
     last = None
     while True:
         part = qs if last is None else qs.filter(pk__gt=last)
-        rows = list(part[:chunk])
+        rows = bulk.plain_values(part[:chunk], DOCUMENT_FIELDS)
         if not rows:
             return
         yield from documents_for(rows)

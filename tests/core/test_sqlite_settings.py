@@ -1,6 +1,7 @@
 """SQLite connection settings: a new database file gets 8 KiB pages and WAL; an existing file keeps its page size."""
 import sqlite3
 
+import pytest
 from django.conf import settings
 
 
@@ -13,9 +14,9 @@ def _connect(path) -> sqlite3.Connection:
     return conn
 
 
+@pytest.mark.skipif(settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3", reason="the database is not SQLite")
 def test_the_sqlite_database_uses_the_project_options():
-    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-        assert settings.DATABASES["default"]["OPTIONS"] == settings.SQLITE_OPTIONS
+    assert settings.DATABASES["default"]["OPTIONS"] == settings.SQLITE_OPTIONS
 
 
 def test_a_new_database_gets_8_kib_pages_and_wal(tmp_path):
