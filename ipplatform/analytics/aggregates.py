@@ -156,12 +156,9 @@ def _apply(model, period_field: str, deltas: dict) -> None:
     ops = connection.ops
     table = ops.quote_name(model._meta.db_table)
     key_cols = ["measure", "area", "patent_type", "applicant_type", "is_synthetic", period_field]
-    cols = ", ".join(ops.quote_name(c) for c in [*key_cols, "n"])
-    sql = (f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * (len(key_cols) + 1))}) "
-           f"ON CONFLICT ({', '.join(ops.quote_name(c) for c in key_cols)}) DO UPDATE SET n = {table}.n + excluded.n")
-    with connection.cursor() as cur:
-        for i in range(0, len(rows), 2000):
-            cur.executemany(sql, rows[i:i + 2000])
+    types = [model._meta.get_field(c).db_type(connection) for c in [*key_cols, "n"]]
+    bulk.write_rows(model._meta.db_table, [*key_cols, "n"], types, rows,
+                    suffix=f"ON CONFLICT ({', '.join(ops.quote_name(c) for c in key_cols)}) DO UPDATE SET n = {table}.n + excluded.n")
     if any(delta < 0 for *_, delta in rows):
         model.objects.filter(n__lte=0).delete()
 

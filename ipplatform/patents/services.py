@@ -13,7 +13,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -21,7 +21,7 @@ from django.utils import timezone
 from ipplatform.core import audit
 from ipplatform.core.api import InputError
 from ipplatform.core.enums import AuditAction
-from ipplatform.lib import gcbatch
+from ipplatform.lib import gcbatch, prefetch
 from ipplatform.lib.xlsx import Sheet, write_workbook
 
 from . import attribution, bulk, readers, records
@@ -384,8 +384,6 @@ BULK_CACHE_KIB = 262_144  # 256 MB page cache instead of SQLite's 2 MB: index up
 @contextmanager
 def _bulk_connection():
     """For the length of an import on SQLite: a larger page cache, restored afterwards (web workers run imports too)."""
-    from django.db import connection
-
     if connection.vendor != "sqlite":
         yield
         return
@@ -439,7 +437,6 @@ def import_file(*, path, fmt: str = "auto", mode: str = "lenient", mapping: Colu
 
 def _run_import(src, *, run, result, cols, fmt, source_label, mode, mapping, progress, batch_size, name, send_signal):
     seen: dict[str, int] = {}
-    batch: list[records.Record] = []
     batch_no = 0
     date_format = mapping.date_format if mapping else ""
     list_sep = mapping.list_separator if mapping else ";"
@@ -447,10 +444,8 @@ def _run_import(src, *, run, result, cols, fmt, source_label, mode, mapping, pro
     all_or_nothing = mode == "all-or-nothing"
     pending_ids: list[str] = []
 
-    def flush():
-        nonlocal batch, batch_no
-        if not batch:
-            return
+    def flush(batch):
+        nonlocal batch_no
         if all_or_nothing:
             with transaction.atomic():
                 pending_ids.extend(apply_batch(batch, result=result, today=today))
@@ -459,7 +454,7 @@ def _run_import(src, *, run, result, cols, fmt, source_label, mode, mapping, pro
                 changed = apply_batch(batch, result=result, today=today)
                 if changed and send_signal:
                     transaction.on_commit(lambda ids=changed: patents_changed.send(sender=Patent, ids=ids, deleted=[]))
-        batch = []
+        batch.clear()
         collect_garbage()  # after the batch is let go: a collection walks every container still alive
         batch_no += 1
         ImportRun.objects.filter(pk=run.pk).update(read=result.read, created=result.created, updated=result.updated, unchanged=result.unchanged,
@@ -471,7 +466,9 @@ def _run_import(src, *, run, result, cols, fmt, source_label, mode, mapping, pro
             total = src.total or src.size
             progress(src.position, total=total, message=f"已读取 {result.read} 行，新增 {result.created}，更新 {result.updated}，拒绝 {result.rejected}")
 
-    def body():
+    def batches():
+        """Parsed and validated records, batch_size at a time; bad rows and duplicates go to the report."""
+        batch: list[records.Record] = []
         for line, row in readers.iter_rows(src):
             result.read += 1
             if isinstance(row, readers.RowShapeError):
@@ -501,9 +498,21 @@ def _run_import(src, *, run, result, cols, fmt, source_label, mode, mapping, pro
             seen[key] = line
             batch.append(rec)
             if len(batch) >= batch_size:
-                flush()
-                report()
-        flush()
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    def body():
+        # On PostgreSQL the next batch is parsed in a thread while the server writes this one (the importer and
+        # its server process took turns: each waited while the other worked). On SQLite the writes run in this
+        # process, and a second batch in memory would only add to its peak.
+        source = batches()
+        if connection.vendor == "postgresql":
+            source = prefetch.ahead(source, name="import-reader")
+        for batch in source:
+            flush(batch)
+            report()
         report()
 
     with gcbatch.between_batches() as collect_garbage:
