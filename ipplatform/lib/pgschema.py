@@ -20,27 +20,29 @@ def like_indexes(connection, table: str, column: str) -> list[str]:
         return [name for (name,) in cur.fetchall()]
 
 
+def _pairs(schema_editor, columns: dict[str, list[str]]):
+    """(table, column) for each column of {table: [column, …]}; none on other databases."""
+    if _pg(schema_editor):
+        for table, cols in columns.items():
+            for column in cols:
+                yield table, column
+
+
 def drop_like_indexes(schema_editor, columns: dict[str, list[str]]) -> None:
     """Drop the pattern-ops indexes of these {table: [column, …]}."""
-    if not _pg(schema_editor):
-        return
-    qn = schema_editor.quote_name
-    for table, cols in columns.items():
-        for column in cols:
-            for name in like_indexes(schema_editor.connection, table, column):
-                schema_editor.execute(f"DROP INDEX IF EXISTS {qn(name)}")
+    qn = schema_editor.quote_name if _pg(schema_editor) else None
+    for table, column in _pairs(schema_editor, columns):
+        for name in like_indexes(schema_editor.connection, table, column):
+            schema_editor.execute(f"DROP INDEX IF EXISTS {qn(name)}")
 
 
 def create_like_indexes(schema_editor, columns: dict[str, list[str]]) -> None:
     """Recreate the pattern-ops indexes that drop_like_indexes() removed (the migration's reverse)."""
-    if not _pg(schema_editor):
-        return
-    qn = schema_editor.quote_name
-    for table, cols in columns.items():
-        for column in cols:
-            if not like_indexes(schema_editor.connection, table, column):
-                name = f"{table}_{column}_like"[:63]
-                schema_editor.execute(f"CREATE INDEX {qn(name)} ON {qn(table)} ({qn(column)} varchar_pattern_ops)")
+    qn = schema_editor.quote_name if _pg(schema_editor) else None
+    for table, column in _pairs(schema_editor, columns):
+        if not like_indexes(schema_editor.connection, table, column):
+            name = f"{table}_{column}_like"[:63]
+            schema_editor.execute(f"CREATE INDEX {qn(name)} ON {qn(table)} ({qn(column)} varchar_pattern_ops)")
 
 
 def set_fillfactor(schema_editor, tables: dict[str, int]) -> None:
