@@ -30,7 +30,7 @@ def _pairs(schema_editor, columns: dict[str, list[str]]):
 
 def drop_like_indexes(schema_editor, columns: dict[str, list[str]]) -> None:
     """Drop the pattern-ops indexes of these {table: [column, …]}."""
-    qn = schema_editor.quote_name if _pg(schema_editor) else None
+    qn = schema_editor.quote_name
     for table, column in _pairs(schema_editor, columns):
         for name in like_indexes(schema_editor.connection, table, column):
             schema_editor.execute(f"DROP INDEX IF EXISTS {qn(name)}")
@@ -38,7 +38,7 @@ def drop_like_indexes(schema_editor, columns: dict[str, list[str]]) -> None:
 
 def create_like_indexes(schema_editor, columns: dict[str, list[str]]) -> None:
     """Recreate the pattern-ops indexes that drop_like_indexes() removed (the migration's reverse)."""
-    qn = schema_editor.quote_name if _pg(schema_editor) else None
+    qn = schema_editor.quote_name
     for table, column in _pairs(schema_editor, columns):
         if not like_indexes(schema_editor.connection, table, column):
             name = f"{table}_{column}_like"[:63]

@@ -1,9 +1,9 @@
 """Fast multi-row inserts for the importer and the synthetic generator.
 
 Django's bulk_create spends most of its time preparing each value through the field machinery; for the
-million-row imports this module writes plain tuples: COPY (PostgreSQL) or one executemany (SQLite) per table, and
-`INSERT … SELECT FROM unnest(arrays) ON CONFLICT` on PostgreSQL where duplicates are expected. Values are adapted with the connection's own
-adapters so that rows are stored exactly as the ORM would store them."""
+million-row imports this module writes plain tuples: COPY (PostgreSQL) or one executemany (SQLite) per table,
+and `INSERT … SELECT FROM unnest(arrays) ON CONFLICT` on PostgreSQL where duplicates are expected. Values are
+adapted with the connection's own adapters so that rows are stored exactly as the ORM would store them."""
 from __future__ import annotations
 
 import datetime as dt
@@ -96,8 +96,8 @@ def insert(model, objs, *, ignore_conflicts: bool = False, conflict_fields: tupl
         for i, value in constant:
             row[i] = value
         rows.append(row)
-    table = ops.quote_name(model._meta.db_table)
     if connection.vendor == "postgresql" and not ignore_conflicts:
+        table = ops.quote_name(model._meta.db_table)
         cols = ", ".join(ops.quote_name(f.column) for f in fields)
         with connection.cursor() as cur:
             # COPY is several times faster than INSERT on PostgreSQL (psycopg 3 adapts each value by type)
@@ -126,15 +126,15 @@ def write_rows(table: str, columns: list[str], db_types: list[str], rows: list, 
     name = ops.quote_name(table)
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            arrays = ", ".join(f"%s::{t}[]" for t in db_types)
-            sql = f"INSERT INTO {name} ({cols}) SELECT * FROM unnest({arrays}) {suffix}"
-            floats = [t in ("double precision", "real") for t in db_types]
+            casts = ", ".join(f"%s::{t}[]" for t in db_types)
+            sql = f"INSERT INTO {name} ({cols}) SELECT * FROM unnest({casts}) {suffix}"
+            floats = [j for j, t in enumerate(db_types) if t in ("double precision", "real")]
             for i in range(0, len(rows), 20000):
-                columns_ = [list(column) for column in zip(*rows[i:i + 20000])]
-                for j in (j for j, is_float in enumerate(floats) if is_float):
+                arrays = [list(column) for column in zip(*rows[i:i + 20000])]
+                for j in floats:
                     # psycopg dumps a list of one Python type only: 0 and 0.5 in one column must both be floats
-                    columns_[j] = [None if v is None else float(v) for v in columns_[j]]
-                cur.execute(sql, columns_)
+                    arrays[j] = [None if v is None else float(v) for v in arrays[j]]
+                cur.execute(sql, arrays)
             return
         sql = f"INSERT INTO {name} ({cols}) VALUES ({', '.join(['%s'] * len(columns))}) {suffix}"
         for i in range(0, len(rows), 5000):

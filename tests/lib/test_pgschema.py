@@ -45,6 +45,9 @@ def test_other_databases_are_left_alone():
         class connection:
             vendor = "sqlite"
 
+        def quote_name(self, name):
+            return f'"{name}"'
+
         def execute(self, sql):
             raise AssertionError(f"ran {sql}")
 

@@ -1,6 +1,5 @@
 """prefetch.ahead: same items in order, produced in another thread one step ahead, errors and early stops passed on."""
 import threading
-import time
 
 import pytest
 
@@ -20,21 +19,20 @@ def test_items_arrive_in_order_from_another_thread():
 
 
 def test_the_next_item_is_produced_while_this_one_is_used():
-    made = []
+    made = {i: threading.Event() for i in range(3)}
 
-    def slow():
+    def items():
         for i in range(3):
-            time.sleep(0.05)
-            made.append((i, time.monotonic()))
             yield i
+            made[i].set()  # runs once the consumer's slot for item i is filled, on the way to item i + 1
 
     used = []
-    for i in ahead(slow(), depth=1):
-        used.append((i, time.monotonic()))
-        time.sleep(0.2)  # meanwhile the producer makes the next item
-    # item 1 was finished before the consumer was done with item 0
-    assert made[1][1] < used[0][1] + 0.2
-    assert [i for i, _ in used] == [0, 1, 2]
+    for i in ahead(items(), depth=1):
+        if i < 2:
+            # without the worker thread item i + 1 would be made only when this loop asks for it
+            assert made[i].wait(timeout=10), f"item {i + 1} was not being produced while item {i} was in use"
+        used.append(i)
+    assert used == [0, 1, 2]
 
 
 def test_a_producer_error_is_raised_at_its_place():
