@@ -21,16 +21,19 @@ DEADLINE_RULES = [
     ("CF_DECIDE", "counterfeit", "作出处理决定（自立案之日起）", "deadline", 90, "cd", "file_case",
      "decide_penalty,decide_no_penalty,decide_transfer", 30,
      "《市场监督管理行政处罚程序规定》第六十四条：自立案之日起90日内作出处理决定；因案情复杂不能按期作出的，经负责人批准可以延长30日。"),
-    ("CF_HEARING_REQ", "counterfeit", "当事人要求听证期限", "deadline", 5, "cd", "notify_pre_decision",
+    ("CF_HEARING_REQ", "counterfeit", "当事人陈述申辩、要求听证期限", "deadline", 5, "wd", "notify_pre_decision",
      "request_hearing,decide_penalty,decide_no_penalty,decide_transfer", 0,
-     "《行政处罚法》第六十四条：当事人要求听证的，应当在行政机关告知后5日内提出。"),
-    ("CF_SERVE", "counterfeit", "送达处罚决定书", "deadline", 7, "cd", "decide_penalty,decide_no_penalty", "serve_decision", 0,
-     "《行政处罚法》第六十一条：当事人不在场的，行政机关应当在7日内依照《民事诉讼法》的有关规定将行政处罚决定书送达当事人。"),
+     "《行政处罚法》第六十四条第（一）项：当事人要求听证的，应当在行政机关告知后5日内提出；第八十五条：本法中“五日”的规定是指工作日，不含法定节假日。"
+     "期限届满前（或当事人书面放弃前）不得作出处罚决定（第四十四条、第四十五条、第六十二条）。"),
+    ("CF_SERVE", "counterfeit", "送达处罚决定书", "deadline", 7, "wd", "decide_penalty,decide_no_penalty", "serve_decision", 0,
+     "《行政处罚法》第六十一条：当事人不在场的，行政机关应当在7日内依照《民事诉讼法》的有关规定将行政处罚决定书送达当事人；第八十五条：“七日”指工作日。"),
+    ("CF_PUBLISH", "counterfeit", "公示行政处罚信息", "deadline", 20, "wd", "decide_penalty", "publish_penalty", 0,
+     "《市场监督管理行政处罚信息公示规定》第九条：自作出行政处罚决定之日起20个工作日内公示；《专利法》第六十八条：假冒专利的，予以公告。"),
     ("EC_FORWARD", "ecommerce", "转送被投诉人", "deadline", 3, "wd", "create", "forward_to_seller,maintain_measures", 0,
      "《电子商务法》第四十二条；《山东省电子商务领域专利侵权纠纷快速处理规程》：平台应及时采取必要措施并在3个工作日内将通知转送平台内经营者。"),
     ("EC_DETERMINE", "ecommerce", "答复平台侵权判定请求", "deadline", 2, "wd", "request_determination", "answer_determination", 0,
      "《山东省电子商务领域专利侵权纠纷快速处理规程》：对电商平台提出的侵权判定请求，应在2个工作日内出具判定意见。"),
-    ("EC_WAIT", "ecommerce", "转送声明后等待投诉或起诉", "deadline", 15, "cd", "forward_counter", "lift_measures,maintain_measures", 0,
+    ("EC_WAIT", "ecommerce", "声明到达权利人后等待投诉或起诉", "deadline", 15, "cd", "forward_counter", "lift_measures,maintain_measures", 0,
      "《电子商务法》第四十三条：平台在转送声明到达知识产权权利人后15日内，未收到权利人已经投诉或者起诉通知的，应当及时终止所采取的措施。"),
     ("PT_CHIEF", "police_transfer", "负责人审批移送", "deadline", 3, "cd", "submit_transfer_report", "approve_transfer,reject_transfer", 0,
      "《行政执法机关移送涉嫌犯罪案件的规定》第五条：行政执法机关正职负责人或者主持工作的负责人应当自接到报告之日起3日内作出批准移送或者不批准移送的决定。"),
@@ -59,9 +62,20 @@ DOCUMENT_TEMPLATES = [
     ("hearing_notice", "口头审理通知书", "infringement",
      "{请求人}、{被请求人}：\n本局决定于{口审日期}对{案号}专利侵权纠纷案进行口头审理，地点：{承办单位}执法办案区。请双方当事人按时参加；"
      "请求人无正当理由拒不参加的，按撤回请求处理；被请求人无正当理由拒不参加的，可以缺席审理。\n承办人：{承办人}"),
-    ("decision", "处理决定书", "infringement,counterfeit",
+    ("decision", "处理决定书", "infringement",
      "案号：{案号}\n当事人：{请求人}；{被请求人}\n专利号：{专利号}\n\n案件情况：{案情摘要}\n\n本局查明的事实与理由见卷宗。依据《专利法》及《专利行政执法办法》，本局决定如下：{处理结果}。\n{结果说明}\n\n"
      "当事人不服本决定的，可以自收到本决定书之日起15日内依照《行政诉讼法》向人民法院起诉。\n{承办单位}\n{今天}"),
+    ("penalty_decision", "行政处罚决定书", "counterfeit",
+     "{承办单位}\n行政处罚决定书\n{案号}\n\n当事人：{被请求人}\n住所（地址）：{被请求人住所}\n\n"
+     "违法事实和证据：{案情摘要}\n涉及专利号：{专利号}\n\n"
+     "处罚种类和依据：当事人的上述行为构成假冒专利，依据《中华人民共和国专利法》第六十八条，本机关决定：{处理结果}，罚款人民币{罚款金额}元。{结果说明}\n"
+     "陈述申辩和听证：{听证情况}\n\n"
+     "履行方式和期限：当事人应当自收到本决定书之日起15日内，到指定的银行或者通过电子支付系统缴纳罚款（《行政处罚法》第六十七条）。"
+     "到期不缴纳罚款的，每日按罚款数额的3%加处罚款（《行政处罚法》第七十二条）。\n\n"
+     "救济途径和期限：当事人不服本决定的，可以自收到本决定书之日起60日内依法申请行政复议（《行政复议法》第二十条），"
+     "或者自收到本决定书之日起6个月内依法直接向人民法院提起行政诉讼（《行政诉讼法》第四十六条）。"
+     "申请行政复议或者提起行政诉讼期间，本决定不停止执行，法律另有规定的除外。\n\n"
+     "本决定将依法在国家企业信用信息公示系统公示。\n\n{承办单位}（印章）\n{决定日期}"),
     ("police_transfer_letter", "涉嫌犯罪案件移送书", "police_transfer,counterfeit",
      "{公安机关}：\n本局在查处{案号}一案中，发现当事人{被请求人}涉嫌犯罪，依据《行政执法机关移送涉嫌犯罪案件的规定》，现将该案移送你局，请依法审查。\n"
      "随附材料：涉嫌犯罪案件情况的调查报告、涉案物品清单、有关检验报告或者鉴定结论、其他有关涉嫌犯罪的材料。\n请自接受移送之日起3日内作出是否立案的决定并书面通知本局。\n{承办单位}\n{今天}"),

@@ -12,7 +12,7 @@ from ipplatform.core.models import Organization, User
 
 from . import evidence, services
 from .enums import Channel, IntakeKind
-from .models import Case
+from .models import AgencyHead, Case
 
 MARKER = "（演示）"
 
@@ -26,6 +26,19 @@ def _png(color=(200, 60, 60)) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+def ensure_head(officer) -> User:
+    """The demo head (正职负责人) of an officer's bureau: approves extensions and police transfers."""
+    from ipplatform.core.demo import _account
+
+    org = officer.organization
+    head = AgencyHead.objects.filter(organization=org, is_active=True).select_related("user").first()
+    if head is not None:
+        return head.user
+    user = _account(f"head{officer.username.removeprefix('city')}", officer.role, org, f"{org.name}负责人（演示）")
+    AgencyHead.objects.get_or_create(organization=org, user=user, defaults={"capacity": "chief"})
+    return user
 
 
 def _walk(case, steps, by):
@@ -44,6 +57,8 @@ def load(*, stdout, options):
         stdout.write("缺少演示账号，跳过维权执法演示数据")
         return
     qd, jn, ly, yt, wf = (users[k] for k in ("city370200", "city370100", "city371300", "city370600", "city370700"))
+    for officer in (qd, jn, ly, yt, wf):
+        ensure_head(officer)
     today = timezone.localdate()
     d = lambda n: today - dt.timedelta(days=n)  # noqa: E731
 
@@ -83,8 +98,8 @@ def load(*, stdout, options):
     c4 = _walk(c4, [("file_case", d(28), "立案", {}), ("begin_investigation", d(27), "调查", {}),
                     ("decide_transfer", d(6), "非法经营数额达到刑事追诉标准，涉嫌假冒专利罪", {})], yt)
     pt = c4.children.first()
-    _walk(pt, [("form_task_group", d(6), "成立专案组", {}), ("submit_transfer_report", d(5), "报请负责人审批", {}),
-               ("approve_transfer", d(4), "批准移送", {})], yt)
+    pt = _walk(pt, [("form_task_group", d(6), "成立专案组", {}), ("submit_transfer_report", d(5), "报请负责人审批", {})], yt)
+    _walk(pt, [("approve_transfer", d(4), "批准移送", {})], ensure_head(yt))
     police = Organization.objects.filter(kind="partner_agency", name__contains="公安").first()
     if police:
         services.send_to_agency(case=c4, by=yt, to_org=police, kind="notice", content="通报涉嫌假冒专利犯罪案件线索", documents="调查报告")
@@ -94,7 +109,7 @@ def load(*, stdout, options):
                               respondent_name="潍坊某灯饰网店", respondent_address="潍坊市潍城区", platform="某电商平台", patent_no="ZL202030123456.X",
                               requester_name="某照明科技公司", received_on=d(14), handler=wf)
     _walk(c5, [("forward_to_seller", d(13), "平台已下架并转送", {}), ("receive_counter", d(11), "收到不侵权声明", {}),
-               ("forward_counter", d(10), "已转送投诉人", {})], wf)
+               ("forward_counter", d(10), "已转送投诉人，告知其可投诉或起诉", {"delivered_on": d(9)})], wf)
 
     # 6. 青岛：侵权纠纷已作出决定并送达
     c6 = services.create_case(case_type="infringement", title="城阳区某公司侵犯洗衣机实用新型专利纠纷" + MARKER, by=qd, region_code="370214",

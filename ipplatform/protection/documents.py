@@ -19,6 +19,7 @@ PLACEHOLDERS = {
     "被请求人住所": "被请求人住所", "专利号": "专利号", "收到日期": "收到日期", "受理日期": "受理/立案日期", "决定日期": "决定日期",
     "口审日期": "口头审理/听证时间", "处理结果": "处理结果", "结果说明": "结果说明", "罚款金额": "罚款金额（元）", "案情摘要": "案情摘要",
     "承办单位": "承办单位", "承办人": "承办人", "公安机关": "接收移送的公安机关", "今天": "生成日期",
+    "听证情况": "陈述申辩、听证或书面放弃的情况",
 }
 _PATTERN = re.compile(r"\{([^{}]+)\}")
 
@@ -47,7 +48,19 @@ def context_for(case: Case) -> dict[str, str]:
         "罚款金额": f"{case.penalty_amount}" if case.penalty_amount is not None else "—", "案情摘要": case.summary or "—",
         "承办单位": case.handling_org.name, "承办人": case.handler.display_name if case.handler else "—",
         "公安机关": police.name if police else "公安机关", "今天": _d(timezone.localdate()),
+        "听证情况": _hearing_text(case),
     }
+
+
+def _hearing_text(case: Case) -> str:
+    """What the party was told and how it was heard (行政处罚法 arts 44, 45, 64, 65)."""
+    told = f"本机关于{_d(case.pre_decision_on)}告知当事人拟作出的行政处罚内容及事实、理由、依据和陈述、申辩、要求听证的权利。" \
+        if case.pre_decision_on else ""
+    if case.hearing_held_on:
+        return told + f"当事人要求听证，本机关于{_d(case.hearing_held_on)}举行听证并制作笔录，本决定根据听证笔录作出。"
+    if case.waiver_on:
+        return told + f"当事人于{_d(case.waiver_on)}书面放弃陈述、申辩和听证权利（{case.waiver_note}）。"
+    return told + "当事人在规定期限内未提出陈述、申辩和听证要求。" if told else "—"
 
 
 def render(body: str, context: dict[str, str]) -> str:

@@ -188,6 +188,18 @@ class Case(FSMModelMixin, models.Model):
     outcome_note = models.TextField("结果说明", blank=True)
     penalty_amount = models.DecimalField("罚款金额（元）", max_digits=14, decimal_places=2, null=True, blank=True)
     hearing_at = models.DateTimeField("口头审理/听证时间", null=True, blank=True)
+    # 假冒专利行政处罚: the party's hearing (行政处罚法 arts 44, 45, 62-65) and the penalty's limits (专利法 art 68)
+    pre_decision_on = models.DateField("告知陈述申辩和听证权利日期", null=True, blank=True)
+    waiver_on = models.DateField("当事人书面放弃陈述申辩/听证日期", null=True, blank=True)
+    waiver_note = models.CharField("书面放弃材料", max_length=200, blank=True, help_text="放弃声明的文书名称或编号")
+    hearing_notice_on = models.DateField("听证通知日期", null=True, blank=True)
+    hearing_presider = models.ForeignKey(USER, verbose_name="听证主持人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    hearing_held_on = models.DateField("听证举行日期", null=True, blank=True)
+    hearing_record = models.TextField("听证笔录", blank=True)
+    violation_ended_on = models.DateField("违法行为发生（连续或继续状态终了）日期", null=True, blank=True)
+    illegal_gains = models.DecimalField("违法所得（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    published_on = models.DateField("处罚信息公示日期", null=True, blank=True)
+    counter_delivered_on = models.DateField("不侵权声明到达权利人日期", null=True, blank=True)
     transfer_documents = models.JSONField("移送材料", default=list, blank=True)
     evidence_count = models.PositiveIntegerField("全过程记录条数", default=0)
     evidence_head = models.CharField("记录链末端哈希", max_length=64, blank=True)
@@ -319,7 +331,8 @@ class Case(FSMModelMixin, models.Model):
     def request_hearing(self, *, by=None, reason=""):
         """当事人申请听证"""
 
-    @transition(field=state, source=[S.PRE_DECISION, S.HEARING], target=S.DECIDED, conditions=[CF, lambda c: not c.transfer_required()])
+    @transition(field=state, source=[S.PRE_DECISION, S.HEARING], target=S.DECIDED,
+                conditions=[CF, lambda c: not c.transfer_required(), lambda c: not c.hearing_bar()])
     def decide_penalty(self, *, by=None, reason=""):
         """作出行政处罚决定"""
         self.outcome = Outcome.PENALTY
@@ -338,9 +351,14 @@ class Case(FSMModelMixin, models.Model):
     def execute(self, *, by=None, reason=""):
         """执行完毕"""
 
-    @transition(field=state, source=S.EXECUTED, target=S.PUBLICIZED, conditions=[CF])
+    @transition(field=state, source=S.EXECUTED, target=S.PUBLICIZED, conditions=[CF, lambda c: c.outcome != Outcome.PENALTY or bool(c.published_on)])
     def publicize(self, *, by=None, reason=""):
         """信用公示"""
+
+    @transition(field=state, source=S.TRANSFERRED_POLICE, target=S.REVIEWED, conditions=[CF, lambda c: c.police_declined()])
+    def resume_after_police_decline(self, *, by=None, reason=""):
+        """公安不予立案，依法作出行政处罚"""
+        self.outcome = Outcome.NONE
 
     @transition(field=state, source=[S.PUBLICIZED, S.TRANSFERRED_POLICE, S.NOT_FILED, S.SERVED], target=S.ARCHIVED,
                 conditions=[CF, lambda c: c.state != S.SERVED or c.outcome == Outcome.NO_PENALTY])
@@ -429,11 +447,38 @@ class Case(FSMModelMixin, models.Model):
             return False
         return not self.children.filter(case_type=CaseType.POLICE_TRANSFER, state__in=[S.TRANSFERRED, S.POLICE_ACCEPTED, S.POLICE_DECLINED, S.RECONSIDERATION, S.CLOSED]).exists()
 
+    def police_declined(self) -> bool:
+        """True when the police declined the transferred case for good (not accepted; reconsideration, if asked, upheld)."""
+        kids = self.children.filter(case_type=CaseType.POLICE_TRANSFER)
+        return kids.filter(outcome=Outcome.POLICE_DECLINED).exclude(state__in=[S.RECONSIDERATION]).exists() \
+            and not kids.filter(outcome=Outcome.POLICE_ACCEPTED).exists()
+
+    def hearing_bar(self, on=None) -> str:
+        """Why a penalty may not be decided yet ('' when it may): the party's hearing rights (行政处罚法 arts 44, 45, 62-65)."""
+        from . import law
+        return law.hearing_bar(case=self, on=on or getattr(self, "_on", None))
+
     @property
     def is_terminal(self) -> bool:
         from .enums import TERMINAL_STATES
 
         return self.state in TERMINAL_STATES
+
+
+class AgencyHead(models.Model):
+    """The head of an enforcement body (正职负责人 or 主持工作的负责人): approves extensions and police transfers."""
+
+    organization = models.ForeignKey("core.Organization", verbose_name="执法机关", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(USER, verbose_name="负责人", on_delete=models.CASCADE, related_name="+")
+    capacity = models.CharField("身份", max_length=20, choices=[("chief", "正职负责人"), ("acting", "主持工作的负责人")], default="chief")
+    is_active = models.BooleanField("在任", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "执法机关负责人"
+        constraints = [models.UniqueConstraint(fields=["organization", "user"], name="agency_head_org_user")]
+
+    def __str__(self):
+        return f"{self.user} （{self.get_capacity_display()}）"
 
 
 class CaseDeadline(models.Model):

@@ -21,12 +21,13 @@ from ipplatform.core.notify import notify
 from ipplatform.core.workflow import run_transition
 
 from . import deadlines as dl
+from . import law
 from .access import cases_for, is_case_worker, require_case_worker
 from .enums import (
     CASE_NO_PREFIX, INITIAL_STATE, POLICE_TRANSFER_DOCUMENTS, CaseState as S, CaseType, Channel, DeadlineStatus,
     IntakeKind, IntakeState, Outcome, RuleKind,
 )
-from .models import Case, CaseDeadline, DeadlineExtension, DeadlineRule, Intake, Suspension
+from .models import AgencyHead, Case, CaseDeadline, DeadlineExtension, DeadlineRule, Intake, Suspension
 
 CONFIDENTIAL_LABEL = "举报人（身份依法保密）"
 
@@ -290,16 +291,45 @@ def _parse_date(value, field: str, label: str) -> dt.date | None:
         raise InputError(f"“{label}”日期格式不正确，应为YYYY-MM-DD", field=field)
 
 
+def _money(value, field: str, label: str) -> Decimal:
+    try:
+        amount = Decimal(str(value).replace(",", "").strip())
+    except InvalidOperation:
+        raise InputError(f"{label}必须是数字（元）", field=field)
+    if not amount.is_finite() or amount < 0:
+        raise InputError(f"{label}不能为负数", field=field)
+    if amount >= Decimal("1e12"):
+        raise InputError(f"{label}超出可登记范围", field=field)
+    return amount.quantize(Decimal("0.01"))
+
+
 def _check_rules(case: Case, name: str, on: dt.date, data: dict) -> None:
     """Statutory rules checked before a transition (each raises InputError in Chinese)."""
     if name == "decide_penalty":
-        try:
-            amount = Decimal(str(data.get("penalty_amount") or "0"))
-        except InvalidOperation:
-            raise InputError("罚款金额必须是数字（元）", field="penalty_amount")
-        if amount < 0:
-            raise InputError("罚款金额不能为负数", field="penalty_amount")
+        amount = _money(data.get("penalty_amount") or "0", "penalty_amount", "罚款金额")
+        if data.get("illegal_gains") not in (None, ""):
+            case.illegal_gains = _money(data["illegal_gains"], "illegal_gains", "违法所得")
+        cap = law.fine_cap(illegal_gains=case.illegal_gains)
+        if amount > cap:
+            basis = f"违法所得{case.illegal_gains}元的5倍" if cap != law.FINE_FLAT_CAP else "没有违法所得或违法所得在5万元以下的，25万元"
+            raise InputError(f"罚款{amount}元超过法定上限{cap}元（{basis}）" + law.cite("fine_cap"), field="penalty_amount")
+        bar = law.limitation_bar(violation_ended_on=case.violation_ended_on, discovered_on=case.received_on)
+        if bar:
+            raise InputError(bar, field="violation_ended_on")
         case.penalty_amount = amount
+    if name == "file_case" and data.get("violation_ended_on"):
+        case.violation_ended_on = _parse_date(data["violation_ended_on"], "violation_ended_on", "违法行为发生（终了）日期")
+        if case.violation_ended_on > on:
+            raise InputError("违法行为发生（终了）日期不能晚于立案日期", field="violation_ended_on")
+    if name == "forward_counter":
+        delivered = _parse_date(data.get("delivered_on"), "delivered_on", "声明到达权利人日期")
+        if delivered is None:
+            raise InputError("请填写不侵权声明到达权利人的日期：15日等待期自到达之日起算" + law.cite("ecommerce_wait"), field="delivered_on")
+        if delivered < on - dt.timedelta(days=30) or delivered > on + dt.timedelta(days=30):
+            raise InputError("声明到达日期应在转送日期前后30日内，请核对", field="delivered_on")
+        case.counter_delivered_on = delivered
+    if name in ("approve_transfer", "reject_transfer"):
+        require_head(user=data.get("_by"), case=case, what="批准或不批准移送")
     if name == "decide":
         outcome = data.get("outcome")
         if outcome not in (Outcome.STOP_INFRINGEMENT, Outcome.DISMISS):
@@ -324,7 +354,7 @@ def _check_rules(case: Case, name: str, on: dt.date, data: dict) -> None:
     if name == "request_hearing":
         d = case.deadlines.filter(rule__code="CF_HEARING_REQ", status=DeadlineStatus.OPEN).first()
         if d is not None and on > d.due:
-            raise InputError(f"听证申请已超过期限（应于{d.due}前提出）", field="transition")
+            raise InputError(f"听证申请已超过期限（应于{d.due}前提出）" + law.cite("hearing_request"), field="transition")
     if name == "transfer_to_police":
         docs = set(data.get("documents") or [])
         missing = [label for key, label in POLICE_TRANSFER_DOCUMENTS if key not in docs]
@@ -346,16 +376,25 @@ def transition(*, case: Case, name: str, by, reason: str, on: dt.date | None = N
         raise InputError(f"未知的办理操作“{name}”", field="transition")
     if name in ("decide_penalty", "decide_no_penalty") and case.transfer_required():
         raise InputError("本案涉嫌犯罪，依法应当移送公安机关，不得以行政处罚代替移送：请先办理移送", field="transition")
+    case._on = on  # the day the FSM conditions judge (hearing window)
+    if name == "decide_penalty" and case.state in (S.PRE_DECISION, S.HEARING):
+        bar = law.hearing_bar(case=case, on=on)
+        if bar:
+            raise InputError(bar, field="transition")
     if not can_proceed(method):
         raise InputError(f"{case.get_case_type_display()}在“{case.get_state_display()}”状态下不能执行“{TRANSITION_LABELS.get(name, name)}”", field="transition")
-    _check_rules(case, name, on, data)
+    _check_rules(case, name, on, {**data, "_by": by})
     with transaction.atomic():
         try:
             run_transition(case, name, by=by, reason=reason.strip())
         except TransitionNotAllowed as exc:
             raise InputError(str(exc), field="transition")
+        if name == "execute" and case.published_on:
+            run_transition(case, "publicize", by=by, reason=f"执行完毕；处罚信息已于{case.published_on}公示")
         if name in ("accept", "file_case"):
             case.accepted_on = on
+        if name == "notify_pre_decision":
+            case.pre_decision_on = on
         if name in ("decide", "mediate", "decide_penalty", "decide_no_penalty", "decide_transfer", "lift_measures", "maintain_measures",
                     "approve_transfer", "reject_transfer", "refuse", "decline_filing"):
             case.decided_on = on
@@ -372,7 +411,7 @@ def transition(*, case: Case, name: str, by, reason: str, on: dt.date | None = N
             recompute_deadlines(case=case)
         _close_deadlines(case, name, on)
         if not case.is_terminal:
-            _open_deadlines(case, name, anchor=on)
+            _open_deadlines(case, name, anchor=case.counter_delivered_on if name == "forward_counter" else on)
         else:
             case.deadlines.filter(status=DeadlineStatus.OPEN).update(status=DeadlineStatus.CANCELLED, closed_at=timezone.now(), closed_by=name)
             case.suspensions.filter(end__isnull=True).update(end=on)
@@ -384,6 +423,107 @@ def transition(*, case: Case, name: str, by, reason: str, on: dt.date | None = N
             case.crime_suspected = True
             case.save(update_fields=["crime_suspected"])
             audit.record(AuditAction.OTHER, obj=child, actor=by, reason=f"由{case.case_no}移送程序生成")
+    return case
+
+
+# ---------------------------------------------------------------- the party's hearing and the penalty (行政处罚法)
+
+
+def is_head(*, user, organization) -> bool:
+    """True when the user is a registered head (正职负责人 or 主持工作的负责人) of the enforcement body."""
+    return bool(user) and AgencyHead.objects.filter(organization=organization, user=user, is_active=True).exists()
+
+
+def require_head(*, user, case: Case, what: str) -> None:
+    """Only the head of the handling body may approve (移送规定 art 5; 专利行政执法办法 art 21)."""
+    if not is_head(user=user, organization=case.handling_org):
+        heads = "、".join(h.user.display_name for h in AgencyHead.objects.filter(organization=case.handling_org, is_active=True)
+                         .select_related("user")) or "（未登记负责人，请系统管理员在后台登记）"
+        raise InputError(f"{what}须由{case.handling_org.name}的正职负责人或主持工作的负责人审批（负责人：{heads}）"
+                         + law.cite("head_approval"), field="approved_by")
+
+
+def investigators(case: Case) -> set[int]:
+    """Ids of the officers who investigated the case: the handler and every officer named in the full-process record."""
+    ids = {case.handler_id} if case.handler_id else set()
+    for officer_ids in case.evidence.values_list("officer_ids", flat=True):
+        ids.update(int(i) for i in officer_ids or [] if str(i).isdigit())
+    return ids
+
+
+def record_waiver(*, case: Case, by, note: str, on: dt.date | None = None) -> Case:
+    """Record the party's written waiver of statement, defence and hearing (then a penalty may be decided at once)."""
+    require_case_worker(by, case)
+    on = on or today()
+    if case.case_type != CaseType.COUNTERFEIT or case.state not in (S.PRE_DECISION, S.HEARING):
+        raise InputError("只有在已告知陈述申辩和听证权利之后，才能登记当事人的书面放弃", field="waiver")
+    if not (note or "").strip():
+        raise InputError("请填写书面放弃材料的名称或编号（如当事人签名的《放弃陈述申辩和听证权利声明》）", field="waiver_note")
+    case.waiver_on, case.waiver_note = on, note.strip()[:200]
+    case.save(update_fields=["waiver_on", "waiver_note", "updated_at"])
+    audit.record(AuditAction.UPDATE, obj=case, actor=by, reason=f"当事人书面放弃陈述申辩和听证：{case.waiver_note}")
+    return case
+
+
+def schedule_penalty_hearing(*, case: Case, by, hearing_date, presider, on: dt.date | None = None) -> Case:
+    """Notify the hearing: at least 7 working days ahead, presided by an officer who did not investigate the case."""
+    require_case_worker(by, case)
+    on = on or today()
+    if case.case_type != CaseType.COUNTERFEIT or case.state != S.HEARING:
+        raise InputError("当事人要求听证后才能安排听证", field="hearing_date")
+    day = _parse_date(hearing_date, "hearing_date", "听证日期")
+    if day is None:
+        raise InputError("请填写听证日期", field="hearing_date")
+    earliest = law.earliest_hearing(notice_on=on)
+    if day < earliest:
+        raise InputError(f"听证应在举行7个工作日前通知当事人：{on}通知的，最早可定于{earliest}" + law.cite("hearing_notice"), field="hearing_date")
+    if presider is None:
+        raise InputError("请指定听证主持人", field="presider")
+    if presider.pk in investigators(case):
+        raise InputError(f"{presider.display_name}参与了本案调查，不能主持听证" + law.cite("hearing_presider"), field="presider")
+    if not is_case_worker(presider) or presider.organization_id != case.handling_org_id:
+        raise InputError("听证主持人须为本执法机关的执法人员", field="presider")
+    case.hearing_at = timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)))
+    case.hearing_notice_on, case.hearing_presider = on, presider
+    case.save(update_fields=["hearing_at", "hearing_notice_on", "hearing_presider", "updated_at"])
+    audit.record(AuditAction.UPDATE, obj=case, actor=by, reason=f"听证通知：{day}举行，主持人{presider.display_name}")
+    return case
+
+
+def record_penalty_hearing(*, case: Case, by, record: str, on: dt.date | None = None) -> Case:
+    """Record the hearing held (the record the decision must rest on, 行政处罚法 arts 64(8), 65)."""
+    require_case_worker(by, case)
+    on = on or today()
+    if case.state != S.HEARING or not case.hearing_notice_on or not case.hearing_at:
+        raise InputError("请先发出听证通知（时间、地点、主持人）", field="record")
+    if on < timezone.localtime(case.hearing_at).date():
+        raise InputError(f"听证定于{timezone.localtime(case.hearing_at).date()}举行，不能在此前登记听证笔录", field="record")
+    if by.pk != case.hearing_presider_id:
+        raise InputError("听证笔录由听证主持人登记", field="record")
+    if len((record or "").strip()) < 10:
+        raise InputError("请填写听证笔录（当事人陈述、申辩意见，调查人员意见，质证情况等）", field="record")
+    case.hearing_held_on, case.hearing_record = on, record.strip()
+    case.save(update_fields=["hearing_held_on", "hearing_record", "updated_at"])
+    audit.record(AuditAction.UPDATE, obj=case, actor=by, reason=f"{on}举行听证，已制作听证笔录")
+    return case
+
+
+def publish_penalty(*, case: Case, by, on: dt.date | None = None) -> Case:
+    """Record the publication of the penalty (due within 20 working days of the decision, not after execution)."""
+    require_case_worker(by, case)
+    on = on or today()
+    if case.outcome != Outcome.PENALTY or not case.decided_on:
+        raise InputError("只有已作出的行政处罚决定需要公示", field="transition")
+    if case.published_on:
+        raise InputError(f"已于{case.published_on}公示", field="transition")
+    with transaction.atomic():
+        case.published_on = on
+        case.save(update_fields=["published_on", "updated_at"])
+        _close_deadlines(case, "publish_penalty", on)
+        if case.state == S.EXECUTED:
+            run_transition(case, "publicize", by=by, reason="执行完毕，处罚信息已公示")
+            case.save()
+    audit.record(AuditAction.UPDATE, obj=case, actor=by, reason=f"{on}公示行政处罚信息")
     return case
 
 
@@ -452,8 +592,7 @@ def extend_deadline(*, deadline: CaseDeadline, by, amount: int, approved_by, app
         raise InputError(f"“{rule.name}”最多可延长{rule.max_extension}{rule.get_unit_display()}，还可延长{left}{rule.get_unit_display()}（{rule.legal_basis[:30]}…）", field="amount")
     if approved_by is None or approved_by == by:
         raise InputError("延长期限须由负责人批准：请选择申请人以外的批准人", field="approved_by")
-    if approved_by.role not in (Role.PROVINCE_LEADER, Role.PROVINCE_ADMIN, Role.DEPARTMENT_STAFF, Role.CITY_OFFICER) or not is_case_worker(approved_by):
-        raise InputError("批准人须为执法机关负责人", field="approved_by")
+    require_head(user=approved_by, case=deadline.case, what="延长期限")
     if not (approval_ref or "").strip() or not (reason or "").strip():
         raise InputError("请填写审批文号和延长理由", field="approval_ref")
     with transaction.atomic():

@@ -38,3 +38,11 @@ def step(users):
         return Case.objects.get(pk=case.pk)
 
     return run
+
+
+@pytest.fixture
+def head(users):
+    """The registered head (正职负责人) of the Qingdao bureau: approves extensions and police transfers."""
+    from ipplatform.protection.demo import ensure_head
+
+    return ensure_head(users["city370200"])

@@ -74,22 +74,25 @@ def test_suspension_moves_the_close_deadline_and_resume_returns_to_the_same_step
     assert due(case, "INF_CLOSE") == D(2025, 10, 20)
 
 
-def test_extension_needs_another_approver_and_stays_within_the_rule(make_case, step, users):
+def test_extension_needs_the_head_of_the_body_and_stays_within_the_rule(make_case, step, users, head):
     case = step(make_case(received_on=D(2025, 7, 7)), "accept", on=D(2025, 7, 8))
     deadline = case.deadlines.get(rule__code="INF_CLOSE", status="open")
     officer = users["city370200"]
     with pytest.raises(InputError, match="申请人以外的批准人"):
         services.extend_deadline(deadline=deadline, by=officer, amount=1, approved_by=officer, approval_ref="青知延〔2025〕1号", reason="案情复杂")
     with pytest.raises(InputError, match="最多可延长1月"):
-        services.extend_deadline(deadline=deadline, by=officer, amount=2, approved_by=users["leader"], approval_ref="青知延〔2025〕1号", reason="案情复杂")
-    services.extend_deadline(deadline=deadline, by=officer, amount=1, approved_by=users["leader"], approval_ref="青知延〔2025〕1号", reason="需现场勘验")
+        services.extend_deadline(deadline=deadline, by=officer, amount=2, approved_by=head, approval_ref="青知延〔2025〕1号", reason="案情复杂")
+    # the province leader is not the head of the Qingdao bureau (移送规定 art 5; 专利行政执法办法 art 21)
+    with pytest.raises(InputError, match="正职负责人或主持工作的负责人"):
+        services.extend_deadline(deadline=deadline, by=officer, amount=1, approved_by=users["leader"], approval_ref="青知延〔2025〕1号", reason="需现场勘验")
+    services.extend_deadline(deadline=deadline, by=officer, amount=1, approved_by=head, approval_ref="青知延〔2025〕1号", reason="需现场勘验")
     deadline.refresh_from_db()
     # 4 months from 7/8 = 11/8 (Saturday) → 11/10
     assert deadline.due == D(2025, 11, 10)
     ext = deadline.extensions.get()
-    assert (ext.old_due, ext.new_due, ext.approved_by) == (D(2025, 10, 9), D(2025, 11, 10), users["leader"])
+    assert (ext.old_due, ext.new_due, ext.approved_by) == (D(2025, 10, 9), D(2025, 11, 10), head)
     with pytest.raises(InputError, match="还可延长0月"):
-        services.extend_deadline(deadline=deadline, by=officer, amount=1, approved_by=users["leader"], approval_ref="x", reason="y")
+        services.extend_deadline(deadline=deadline, by=officer, amount=1, approved_by=head, approval_ref="x", reason="y")
 
 
 def test_refusal_withdrawal_and_illegal_transitions(make_case, step):
@@ -110,10 +113,10 @@ def test_refusal_withdrawal_and_illegal_transitions(make_case, step):
     assert StateTransition.objects.filter(object_id=str(fresh.pk)).count() == 0
 
 
-def test_counterfeit_path_hearing_window_and_extension(make_case, step, users):
+def test_counterfeit_path_hearing_window_and_extension(make_case, step, users, head):
     case = make_case("counterfeit", received_on=D(2025, 1, 20), title="标注失效专利号销售电动工具")
     assert case.case_no.startswith("鲁知假") and due(case, "CF_FILE") == D(2025, 2, 14)
-    services.extend_deadline(deadline=case.deadlines.get(rule__code="CF_FILE"), by=users["city370200"], amount=15, approved_by=users["leader"],
+    services.extend_deadline(deadline=case.deadlines.get(rule__code="CF_FILE"), by=users["city370200"], amount=15, approved_by=head,
                              approval_ref="青知假延〔2025〕2号", reason="需协查外地线索")
     assert due(case, "CF_FILE") == D(2025, 3, 7)
     case = step(case, "file_case", on=D(2025, 7, 4))
@@ -121,15 +124,31 @@ def test_counterfeit_path_hearing_window_and_extension(make_case, step, users):
     for name in ("begin_investigation", "submit_report", "legal_review"):
         case = step(case, name, on=D(2025, 9, 1))
     case = step(case, "notify_pre_decision", on=D(2025, 9, 2))
-    assert due(case, "CF_HEARING_REQ") == D(2025, 9, 8)  # 9/7 is a Sunday
+    # 5 working days (行政处罚法 arts 64, 85): 9/3(1) 9/4(2) 9/5(3) 9/8(4) 9/9(5) — not 9/8 in calendar days
+    assert due(case, "CF_HEARING_REQ") == D(2025, 9, 9)
     with pytest.raises(InputError, match="听证申请已超过期限"):
-        step(case, "request_hearing", on=D(2025, 9, 9))
-    case = step(case, "request_hearing", on=D(2025, 9, 5))
-    case = step(case, "decide_penalty", on=D(2025, 9, 20), penalty_amount="50000")
+        step(case, "request_hearing", on=D(2025, 9, 10))
+    case = step(case, "request_hearing", on=D(2025, 9, 9))
+    # requested: no decision before the hearing is held and recorded
+    with pytest.raises(InputError, match="听证举行并制作笔录前不得作出处罚决定"):
+        step(case, "decide_penalty", on=D(2025, 9, 20), penalty_amount="50000")
+    presider = head
+    services.schedule_penalty_hearing(case=case, by=users["city370200"], hearing_date="2025-09-19", presider=presider, on=D(2025, 9, 10))
+    case = Case.objects.get(pk=case.pk)
+    assert case.hearing_notice_on == D(2025, 9, 10) and case.hearing_presider == presider
+    services.record_penalty_hearing(case=case, by=presider, on=D(2025, 9, 19), record="当事人陈述：不知专利已失效；调查人员出示进货单据；当事人对证据无异议。")
+    case = step(case, "decide_penalty", on=D(2025, 9, 22), penalty_amount="50000")
     assert case.outcome == "penalty" and str(case.penalty_amount) == "50000.00"
-    assert due(case, "CF_SERVE") == D(2025, 9, 28)  # 9/27 is a Saturday; 9/28 is the 国庆 调休 working Sunday
-    for name in ("serve_decision", "execute", "publicize", "archive"):
-        case = step(case, name, on=D(2025, 9, 25))
+    # 7 working days (行政处罚法 arts 61, 85): 9/23(1) 9/24 9/25 9/26(4) 9/28 调休 Sunday(5) 9/29(6) 9/30(7)
+    assert due(case, "CF_SERVE") == D(2025, 9, 30)
+    # 20 working days (公示规定 art 9): 7 to 9/30, 国庆 10/1-8 off, 10/9(8) 10/10(9) 10/11 调休 Saturday(10) ... 10/24(20)
+    assert due(case, "CF_PUBLISH") == D(2025, 10, 24)
+    case = step(case, "serve_decision", on=D(2025, 9, 25))
+    services.publish_penalty(case=case, by=users["city370200"], on=D(2025, 9, 26))
+    case = Case.objects.get(pk=case.pk)
+    assert case.published_on == D(2025, 9, 26) and case.deadlines.get(rule__code="CF_PUBLISH").status == "met"
+    for name in ("execute", "archive"):
+        case = step(case, name, on=D(2025, 10, 20))
     assert case.state == "archived"
 
 
@@ -157,26 +176,31 @@ def test_ecommerce_complaint_lifted_after_fifteen_days_and_determination(make_ca
     assert case.state == "notice_received"
     case = step(case, "forward_to_seller", on=D(2026, 2, 24))
     case = step(case, "receive_counter", on=D(2026, 3, 2))
-    case = step(case, "forward_counter", on=D(2026, 3, 3))
-    assert due(case, "EC_WAIT") == D(2026, 3, 18)
+    with pytest.raises(InputError, match="到达权利人的日期"):
+        step(case, "forward_counter", on=D(2026, 3, 3))
+    # the 15 days run from when the declaration reaches the rights holder (电子商务法 art 43), not from forwarding
+    case = step(case, "forward_counter", on=D(2026, 3, 3), delivered_on="2026-03-04")
+    assert case.counter_delivered_on == D(2026, 3, 4) and due(case, "EC_WAIT") == D(2026, 3, 19)
     with pytest.raises(InputError, match="等待期尚未届满"):
-        step(case, "lift_measures", on=D(2026, 3, 10))
+        step(case, "lift_measures", on=D(2026, 3, 19))
     # a party's period that has run out asks for the next step; it is not an office delay
-    statuses = {r["deadline"].rule.code: r["status"] for r in services.board(user=users["city370200"], on=D(2026, 3, 19))}
+    statuses = {r["deadline"].rule.code: r["status"] for r in services.board(user=users["city370200"], on=D(2026, 3, 20))}
     assert statuses == {"EC_WAIT": "period_over"}
-    case = step(case, "lift_measures", on=D(2026, 3, 19), reason="期满未收到投诉或起诉通知")
+    case = step(case, "lift_measures", on=D(2026, 3, 20), reason="期满未收到投诉或起诉通知")
     assert case.state == "lifted" and case.outcome == "lifted"
     other = step(make_case("ecommerce"), "forward_to_seller", on=D(2026, 2, 24))
     other = step(other, "maintain_measures", on=D(2026, 2, 26), reason="权利人已向法院起诉")
     assert other.state == "maintained"
 
 
-def test_police_transfer_documents_24_hours_and_reconsideration(make_case, step):
+def test_police_transfer_documents_24_hours_and_reconsideration(make_case, step, head):
     case = make_case("police_transfer", received_on=D(2026, 2, 12))
     case = step(case, "form_task_group", on=D(2026, 2, 12))
     case = step(case, "submit_transfer_report", on=D(2026, 2, 13))
     assert due(case, "PT_CHIEF") == D(2026, 2, 24)
-    case = step(case, "approve_transfer", on=D(2026, 2, 13), reason="负责人批准")
+    with pytest.raises(InputError, match="正职负责人或主持工作的负责人"):
+        step(case, "approve_transfer", on=D(2026, 2, 13), reason="承办人自行批准")
+    case = step(case, "approve_transfer", on=D(2026, 2, 13), reason="负责人批准", by=head)
     d = case.deadlines.get(rule__code="PT_TRANSFER", status="open")
     assert d.due_at - d.anchor_at == dt.timedelta(hours=24)
     with pytest.raises(InputError, match="缺少：涉案物品清单、有关检验报告或者鉴定结论"):
@@ -188,8 +212,9 @@ def test_police_transfer_documents_24_hours_and_reconsideration(make_case, step)
     case = step(case, "reconsideration_upheld", on=D(2026, 3, 2), reason="复议维持")
     assert case.state == "closed" and case.outcome == "police_declined"
     rejected = make_case("police_transfer")
-    for name in ("form_task_group", "submit_transfer_report", "reject_transfer"):
+    for name in ("form_task_group", "submit_transfer_report"):
         rejected = step(rejected, name)
+    rejected = step(rejected, "reject_transfer", by=head)
     assert rejected.state == "not_transferred"
 
 
