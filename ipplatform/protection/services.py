@@ -443,9 +443,18 @@ def require_head(*, user, case: Case, what: str) -> None:
                          + law.cite("head_approval"), field="approved_by")
 
 
+INVESTIGATION_STEPS = ("file_case", "begin_investigation", "submit_report")
+
+
 def investigators(case: Case) -> set[int]:
-    """Ids of the officers who investigated the case: the handler and every officer named in the full-process record."""
+    """Ids of the officers who investigated: the handler, those who took the investigation steps, and every officer
+    named in the full-process record."""
+    from ipplatform.core.models import StateTransition
+
     ids = {case.handler_id} if case.handler_id else set()
+    ids.update(StateTransition.objects.filter(object_id=str(case.pk), transition__in=INVESTIGATION_STEPS, actor_id__isnull=False,
+                                              content_type__model="case", content_type__app_label="protection")
+               .values_list("actor_id", flat=True))
     for officer_ids in case.evidence.values_list("officer_ids", flat=True):
         ids.update(int(i) for i in officer_ids or [] if str(i).isdigit())
     return ids
