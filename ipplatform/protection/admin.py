@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import DeadlineRule, DocumentTemplate, ExpertProfile
+from .models import AgencyHead, DeadlineRule, DocumentTemplate, ExpertProfile
 
 
 @admin.register(DeadlineRule)
@@ -19,3 +19,10 @@ class DocumentTemplateAdmin(admin.ModelAdmin):
 class ExpertProfileAdmin(admin.ModelAdmin):
     list_display = ["user", "fields", "title", "employer", "is_active"]
     search_fields = ["fields", "user__username", "user__real_name"]
+
+
+@admin.register(AgencyHead)
+class AgencyHeadAdmin(admin.ModelAdmin):
+    list_display = ("organization", "user", "capacity", "is_active")
+    list_filter = ("capacity", "is_active")
+    autocomplete_fields = ("organization", "user")

@@ -70,6 +70,12 @@ class DocumentTemplate(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def applicable_text(self) -> str:
+        """The case types in Chinese ('全部' when empty)."""
+        types = [x.strip() for x in self.case_types.split(",") if x.strip()]
+        return "、".join(CaseType(t).label if t in CaseType.values else t for t in types) or "全部"
+
     def applies_to(self, case_type: str) -> bool:
         types = {x.strip() for x in self.case_types.split(",") if x.strip()}
         return not types or case_type in types

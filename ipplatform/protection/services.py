@@ -434,6 +434,11 @@ def is_head(*, user, organization) -> bool:
     return bool(user) and AgencyHead.objects.filter(organization=organization, user=user, is_active=True).exists()
 
 
+def heads_of(organization):
+    """Users registered as heads of the body (who may approve extensions and transfers)."""
+    return User.objects.filter(pk__in=AgencyHead.objects.filter(organization=organization, is_active=True).values("user_id"))
+
+
 def require_head(*, user, case: Case, what: str) -> None:
     """Only the head of the handling body may approve (移送规定 art 5; 专利行政执法办法 art 21)."""
     if not is_head(user=user, organization=case.handling_org):
@@ -534,6 +539,28 @@ def publish_penalty(*, case: Case, by, on: dt.date | None = None) -> Case:
             case.save()
     audit.record(AuditAction.UPDATE, obj=case, actor=by, reason=f"{on}公示行政处罚信息")
     return case
+
+
+def hearing_panel(case: Case, *, on: dt.date | None = None) -> dict | None:
+    """What the case page shows of the party's hearing and the penalty's publication (None when not applicable)."""
+    if case.case_type != CaseType.COUNTERFEIT or not (case.pre_decision_on or case.state in (S.PRE_DECISION, S.HEARING)):
+        return None
+    on = on or today()
+    publish = case.deadlines.filter(rule__code="CF_PUBLISH").order_by("-pk").first()
+    hearing_day = timezone.localtime(case.hearing_at).date() if case.hearing_at and case.hearing_notice_on else None
+    excluded = investigators(case)
+    return {
+        "told_on": case.pre_decision_on, "window_end": law.hearing_request_period_end(case=case),
+        "bar": law.hearing_bar(case=case, on=on) if case.state in (S.PRE_DECISION, S.HEARING) else "",
+        "requested": case.state == S.HEARING or bool(case.hearing_notice_on),
+        "can_waive": case.state in (S.PRE_DECISION, S.HEARING) and not case.waiver_on,
+        "can_schedule": case.state == S.HEARING and not case.hearing_held_on,
+        "can_record": case.state == S.HEARING and bool(hearing_day) and not case.hearing_held_on,
+        "hearing_day": hearing_day, "earliest": law.earliest_hearing(notice_on=on),
+        "presiders": [u for u in User.objects.filter(organization=case.handling_org, is_active=True).order_by("username") if u.pk not in excluded],
+        "can_publish": case.outcome == Outcome.PENALTY and bool(case.decided_on) and not case.published_on,
+        "publish_due": publish.due if publish else None,
+    }
 
 
 def _rules_for(case: Case):

@@ -17,6 +17,7 @@ urlpatterns = [
     path("protection/cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("protection/cases/<int:pk>/transition/", views.case_transition, name="case_transition"),
     path("protection/cases/<int:pk>/assign/", views.case_assign, name="case_assign"),
+    path("protection/cases/<int:pk>/hearing/", views.case_hearing, name="case_hearing"),
     path("protection/cases/<int:pk>/respondent/", views.case_respondent, name="case_respondent"),
     path("protection/cases/<int:pk>/jurisdiction/", views.case_jurisdiction, name="case_jurisdiction"),
     path("protection/cases/<int:pk>/extend/", views.case_extend, name="case_extend"),

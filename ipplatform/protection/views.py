@@ -26,7 +26,9 @@ from ipplatform.core.models import Organization, User
 from ipplatform.core.workflow import history
 from ipplatform.lib.xlsx import Sheet, workbook_bytes
 
-from . import documents, services
+from ipplatform.patents import legalstate
+
+from . import documents, law, services
 from . import evidence as ev
 from . import stats as stats_mod
 from .access import (
@@ -306,11 +308,12 @@ def case_detail(request, pk):
         "consultations": case.consultations.select_related("expert"), "experts": services.experts(),
         "stages": EvidenceStage.choices, "evidence_kinds": EvidenceKind.choices, "transfer_kinds": TransferKind.choices,
         "police_docs": POLICE_TRANSFER_DOCUMENTS, "outcomes": [(Outcome.STOP_INFRINGEMENT, "责令停止侵权"), (Outcome.DISMISS, "驳回请求")],
-        "approvers": User.objects.filter(role__in=[Role.PROVINCE_LEADER, Role.CITY_OFFICER, Role.DEPARTMENT_STAFF], organization__in=[case.handling_org_id] + ([case.department_id] if case.department_id else [])).exclude(pk=request.user.pk) if staff else [],
+        "approvers": services.heads_of(case.handling_org).exclude(pk=request.user.pk) if staff else [],
         "officers": User.objects.filter(organization=case.handling_org, is_active=True) if staff else [],
         "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "children": case.children.all(),
         "handlers": User.objects.filter(organization=case.handling_org, is_active=True) if staff else [],
         "cities": _city_choices(),
+        "hearing": services.hearing_panel(case) if staff else None,
         "party_orgs": Organization.objects.filter(kind__in=[OrgKind.ENTERPRISE, OrgKind.UNIVERSITY, OrgKind.INSTITUTE, OrgKind.AGENCY], is_active=True).order_by("name") if staff else [],
     }
     return render(request, "protection/case_detail.html", ctx)
@@ -322,13 +325,38 @@ def case_detail(request, pk):
 def case_transition(request, pk):
     case = get_case(request.user, pk)
     name = request.POST.get("transition", "")
-    data = {k: request.POST.get(k, "") for k in ("outcome", "hearing_date", "penalty_amount", "basis")}
+    data = {k: request.POST.get(k, "") for k in ("outcome", "hearing_date", "penalty_amount", "basis", "illegal_gains", "violation_ended_on",
+                                                 "delivered_on")}
     data["documents"] = request.POST.getlist("documents")
     if request.POST.get("outcome_note"):
         case.outcome_note = request.POST["outcome_note"].strip()
     services.transition(case=case, name=name, by=request.user, reason=request.POST.get("reason", ""), **data)
     messages.success(request, f"已办理：{services.TRANSITION_LABELS.get(name, name)}")
     return redirect("protection:case_detail", pk=pk)
+
+
+@login_required
+@require_POST
+@_input_errors_to_messages
+def case_hearing(request, pk):
+    """The party's hearing in a 假冒专利 case: written waiver, hearing notice, hearing record; the penalty's publication."""
+    case = get_case(request.user, pk)
+    action, p = request.POST.get("action", ""), request.POST
+    if action == "waiver":
+        services.record_waiver(case=case, by=request.user, note=p.get("waiver_note", ""))
+        messages.success(request, "已登记当事人书面放弃陈述申辩和听证权利")
+    elif action == "schedule":
+        services.schedule_penalty_hearing(case=case, by=request.user, hearing_date=p.get("hearing_date"), presider=_user(p.get("presider")))
+        messages.success(request, "已发出听证通知")
+    elif action == "record":
+        services.record_penalty_hearing(case=case, by=request.user, record=p.get("record", ""))
+        messages.success(request, "已登记听证笔录，可依据笔录作出决定")
+    elif action == "publish":
+        services.publish_penalty(case=case, by=request.user)
+        messages.success(request, "已登记处罚信息公示")
+    else:
+        raise InputError("未知的操作", field="action")
+    return redirect(reverse("protection:case_detail", args=[pk]) + "#hearing")
 
 
 @login_required
@@ -564,5 +592,12 @@ def statistics(request):
 @login_required
 def rules(request):
     _staff_required(request)
-    return render(request, "protection/rules.html", {"rules": DeadlineRule.objects.all(), "templates": DocumentTemplate.objects.all(),
-                                                       "placeholders": documents.PLACEHOLDERS.items(), "can_edit": request.user.is_superuser or request.user.is_staff})
+    labels = services.TRANSITION_LABELS
+    rules = list(DeadlineRule.objects.all())
+    for r in rules:  # steps in Chinese, never the internal transition names
+        r.opens_text = "、".join(labels.get(n, n) for n in sorted(r.opens()) if n in labels) or ("立案登记" if "create" in r.opens() else "—")
+        r.closes_text = "、".join(labels.get(n, n) for n in sorted(r.closes()) if n in labels) or \
+            ("登记处罚信息公示" if "publish_penalty" in r.closes() else "—")
+    return render(request, "protection/rules.html", {
+        "rules": rules, "templates": DocumentTemplate.objects.all(), "law_rules": law.rules_table(), "patent_rules": legalstate.rules_table(),
+        "placeholders": documents.PLACEHOLDERS.items(), "can_edit": request.user.is_superuser or request.user.is_staff})
