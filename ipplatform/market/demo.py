@@ -113,12 +113,15 @@ def load(*, stdout, options) -> dict:
             today = services.today()
             try:
                 with transaction.atomic():
-                    flows.declare_open_licence(
+                    decl = flows.declare_open_licence(
                         user=user, patent_id=p.pk, fee_method=FeeMethod.LUMP_SUM, lump_sum=5, term_start=today,
                         term_end=min(today.replace(year=today.year + 3), (p.term_end or today.replace(year=today.year + 3)) - dt.timedelta(days=1)),
                         evaluation_report_no="演示-PJ2026-0001" if p.patent_type != PatentType.INVENTION else "",
                         summary=_summary(p), application_fields="中小微企业技术改造", co_owners_consent=True,
                     )
+                    # the announcement number is marked as demo data: only CNIPA issues real ones
+                    flows.record_cnipa_announcement(user=user, declaration=decl, announcement_no=f"演示数据-KF{today:%Y}{decl.pk:05d}",
+                                                    announced_on=today)
                 counts["declarations"] += 1
             except InputError as e:
                 stdout.write(f"  开放许可{p.display_number}未成功：{e.message}")

@@ -5,9 +5,11 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from ipplatform.core.api import InputError
 from ipplatform.core.workflow import run_transition
+from ipplatform.patents import legalstate
 from ipplatform.patents.enums import LegalEventCode, PatentType
 from ipplatform.patents.models import Patent
 
@@ -24,8 +26,8 @@ REMINDER_DAYS = 15
 # ---------------------------------------------------------------- open licence
 
 def open_licence_bars(*, patent: Patent, organization, co_owners_consent: bool, evaluation_report_no: str = "",
-                      on: dt.date | None = None) -> list[str]:
-    """Every bar to an open licence declaration (empty when the patentee may declare)."""
+                      pledgee_consent: str = "", on: dt.date | None = None) -> list[str]:
+    """Every bar to an open licence declaration (empty when the patentee may declare; 专利法 art 50, 细则 art 86)."""
     on = on or svc.today()
     bars = []
     if organization is None or not svc.is_owned_by(patent=patent, organization=organization):
@@ -39,14 +41,17 @@ def open_licence_bars(*, patent: Patent, organization, co_owners_consent: bool, 
     if len(holders) > 1 and not co_owners_consent:
         bars.append(f"该专利为共有专利（{'、'.join(holders)}），开放许可须经全体共有人同意")
     if svc.exclusive_licence_in_force(patent_id=patent.pk, on=on):
-        bars.append("专利权处于独占或排他许可有效期限内，不得实行开放许可（专利法实施细则第八十六条）")
-    if svc.fee_lapsed(patent_id=patent.pk, on=on):
-        bars.append("专利年费未按规定缴纳，不得实行开放许可（专利法实施细则第八十六条）")
+        bars.append("专利权处于独占或排他许可有效期限内，不得实行开放许可（专利法实施细则第八十六条第（一）项）")
+    arrears = svc.fee_arrears(patent_id=patent.pk, on=on)
+    if arrears or svc.fee_lapsed(patent_id=patent.pk, on=on):
+        bars.append(f"专利年费未按规定缴纳，不得实行开放许可（专利法实施细则第八十六条第（三）项）{('：' + arrears) if arrears else ''}")
     if svc.preservation_in_force(patent_id=patent.pk, on=on):
-        bars.append("专利权被采取保全措施，不得实行开放许可（专利法实施细则第八十六条）")
+        bars.append("专利权被采取保全措施，不得实行开放许可（专利法实施细则第八十六条第（二）项、第一百零四条）")
+    if svc.suspension_in_force(patent_id=patent.pk, on=on):
+        bars.append("专利权因权属纠纷处于中止程序，不得实行开放许可（专利法实施细则第八十六条第（二）项、第一百零三条）")
     pledged, pledgee = svc.active_pledge_info(patent_id=patent.pk, on=on)
-    if pledged:
-        bars.append(f"专利权已出质{('（质权人：' + pledgee + '）') if pledgee else ''}，未经质权人同意不得许可（民法典第四百四十四条）")
+    if pledged and not (pledgee_consent or "").strip():
+        bars.append(f"专利权已出质{('（质权人：' + pledgee + '）') if pledgee else ''}，须提供质权人书面同意（专利法实施细则第八十六条第（四）项；民法典第四百四十四条）")
     if patent.patent_type in (PatentType.UTILITY, PatentType.DESIGN) and not (evaluation_report_no or "").strip():
         bars.append(f"{patent.get_patent_type_display()}专利声明开放许可须提供专利权评价报告（专利法第五十条）")
     return bars
@@ -55,8 +60,8 @@ def open_licence_bars(*, patent: Patent, organization, co_owners_consent: bool, 
 @transaction.atomic
 def declare_open_licence(*, user, patent_id: str, fee_method: str, term_start, term_end, lump_sum=None, royalty_rate=None,
                          fee_note: str = "", co_owners_consent: bool = False, evaluation_report_no: str = "", summary: str = "",
-                         application_fields: str = "", maturity: str = Maturity.PROTOTYPE) -> OpenLicenceDeclaration:
-    """Check the bars, record and publish an open licence declaration, with its showcase listing and legal event."""
+                         application_fields: str = "", maturity: str = Maturity.PROTOTYPE, pledgee_consent: str = "") -> OpenLicenceDeclaration:
+    """Check the bars and record the declaration for submission to CNIPA; it takes effect once CNIPA announces it."""
     org = svc._holder_org(user)
     patent = svc.get_patent(patent_id)
     fee_method = svc.choice(fee_method, FeeMethod, field="fee_method", label="许可使用费支付方式")
@@ -73,34 +78,73 @@ def declare_open_licence(*, user, patent_id: str, fee_method: str, term_start, t
     if end <= start:
         raise InputError("许可期限止须晚于许可期限起", field="term_end")
     bars = open_licence_bars(patent=patent, organization=org, co_owners_consent=bool(co_owners_consent),
-                             evaluation_report_no=evaluation_report_no)
+                             evaluation_report_no=evaluation_report_no, pledgee_consent=pledgee_consent)
     if bars:
         raise InputError("不能声明开放许可：" + "；".join(bars), field="patent")
-    if patent.term_end and end > patent.term_end:
-        raise InputError(f"许可期限不能超过专利权保护期（至{patent.term_end}）", field="term_end")
-    if OpenLicenceDeclaration.objects.filter(patent=patent, state=DeclarationState.PUBLISHED).exists():
-        raise InputError("该专利已有有效的开放许可声明", field="patent")
+    term_end_ = legalstate.term_end_of(patent=patent)
+    if term_end_ and end > term_end_:
+        raise InputError(f"许可期限不能超过专利权保护期（至{term_end_}）", field="term_end")
+    if OpenLicenceDeclaration.objects.filter(patent=patent, state__in=[DeclarationState.SUBMITTED, DeclarationState.PUBLISHED]).exists():
+        raise InputError("该专利已有待公告或有效的开放许可声明", field="patent")
     decl = OpenLicenceDeclaration.objects.create(
         patent=patent, holder=org, fee_method=fee_method, lump_sum=lump, royalty_rate=rate, fee_note=(fee_note or "").strip()[:300],
         term_start=start, term_end=end, co_owners_consent=bool(co_owners_consent),
-        evaluation_report_no=(evaluation_report_no or "").strip()[:60], created_by=user,
+        evaluation_report_no=(evaluation_report_no or "").strip()[:60], pledgee_consent=(pledgee_consent or "").strip()[:200], created_by=user,
     )
-    decl.publication_no = f"KFXK{svc.today():%Y}{decl.pk:06d}"
-    decl.published_on = svc.today()
-    run_transition(decl, "publish", by=user, reason="开放许可条件核验通过，予以公告")
-    codes = svc.patent_codes(patent)
+    # the showcase listing waits (suspended) until CNIPA announces the declaration
     decl.listing = Listing.objects.create(
-        patent=patent, holder=org, deal_type=DealType.OPEN, title=patent.title[:200],
+        patent=patent, holder=org, deal_type=DealType.OPEN, title=patent.title[:200], state=ListingState.SUSPENDED,
         summary=(summary or "").strip() or (patent.abstract or patent.title), application_fields=(application_fields or "").strip()[:300] or "不限",
         maturity=maturity if maturity in Maturity.values else Maturity.PROTOTYPE, fee_standard=decl.fee_text[:300], asking_price=lump,
-        licence_years=None, city_code=svc.city_of_org(org), ipc_main=patent.ipc_main, tech_field=svc.tech_field_for(codes),
+        licence_years=None, city_code=svc.city_of_org(org), ipc_main=patent.ipc_main, tech_field=svc.tech_field_for(svc.patent_codes(patent)),
         contact_person=user.display_name[:60], contact_phone=org.contact_phone[:40], created_by=user,
     )
     decl.save()
-    svc.add_legal_event(patent=patent, date=decl.published_on, code=LegalEventCode.OPEN_LICENSE, source=OPEN_SOURCE,
-                              reference=f"market.openlicence_declaration:{decl.pk}",
-                              description=f"开放许可声明{decl.publication_no}：{decl.fee_text}；期限{start}至{end}")
     return decl
+
+
+@transaction.atomic
+def record_cnipa_announcement(*, user, declaration: OpenLicenceDeclaration, announcement_no: str, announced_on) -> OpenLicenceDeclaration:
+    """Record CNIPA's announcement of the declaration (its legal effect, 专利法 art 50): showcase listing and legal event."""
+    if not (svc.is_province(user) or user.organization_id == declaration.holder_id):
+        raise PermissionDenied("只有专利权人或省局工作人员可以登记国家知识产权局公告")
+    if declaration.state != DeclarationState.SUBMITTED:
+        raise InputError(f"该声明{declaration.get_state_display()}，不能再登记公告", field="announcement_no")
+    number = svc.require_text(announcement_no, field="announcement_no", label="国家知识产权局公告号", max_length=40)
+    day = svc.parse_date(announced_on, field="announced_on", label="公告日")
+    if day > svc.today():
+        raise InputError(f"公告日{day}晚于今天", field="announced_on")
+    if declaration.created_at and day < timezone.localtime(declaration.created_at).date():
+        raise InputError("公告日不能早于声明提交日", field="announced_on")
+    patent = declaration.patent
+    declaration.publication_no, declaration.published_on = number, day
+    svc.transition(declaration, "publish", by=user, reason=f"国家知识产权局公告开放许可声明，公告号{number}")
+    if declaration.listing and declaration.listing.state == ListingState.SUSPENDED:
+        run_transition(declaration.listing, "resume", by=user, reason=f"国家知识产权局公告开放许可声明（{number}）")
+        declaration.listing.save()
+    declaration.save()
+    svc.add_legal_event(patent=patent, date=day, code=LegalEventCode.OPEN_LICENSE, source=OPEN_SOURCE,
+                        reference=f"market.openlicence_declaration:{declaration.pk}",
+                        description=f"开放许可声明（国家知识产权局公告号{number}）：{declaration.fee_text}；期限{declaration.term_start}至{declaration.term_end}")
+    return declaration
+
+
+@transaction.atomic
+def record_open_licence_recordal(*, user, licence: OpenLicence, recordal_no: str, recorded_on) -> OpenLicence:
+    """Record CNIPA's recordal of a licence taken under an open licence (细则 art 87)."""
+    if not (svc.is_province(user) or user.organization_id in (licence.licensee_id, licence.declaration.holder_id)):
+        raise PermissionDenied("只有许可双方或省局工作人员可以登记备案")
+    if licence.recordal_no:
+        raise InputError(f"已于{licence.recorded_on}备案（{licence.recordal_no}）", field="recordal_no")
+    number = svc.require_text(recordal_no, field="recordal_no", label="备案号", max_length=60)
+    day = svc.parse_date(recorded_on, field="recorded_on", label="备案日")
+    if day < licence.notice_date:
+        raise InputError("备案日不能早于书面通知日", field="recorded_on")
+    if day > svc.today():
+        raise InputError(f"备案日{day}晚于今天", field="recorded_on")
+    licence.recordal_no, licence.recorded_on = number, day
+    licence.save(update_fields=["recordal_no", "recorded_on"])
+    return licence
 
 
 def notice_text(*, declaration: OpenLicenceDeclaration, licensee, start: dt.date, amount, paid_on: dt.date, reference: str) -> str:
@@ -108,7 +152,7 @@ def notice_text(*, declaration: OpenLicenceDeclaration, licensee, start: dt.date
     p = declaration.patent
     return (
         f"{declaration.holder.name}：\n"
-        f"根据贵方于{declaration.published_on}公告的开放许可声明（{declaration.publication_no}），"
+        f"根据国家知识产权局于{declaration.published_on}公告的贵方开放许可声明（公告号{declaration.publication_no}），"
         f"我单位{licensee.name}决定实施专利“{p.title}”（申请号{p.display_number}），"
         f"许可期限自{start}起至{declaration.term_end}止，许可使用费按“{declaration.fee_text}”支付。"
         f"我单位已于{paid_on}支付许可使用费{amount}万元（付款凭证号{reference}）。\n"
@@ -149,7 +193,8 @@ def accept_open_licence(*, user, declaration: OpenLicenceDeclaration, payment_am
                               reference=f"market.openlicence:{licence.pk}",
                               description=f"开放许可（普通许可）：{declaration.holder.name}许可{org.name}实施，期限{start}至{declaration.term_end}")
     svc._notify_org(declaration.holder, title=f"开放许可实施通知：{declaration.patent.title}",
-                    body=f"{org.name}已根据开放许可声明{declaration.publication_no}实施专利，已付{amount}万元。",
+                    body=f"{org.name}已根据开放许可声明（公告号{declaration.publication_no}）实施专利，已付{amount}万元。"
+                         "请凭书面通知向国家知识产权局办理实施许可备案（专利法实施细则第八十七条）。",
                     url=svc._url("market:open_detail", declaration.pk), key=f"market-openlicence-{licence.pk}")
     return licence
 

@@ -163,8 +163,9 @@ class OpenLicenceDeclaration(models.Model):
     term_end = models.DateField("许可期限止")
     co_owners_consent = models.BooleanField("全体共有人同意", default=False)
     evaluation_report_no = models.CharField("专利权评价报告编号", max_length=60, blank=True)
-    publication_no = models.CharField("公告编号", max_length=40, blank=True)
-    published_on = models.DateField("公告日", null=True, blank=True)
+    pledgee_consent = models.CharField("质权人书面同意", max_length=200, blank=True, help_text="出质专利声明开放许可时质权人同意书的名称或编号（专利法实施细则第八十六条）")
+    publication_no = models.CharField("国家知识产权局公告号", max_length=40, blank=True, help_text="开放许可声明由国家知识产权局公告后生效（专利法第五十条）")
+    published_on = models.DateField("国家知识产权局公告日", null=True, blank=True)
     withdrawn_on = models.DateField("撤回日", null=True, blank=True)
     listing = models.OneToOneField(Listing, null=True, blank=True, on_delete=models.SET_NULL, related_name="open_declaration")
     state = FSMField("状态", default=DeclarationState.SUBMITTED, choices=DeclarationState.choices, protected=True)
@@ -213,6 +214,8 @@ class OpenLicence(models.Model):
     payment_amount = models.DecimalField("已付许可费（万元）", max_digits=12, decimal_places=2)
     payment_date = models.DateField("付款日期")
     payment_reference = models.CharField("付款凭证号", max_length=60)
+    recordal_no = models.CharField("国家知识产权局备案号", max_length=60, blank=True, help_text="开放许可实施许可的备案（专利法实施细则第八十七条）")
+    recorded_on = models.DateField("备案日", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     scope_paths = {"organization": ["licensee", "declaration__holder"], "owner": "accepted_by"}

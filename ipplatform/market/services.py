@@ -23,7 +23,7 @@ from ipplatform.patents.enums import LegalEventCode, PatentType
 from ipplatform.patents.models import LegalEvent, Patent
 
 from .enums import (
-    LICENCE_TYPES, AccessState, DealState, DealType, DeclarationState, DemandState, ListingState, Maturity,
+    EXCLUSIVE_TYPES, LICENCE_TYPES, AccessState, DealState, DealType, DeclarationState, DemandState, ListingState, Maturity,
     ParticipantRole,
 )
 from .models import DataRoomAccess, Deal, Demand, EventRegistration, Listing, ListingDocument, MarketEvent, OpenLicenceDeclaration
@@ -298,13 +298,17 @@ def listing_refusals(*, patent: Patent, organization: Organization | None, deal_
         reasons.append(reason)
     if deal_type in LICENCE_TYPES and exclusive_licence_in_force(patent_id=patent.pk, on=on):
         reasons.append("该专利存在有效期内的独占或排他许可，不能再许可他人实施")
-    if deal_type == DealType.ASSIGNMENT:
-        pledged, pledgee = active_pledge_info(patent_id=patent.pk, on=on)
-        if pledged and not pledgee_consent:
-            who = f"（质权人：{pledgee}）" if pledgee else ""
-            reasons.append(f"该专利权已出质{who}，未经质权人同意不得转让（民法典第四百四十四条）")
+    if deal_type in EXCLUSIVE_TYPES and OpenLicenceDeclaration.objects.filter(patent=patent, state=DeclarationState.PUBLISHED).exists():
+        reasons.append("该专利的开放许可声明仍然有效，开放许可实施期间不得就该专利给予独占或者排他许可（专利法第五十一条第三款）")
+    pledged, pledgee = active_pledge_info(patent_id=patent.pk, on=on)
+    if pledged and not pledgee_consent:
+        who = f"（质权人：{pledgee}）" if pledgee else ""
+        what = "转让" if deal_type == DealType.ASSIGNMENT else "许可他人使用"
+        reasons.append(f"该专利权已出质{who}，未经质权人同意不得{what}（民法典第四百四十四条第二款）")
     if preservation_in_force(patent_id=patent.pk, on=on):
         reasons.append("该专利权已被采取保全措施，保全期间不得转让或许可")
+    if suspension_in_force(patent_id=patent.pk, on=on):
+        reasons.append("该专利权因权属纠纷处于中止程序，中止期间不得转让或许可（专利法实施细则第一百零三条）")
     return reasons
 
 

@@ -349,10 +349,11 @@ def open_declare(request):
                 term_end=p.get("term_end"), lump_sum=p.get("lump_sum"), royalty_rate=p.get("royalty_rate"), fee_note=p.get("fee_note", ""),
                 co_owners_consent=bool(p.get("co_owners_consent")), evaluation_report_no=p.get("evaluation_report_no", ""),
                 summary=p.get("summary", ""), application_fields=p.get("application_fields", ""), maturity=p.get("maturity", ""),
+                pledgee_consent=p.get("pledgee_consent", ""),
             )
         except InputError as e:
             return render(request, "market/open_form.html", _declare_context(request, error=e), status=400)
-        messages.success(request, f"开放许可声明已公告：{decl.publication_no}")
+        messages.success(request, "开放许可声明已核验并登记，请向国家知识产权局提交；国家知识产权局公告后登记公告号即生效（专利法第五十条）")
         return redirect("market:open_detail", pk=decl.pk)
     services._holder_org(request.user)
     return render(request, "market/open_form.html", _declare_context(request))
@@ -370,6 +371,35 @@ def open_accept(request, pk: int):
     except InputError as e:
         messages.error(request, e.message)
     return redirect("market:open_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def open_announcement(request, pk: int):
+    """The holder (or province staff) records CNIPA's announcement number and date of the declaration."""
+    decl = get_object_or_404(OpenLicenceDeclaration, pk=pk)
+    try:
+        flows.record_cnipa_announcement(user=request.user, declaration=decl, announcement_no=request.POST.get("announcement_no", ""),
+                                        announced_on=request.POST.get("announced_on"))
+        messages.success(request, "已登记国家知识产权局公告，开放许可声明生效")
+    except InputError as e:
+        messages.error(request, e.message)
+    return redirect("market:open_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def open_recordal(request, pk: int):
+    """Either party (or province staff) records CNIPA's recordal of a licence taken under an open licence."""
+    licence = get_object_or_404(OpenLicence.objects.select_related("declaration"), pk=pk)
+    scopes.require_in_scope(request.user, licence)
+    try:
+        flows.record_open_licence_recordal(user=request.user, licence=licence, recordal_no=request.POST.get("recordal_no", ""),
+                                           recorded_on=request.POST.get("recorded_on"))
+        messages.success(request, "已登记实施许可备案")
+    except InputError as e:
+        messages.error(request, e.message)
+    return redirect("market:open_detail", pk=licence.declaration_id)
 
 
 @login_required

@@ -18,11 +18,14 @@ TODAY = dt.date.today()
 pytestmark = pytest.mark.usefixtures("market_reference")
 
 
-def _declare(users, patent, **extra):
+def _declare(users, patent, announce=True, **extra):
     kwargs = dict(user=users["sdu"], patent_id=patent.pk, fee_method="lump_sum", lump_sum="5", term_start=TODAY,
                   term_end=TODAY + dt.timedelta(days=3 * 365))
     kwargs.update(extra)
-    return flows.declare_open_licence(**kwargs)
+    decl = flows.declare_open_licence(**kwargs)
+    if announce:
+        decl = flows.record_cnipa_announcement(user=users["sdu"], declaration=decl, announcement_no="CN-KF-2026-000123", announced_on=TODAY)
+    return decl
 
 
 def _bars(users, patent, **extra) -> str:
@@ -77,14 +80,62 @@ def test_bar_evaluation_report_for_utility_models(db, users):
     assert _declare(users, patent, evaluation_report_no="PJ2021-3701-0008", term_end=dt.date(2030, 1, 1)).state == DeclarationState.PUBLISHED
 
 
+def test_declaration_takes_effect_only_with_cnipa_announcement(owned, users):
+    decl = _declare(users, owned, announce=False, summary="像说明书一样通俗的介绍")
+    # the platform checks and records; only CNIPA's announcement has legal effect (专利法 art 50)
+    assert decl.state == DeclarationState.SUBMITTED and decl.publication_no == "" and decl.listing.state == ListingState.SUSPENDED
+    assert not LegalEvent.objects.filter(patent=owned, code="open_license").exists()
+    with pytest.raises(InputError, match="已提交，不能再接受新的许可"):
+        flows.accept_open_licence(user=users["qilu_ent"], declaration=decl, payment_amount="5", payment_date=TODAY, payment_reference="P0")
+    with pytest.raises(InputError, match="公告日.*晚于今天"):
+        flows.record_cnipa_announcement(user=users["sdu"], declaration=decl, announcement_no="X1", announced_on=TODAY + dt.timedelta(days=1))
+    decl = flows.record_cnipa_announcement(user=users["sdu"], declaration=decl, announcement_no="CN-KF-2026-000123", announced_on=TODAY)
+    assert decl.state == DeclarationState.PUBLISHED and decl.publication_no == "CN-KF-2026-000123" and decl.published_on == TODAY
+    assert decl.listing.state == ListingState.PUBLISHED
+    event = LegalEvent.objects.get(patent=owned, code="open_license", reference=f"market.openlicence_declaration:{decl.pk}")
+    assert "国家知识产权局公告号CN-KF-2026-000123" in event.description
+
+
+def test_bar_fee_arrears_in_the_grace_period(owned, users):
+    from ipplatform.patents import legalstate
+
+    grant = legalstate.grant_date_of(patent=owned)
+    dues = legalstate.fee_due_dates(application_date=owned.application_date, grant_date=grant, until=dt.date(2024, 12, 31))
+    assert len(dues) >= 3
+    for d in dues[:-1]:  # every fee paid except the last one
+        LegalEvent.objects.create(patent=owned, date=d - dt.timedelta(days=10), code="fee_paid", source="测试")
+    on = legalstate.add_months(dues[-1], 2)  # two months into the grace period: not yet lapsed, but in arrears
+    bars = flows.open_licence_bars(patent=owned, organization=users["sdu"].organization, co_owners_consent=False, on=on)
+    assert any("年费未按规定缴纳" in b and "滞纳期内" in b and "第八十六条第（三）项" in b for b in bars)
+    paid_before = flows.open_licence_bars(patent=owned, organization=users["sdu"].organization, co_owners_consent=False,
+                                          on=dues[-1] - dt.timedelta(days=1))
+    assert not any("年费" in b for b in paid_before)
+
+
+def test_bar_suspension_and_pledge_with_consent(owned, users):
+    LegalEvent.objects.create(patent=owned, date=dt.date(2024, 1, 1), code="suspension", description="权属纠纷请求中止", source="测试")
+    assert "权属纠纷处于中止程序" in _bars(users, owned)
+    LegalEvent.objects.create(patent=owned, date=dt.date(2024, 6, 1), code="suspension_end", source="测试")
+    LegalEvent.objects.create(patent=owned, date=dt.date(2024, 7, 1), code="pledge", description="质押登记号Y1；出质人甲；质权人某银行",
+                              source="质押登记", reference="cnipa:Y1")
+    assert "须提供质权人书面同意" in _bars(users, owned) and "某银行" in _bars(users, owned)
+    decl = _declare(users, owned, pledgee_consent="某银行同意书（2026）1号")
+    assert decl.state == DeclarationState.PUBLISHED and decl.pledgee_consent.startswith("某银行")
+
+
 def test_declare_accept_withdraw(owned, users, client):
     decl = _declare(users, owned, summary="像说明书一样通俗的介绍")
-    assert decl.state == DeclarationState.PUBLISHED and decl.publication_no.startswith("KFXK")
+    assert decl.state == DeclarationState.PUBLISHED and decl.publication_no == "CN-KF-2026-000123"
     assert decl.listing.deal_type == "open" and decl.listing.state == ListingState.PUBLISHED
     assert LegalEvent.objects.filter(patent=owned, code="open_license", reference=f"market.openlicence_declaration:{decl.pk}").exists()
-    with pytest.raises(InputError) as exc:  # one published declaration per patent
+    with pytest.raises(InputError) as exc:  # one declaration per patent
         _declare(users, owned)
-    assert "已有有效的开放许可声明" in exc.value.message
+    assert "已有待公告或有效的开放许可声明" in exc.value.message
+    # while the declaration is in force no exclusive or sole licence (专利法 art 51(3))
+    from ipplatform.market import services as msvc
+    refusals = msvc.listing_refusals(patent=owned, organization=users["sdu"].organization, deal_type="exclusive")
+    assert any("第五十一条第三款" in r for r in refusals)
+    assert not any("第五十一条第三款" in r for r in msvc.listing_refusals(patent=owned, organization=users["sdu"].organization, deal_type="ordinary"))
     with pytest.raises(InputError) as exc:  # payment below the published fee
         flows.accept_open_licence(user=users["qilu_ent"], declaration=decl, payment_amount="3", payment_date=TODAY, payment_reference="P1")
     assert exc.value.field == "payment_amount"
@@ -94,7 +145,12 @@ def test_declare_accept_withdraw(owned, users, client):
     assert licence.end_date == decl.term_end
     event = LegalEvent.objects.get(patent=owned, code="license", reference=f"market.openlicence:{licence.pk}")
     assert users["qilu_ent"].organization.name in event.description
-    assert Notification.objects.filter(user=users["sdu"], title__contains="开放许可实施通知").exists()
+    assert Notification.objects.filter(user=users["sdu"], title__contains="开放许可实施通知", body__contains="第八十七条").exists()
+    # recordal of the licence with CNIPA (细则 art 87)
+    with pytest.raises(InputError, match="不能早于书面通知日"):
+        flows.record_open_licence_recordal(user=users["qilu_ent"], licence=licence, recordal_no="2026370000012", recorded_on=TODAY - dt.timedelta(days=1))
+    licence = flows.record_open_licence_recordal(user=users["qilu_ent"], licence=licence, recordal_no="2026370000012", recorded_on=TODAY)
+    assert OpenLicence.objects.get(pk=licence.pk).recordal_no == "2026370000012"
     client.force_login(users["qilu_ent"])
     doc = Document(io.BytesIO(client.get(f"/market/open-licences/licences/{licence.pk}/notice.docx").content))
     assert any("HX20260001" in c.text for t in doc.tables for row in t.rows for c in row.cells)

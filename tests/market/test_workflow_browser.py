@@ -44,12 +44,16 @@ def test_list_demand_match_and_take_open_licence(transactional_db, live_server, 
     page.goto(f"{live_server.url}/market/open-licences/new/")
     page.fill("#patent", patent.pk)
     page.fill("#lump_sum", "3")
-    page.click("button:has-text('核验并公告')")
+    page.click("button:has-text('核验并登记声明')")
     assert "须提供专利权评价报告" in page.inner_text(".error-box")
     page.fill("#evaluation_report_no", "PJ2021-3701-0008")
     page.fill("#lump_sum", "3")
-    page.click("button:has-text('核验并公告')")
-    page.wait_for_selector("text=开放许可声明已公告")
+    page.click("button:has-text('核验并登记声明')")
+    page.wait_for_selector("text=国家知识产权局公告后登记公告号即生效")
+    # only CNIPA's announcement gives the declaration legal effect: the holder records its number
+    page.fill("#announcement_no", "演示数据-KF2026000001")
+    page.click("button:has-text('登记公告')")
+    page.wait_for_selector("text=已登记国家知识产权局公告")
 
     # 3. an enterprise posts a demand in its own words and sees the match with the reasons
     page.click("button:has-text('退出')")
