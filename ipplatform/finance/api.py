@@ -24,6 +24,7 @@ def pledge_json(p: Pledge, *, detail: bool = False) -> dict:
         "city_code": p.city_code, "debt_amount": str(p.debt_amount) if p.debt_amount is not None else None,
         "debt_start": p.debt_start, "debt_end": p.debt_end, "submitted_on": p.submitted_on, "due_on": p.due_on,
         "registered_on": p.registered_on, "released_on": p.released_on,
+        "cnipa_registration_no": p.cnipa_registration_no, "cnipa_registered_on": p.cnipa_registered_on,
         "patents": [i.patent_id for i in p.items.all()],
     }
     if detail:
@@ -100,8 +101,8 @@ class ActivePledgeView(APIView):
             raise InputError(f"日期“{raw}”格式不正确，应为YYYY-MM-DD", field="on")
         pid = services.normalize_number(patent_id)
         p = services.active_pledge(patent_id=pid, on=on)
-        return Response({"patent": pid, "pledged": p is not None, "number": p.number if p else None, "pledgee": p.pledgee.name if p else None,
-                         "registered_on": p.registered_on if p else None})
+        return Response({"patent": pid, "pledged": p is not None, "number": p.cnipa_registration_no if p else None,
+                         "pledgee": p.pledgee.name if p else None, "registered_on": p.cnipa_registered_on if p else None})
 
 
 class ValuationView(APIView):

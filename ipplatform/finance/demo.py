@@ -130,6 +130,7 @@ def load(*, stdout, options=None):
     a.valuation = v
     a.save(update_fields=["valuation"])
     services.register_pledge(pledge=a, by=x, today=dt.date(year, 1, 8))
+    services.record_cnipa_registration(pledge=a, by=x, registration_no=f"演示数据-Y{year}3700001", registered_on=dt.date(year, 1, 8), today=dt.date(year, 1, 8))
     if today > dt.date(year, 10, 12):
         services.cancel_pledge(pledge=a, by=bank, reason="借款人已按期还本付息，申请注销", repaid_on=dt.date(year, 9, 30), today=dt.date(year, 10, 9))
         app = subsidies.create_application(by=ent, kind="interest", data={"pledge": a, "year": year, "interest_paid": "9.79",
@@ -147,10 +148,12 @@ def load(*, stdout, options=None):
     b = pledge(ent, patents[3:5], 2, registered=dt.date(year, 6, 15), debt="500", start=dt.date(year, 6, 18), end=dt.date(year + 1, 6, 17),
                disbursed=dt.date(year, 6, 18))
     services.register_pledge(pledge=b, by=x, today=dt.date(year, 6, 15))
+    services.record_cnipa_registration(pledge=b, by=x, registration_no=f"演示数据-Y{year}3700002", registered_on=dt.date(year, 6, 15), today=dt.date(year, 6, 15))
     subsidies.cover_loan(fund=fund, pledge=b, by=bank, today=dt.date(year, 6, 20))
     f = pledge(ent, patents[5:7], 3, registered=dt.date(year, 2, 3), debt="200", start=dt.date(year, 2, 5), end=dt.date(year, 8, 4),
                disbursed=dt.date(year, 2, 5))
     services.register_pledge(pledge=f, by=x, today=dt.date(year, 2, 3))
+    services.record_cnipa_registration(pledge=f, by=x, registration_no=f"演示数据-Y{year}3700003", registered_on=dt.date(year, 2, 3), today=dt.date(year, 2, 3))
     loan = subsidies.cover_loan(fund=fund, pledge=f, by=bank, today=dt.date(year, 2, 6))
     if today > dt.date(year, 9, 1):
         report = subsidies.report_default(loan=loan, by=bank, outstanding="200", recovered="60", description="借款人经营困难，逾期未还本金",
@@ -173,6 +176,7 @@ def load(*, stdout, options=None):
             c = pledge(haier_user, haier_patents[1:3], 6, registered=dt.date(year, 3, 2), debt="800", start=dt.date(year, 3, 5),
                        end=dt.date(year, 10, 31), disbursed=dt.date(year, 3, 5))
             services.register_pledge(pledge=c, by=x, today=dt.date(year, 3, 2))
+    services.record_cnipa_registration(pledge=c, by=x, registration_no=f"演示数据-Y{year}3700004", registered_on=dt.date(year, 3, 2), today=dt.date(year, 3, 2))
             if today > dt.date(year, 11, 5):
                 services.cancel_pledge(pledge=c, by=bank, reason="贷款已结清", repaid_on=dt.date(year, 10, 31), today=dt.date(year, 11, 3))
                 app = subsidies.create_application(by=haier_user, kind="interest", data={

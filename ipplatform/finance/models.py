@@ -118,7 +118,10 @@ class ValuationReport(models.Model):
 class Pledge(FSMModelMixin, models.Model):
     """A patent pledge (专利权质押) registration: pledgor, pledgee bank, debt, patents, and its workflow."""
 
-    number = models.CharField("登记号", max_length=30, blank=True, db_index=True)
+    number = models.CharField("平台受理号", max_length=30, blank=True, db_index=True, help_text="平台审查合格后的受理编号（不是质押登记号）")
+    cnipa_registration_no = models.CharField("国家知识产权局质押登记号", max_length=40, blank=True, db_index=True)
+    cnipa_registered_on = models.DateField("国家知识产权局登记日", null=True, blank=True,
+                                           help_text="质权自国家知识产权局办理出质登记时设立（民法典第四百四十四条；专利权质押登记办法第三条）")
     pledgor = models.ForeignKey("core.Organization", verbose_name="出质人", on_delete=models.PROTECT, related_name="pledges_given")
     pledgee = models.ForeignKey("core.Organization", verbose_name="质权人（银行）", on_delete=models.PROTECT, related_name="pledges_taken")
     city_code = models.CharField("出质人所在地市", max_length=6, blank=True, db_index=True)
@@ -139,7 +142,7 @@ class Pledge(FSMModelMixin, models.Model):
     state = FSMField("状态", max_length=12, choices=PledgeState.choices, default=PledgeState.DRAFT, protected=True, db_index=True)
     submitted_on = models.DateField("提交（补正）日", null=True, blank=True)
     due_on = models.DateField("审查期限", null=True, blank=True, help_text="提交或补正后3个工作日")
-    registered_on = models.DateField("登记日", null=True, blank=True, db_index=True)
+    registered_on = models.DateField("平台审查合格日", null=True, blank=True, db_index=True)
     released_on = models.DateField("解除日", null=True, blank=True)
     defect_notice = models.TextField("补正通知内容", blank=True)
     refusal_reason = models.TextField("不予登记理由", blank=True)
@@ -155,7 +158,14 @@ class Pledge(FSMModelMixin, models.Model):
     scope_paths = {"region": "city_code", "organization": ["pledgor", "pledgee"], "owner": "created_by"}
 
     def __str__(self):
-        return f"质押#{self.pk} {self.number or ''}".strip()
+        return f"质押#{self.pk} {self.cnipa_registration_no or self.number or ''}".strip()
+
+    @property
+    def status_text(self) -> str:
+        """The state in words, saying whether CNIPA has registered the pledge (only then does it exist)."""
+        if self.state == PledgeState.REGISTERED:
+            return f"已在国家知识产权局登记（{self.cnipa_registration_no}）" if self.cnipa_registered_on else "审查合格，待国家知识产权局登记"
+        return self.get_state_display()
 
     @property
     def display_number(self) -> str:

@@ -186,7 +186,7 @@ def check_pledge(pledge: Pledge, *, on: dt.date | None = None) -> list[Check]:
             out.append(Check("co_owner_consent", p.pk, f"{num}的共有人{'、'.join(others)}未书面同意出质"))
         existing = active_pledge(patent_id=p.pk, on=on)
         if existing is not None and existing.pk != pledge.pk:
-            out.append(Check("already_pledged", p.pk, f"{num}已于{existing.registered_on}质押给{existing.pledgee.name}（登记号{existing.number}）"))
+            out.append(Check("already_pledged", p.pk, f"{num}已于{existing.cnipa_registered_on}质押给{existing.pledgee.name}（登记号{existing.cnipa_registration_no}）"))
         elif existing is None:
             legacy = legalstate.pledge_event(patent=p, on=on)
             if legacy and legacy.reference != f"finance.pledge:{pledge.pk}" and legacy.date <= on:
@@ -209,10 +209,10 @@ def active_pledge(*, patent_id: str, on: dt.date | None = None) -> Pledge | None
     """The registered pledge on a patent in force on `on` (today by default); `.pledgee` is the pledgee organisation."""
     on = on or timezone.localdate()
     return (Pledge.objects.select_related("pledgee", "pledgor")
-            .filter(items__patent_id=patent_id, registered_on__isnull=False, registered_on__lte=on)
+            .filter(items__patent_id=patent_id, cnipa_registered_on__isnull=False, cnipa_registered_on__lte=on)
             .filter(state__in=[PledgeState.REGISTERED, PledgeState.CANCELLED, PledgeState.DISPOSED])
             .filter(Q(released_on__isnull=True) | Q(released_on__gt=on))
-            .order_by("-registered_on").first())
+            .order_by("-cnipa_registered_on").first())
 
 
 def exclusive_licence(*, patent_id: str, on: dt.date | None = None) -> bool:
@@ -438,11 +438,43 @@ def register_pledge(*, pledge: Pledge, by, reason: str = "", today: dt.date | No
     pledge.registered_on = today
     pledge.number = _next_number(today)
     pledge.save()
+    _tell_parties(pledge, f"专利权质押登记申请审查合格（平台受理号{pledge.number}），质权自国家知识产权局登记时设立，请登记其登记号和登记日")
+    return pledge
+
+
+def _date(value, field: str, label: str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value or "").strip())
+    except ValueError:
+        raise InputError(f"“{label}”格式不正确，应为YYYY-MM-DD", field=field)
+
+
+@transaction.atomic
+def record_cnipa_registration(*, pledge: Pledge, by, registration_no: str, registered_on, today: dt.date | None = None) -> Pledge:
+    """Record CNIPA's registration of the pledge (the pledge exists from it, 民法典 art 444): a PLEDGE legal event per patent."""
+    today = today or timezone.localdate()
+    if not (is_reviewer(by) or (is_bank_user(by) and by.organization_id == pledge.pledgee_id)):
+        raise PermissionDenied("只有质权人银行或登记机关可以登记国家知识产权局的质押登记")
+    if pledge.state != PledgeState.REGISTERED or pledge.cnipa_registered_on:
+        raise InputError("只有审查合格且尚未登记国家知识产权局登记号的申请可以登记", field="registration_no")
+    number = (registration_no or "").strip()
+    if not number or len(number) > 40:
+        raise InputError("请填写国家知识产权局的质押登记号（40字以内）", field="registration_no")
+    day = _date(registered_on, "registered_on", "国家知识产权局登记日")
+    if day > today:
+        raise InputError(f"登记日{day}晚于今天", field="registered_on")
+    if pledge.registered_on and day < pledge.registered_on:
+        raise InputError(f"登记日{day}早于平台审查合格日{pledge.registered_on}", field="registered_on")
+    pledge.cnipa_registration_no, pledge.cnipa_registered_on = number, day
+    pledge.save(update_fields=["cnipa_registration_no", "cnipa_registered_on", "updated_at"])
     for item in pledge.items.select_related("patent"):
-        LegalEvent.objects.create(patent=item.patent, date=today, code=LegalEventCode.PLEDGE, source=PLEDGE_EVENT_SOURCE,
+        LegalEvent.objects.create(patent=item.patent, date=day, code=LegalEventCode.PLEDGE, source=PLEDGE_EVENT_SOURCE,
                                   reference=f"finance.pledge:{pledge.pk}",
-                                  description=f"质押登记号{pledge.number}；出质人{pledge.pledgor.name}；质权人{pledge.pledgee.name}")
-    _tell_parties(pledge, f"专利权质押已登记，登记号{pledge.number}")
+                                  description=f"质押登记号{number}；出质人{pledge.pledgor.name}；质权人{pledge.pledgee.name}")
+    audit.record(AuditAction.UPDATE, obj=pledge, actor=by, reason=f"国家知识产权局质押登记号{number}，登记日{day}")
+    _tell_parties(pledge, f"专利权质押已在国家知识产权局登记，登记号{number}")
     return pledge
 
 
@@ -491,9 +523,11 @@ def change_pledge(*, pledge: Pledge, by, changes: dict, reason: str, today: dt.d
 
 def _release(pledge: Pledge, today: dt.date, description: str) -> None:
     pledge.released_on = today
+    if not pledge.cnipa_registered_on:
+        return  # never registered with CNIPA: no pledge existed, no legal event to close
     for item in pledge.items.select_related("patent"):
         LegalEvent.objects.create(patent=item.patent, date=today, code=LegalEventCode.PLEDGE_RELEASE, source=PLEDGE_EVENT_SOURCE,
-                                  reference=f"finance.pledge:{pledge.pk}", description=f"质押登记号{pledge.number}；{description}")
+                                  reference=f"finance.pledge:{pledge.pk}", description=f"质押登记号{pledge.cnipa_registration_no}；{description}")
 
 
 @transaction.atomic
@@ -544,8 +578,8 @@ def act(*, pledge: Pledge, action: str, by, **kwargs) -> Pledge:
 
 # ---------------------------------------------------------------- registry and statistics
 
-REGISTRY_HEADERS = ["登记号", "状态", "出质人", "出质人所在地市", "质权人", "专利数", "专利申请号", "被担保债权（万元）",
-                    "债务履行期起", "债务履行期止", "提交日", "审查期限", "登记日", "解除日"]
+REGISTRY_HEADERS = ["平台受理号", "状态", "出质人", "出质人所在地市", "质权人", "专利数", "专利申请号", "被担保债权（万元）",
+                    "债务履行期起", "债务履行期止", "提交日", "审查期限", "平台审查合格日", "解除日", "国家知识产权局质押登记号", "国家知识产权局登记日"]
 
 
 def registry_rows(qs):
@@ -553,8 +587,9 @@ def registry_rows(qs):
 
     for p in qs.select_related("pledgor", "pledgee").prefetch_related("items__patent"):
         nums = [i.patent.display_number for i in p.items.all()]
-        yield [p.number, p.get_state_display(), p.pledgor.name, name_of(p.city_code) or p.city_code, p.pledgee.name, len(nums), nums,
-               p.debt_amount, p.debt_start, p.debt_end, p.submitted_on, p.due_on, p.registered_on, p.released_on]
+        yield [p.number, p.status_text, p.pledgor.name, name_of(p.city_code) or p.city_code, p.pledgee.name, len(nums), nums,
+               p.debt_amount, p.debt_start, p.debt_end, p.submitted_on, p.due_on, p.registered_on, p.released_on,
+               p.cnipa_registration_no, p.cnipa_registered_on]
 
 
 def registry_stats(*, qs) -> dict:

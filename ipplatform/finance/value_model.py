@@ -9,6 +9,16 @@ from ipplatform.core.api import InputError
 
 SCORE_LEVELS = (10, 8, 6, 4, 2, 0)
 
+# The current national standard, shown beside the model (facts as published with the standard; not a mapping of indicators).
+NATIONAL_STANDARD = {
+    "code": "GB/T 42748-2023", "title": "专利评估指引", "effective": "2023-09-01",
+    "issuers": "国家知识产权局会同中国人民银行、国家金融监督管理总局组织编制，国家市场监督管理总局（国家标准化管理委员会）批准发布",
+    "structure": "法律价值、技术价值、经济价值3项一级指标，14项二级指标，27项三级指标及若干扩展指标",
+    "scenarios": "许可转让、金融、财务报告、侵权救济、管理等场景，按场景选取指标、调整权重",
+    "relation": "本平台的专利价值度模型（PVD = α·LVD + β·TVD + γ·EVD）的法律、技术、经济三个维度与该标准的一级指标对应；"
+                "二级、三级指标未逐项对照，出具正式评估报告时应按该标准选取指标和方法",
+}
+
 
 @dataclass(frozen=True)
 class Indicator:

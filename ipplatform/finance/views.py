@@ -293,6 +293,7 @@ def pledge_detail(request, pk: int):
         "can_review": reviewer and s in (PledgeState.SUBMITTED, PledgeState.RESUBMITTED),
         "can_refuse": reviewer and s in (PledgeState.SUBMITTED, PledgeState.RESUBMITTED, PledgeState.DEFECT),
         "can_manage": (reviewer or is_pledgee) and s == PledgeState.REGISTERED, "changeable": services.CHANGEABLE,
+        "can_record_cnipa": (reviewer or is_pledgee) and s == PledgeState.REGISTERED and not pledge.cnipa_registered_on,
         "late": pledge.due_on and s in (PledgeState.SUBMITTED, PledgeState.RESUBMITTED) and pledge.due_on < timezone.localdate(),
         "funds": RiskFund.objects.all() if s == PledgeState.REGISTERED and not hasattr(pledge, "covered_loan") else [],
         "rules": services.RULES, "effects": services.EFFECT_LABELS,
@@ -320,13 +321,18 @@ def pledge_action(request, pk: int):
         services.change_pledge(pledge=pledge, by=request.user, changes=changes, reason=reason)
         messages.success(request, "变更登记已办理")
         return redirect("finance:pledge_detail", pk=pk)
+    elif action == "cnipa":
+        services.record_cnipa_registration(pledge=pledge, by=request.user, registration_no=request.POST.get("registration_no", ""),
+                                           registered_on=request.POST.get("registered_on", ""))
+        messages.success(request, "已登记国家知识产权局质押登记，质权自该登记日设立")
+        return redirect("finance:pledge_detail", pk=pk)
     elif action == "cover":
         fund = get_object_or_404(RiskFund, pk=request.POST.get("fund") or 0)
         subsidies.cover_loan(fund=fund, pledge=pledge, by=request.user)
         messages.success(request, f"已纳入“{fund.name}”")
         return redirect("finance:pledge_detail", pk=pk)
     services.act(pledge=pledge, action=action, by=request.user, **kwargs)
-    messages.success(request, f"已办理：{pledge.get_state_display()}")
+    messages.success(request, f"已办理：{pledge.status_text}")
     return redirect("finance:pledge_detail", pk=pk)
 
 
@@ -463,7 +469,7 @@ def model_weights(request):
             return redirect(f"{request.path}?scenario={scenario}")
     current = valuations.current_model(scenario=scenario)
     rows = [{"ind": i, "group": i.group, "weight": request.POST.get(f"w_{i.code}") if error else current.weights.get(i.code)} for i in vm.INDICATORS]
-    return render(request, "finance/model_weights.html", {
+    return render(request, "finance/model_weights.html", {"standard": vm.NATIONAL_STANDARD,
         "scenario": scenario, "scenarios": Scenario.choices, "current": current, "rows": rows, "error": error,
         "versions": ValueModelVersion.objects.filter(scenario=scenario).select_related("created_by"),
         "can_edit": valuations.can_edit_weights(request.user), "post": request.POST if error else None})

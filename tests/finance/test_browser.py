@@ -57,7 +57,13 @@ def test_pledge_valuation_and_subsidy_end_to_end(live_server, transactional_db, 
     page.fill("#reason", "材料齐全，符合登记条件")
     page.click("#review-form button[value=register]")
     page.wait_for_load_state("networkidle")
-    assert "已登记（生效）" in page.inner_text("h1")
+    assert "审查合格，待国家知识产权局登记" in page.inner_text("h1")
+    assert not patent.legal_events.filter(code="pledge").exists()  # the pledge exists only once CNIPA registers it
+    page.fill("#registration_no", "Y2026980000321")
+    page.fill("#registered_on", dt.date.today().isoformat())
+    page.click("#cnipa-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "已在国家知识产权局登记（Y2026980000321）" in page.inner_text("h1")
     history = page.inner_text("#history")
     assert "qilu_ent" in history and "xietiao" in history and "材料齐全" in history
     screenshot(page, "finance_02_pledge_registered")

@@ -91,7 +91,7 @@ def test_scopes_and_pages(client, users, twelve, pledge_data):
     r = client.get("/finance/pledges/?export=xlsx")
     ws = load_workbook(io.BytesIO(r.content)).active
     rows = [[c.value for c in row] for row in ws.iter_rows()]
-    assert rows[1][0] == "登记号" and rows[2][0] == p.number and rows[2][5] == 2
+    assert rows[1][0] == "平台受理号" and rows[2][0] == p.number and rows[2][5] == 2 and rows[1][14] == "国家知识产权局质押登记号"
     r = client.get("/finance/pledges/stats/?export=xlsx")
     wb = load_workbook(io.BytesIO(r.content))
     assert wb.sheetnames == ["按银行", "按地市", "按技术领域", "按月份"]
@@ -112,6 +112,9 @@ def test_active_pledge_api_and_action_api(client, users, twelve, pledge_data):
     r = client.post(f"/api/v1/finance/pledges/{p.pk}/actions", {"action": "cancel", "reason": "x"}, content_type="application/json")
     assert r.status_code == 400 and "不能执行" in r.json()["error"]
     assert client.post(f"/api/v1/finance/pledges/{p.pk}/actions", {"action": "register"}, content_type="application/json").status_code == 200
+    assert client.get(f"/api/v1/finance/patents/{twelve[0].pk}/pledge").json()["pledged"] is False  # not yet registered by CNIPA
+    services.record_cnipa_registration(pledge=type(p).objects.get(pk=p.pk), by=users["xietiao"], registration_no="Y2026980000789",
+                                       registered_on=dt.date.today())
     r = client.get(f"/api/v1/finance/patents/{twelve[0].pk}/pledge")
     assert r.json()["pledged"] is True and r.json()["pledgee"] == "齐鲁银行（演示）"
     assert client.get(f"/api/v1/finance/patents/{twelve[1].pk}/pledge").json()["pledged"] is False

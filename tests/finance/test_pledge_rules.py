@@ -133,8 +133,11 @@ def test_already_pledged(base):
     services.confirm_pledge(pledge=first, by=users["qilu_ent"], co_owner_consent=False, today=TODAY)
     services.register_pledge(pledge=first, by=users["xietiao"], today=TODAY)
     second = _pledge(users, [patent], base["data"])
+    # approved on the platform but not yet registered by CNIPA: no pledge exists yet (民法典 art 444)
+    assert services.check_pledge(second, on=TODAY) == []
+    services.record_cnipa_registration(pledge=first, by=users["bank"], registration_no="Y2026980000123", registered_on=TODAY, today=TODAY)
     checks = services.check_pledge(second, on=TODAY)
-    assert [c.code for c in checks] == ["already_pledged"] and first.number in checks[0].reason
+    assert [c.code for c in checks] == ["already_pledged"] and "Y2026980000123" in checks[0].reason
     # an imported pledge event without release blocks as well
     other = base["make"](events=[(dt.date(2024, 3, 1), "pledge", "质押登记")])
     assert "already_pledged" in _codes(_pledge(users, [other], base["data"]))
@@ -187,11 +190,19 @@ def test_full_workflow_history_and_legal_events(base):
     services.resubmit_pledge(pledge=p, by=users["bank"], today=dt.date(2026, 3, 12))
     assert p.due_on == dt.date(2026, 3, 17)
     services.register_pledge(pledge=p, by=users["xietiao"], today=dt.date(2026, 3, 13))
-    assert p.number.startswith("Y2026370000")
+    assert p.number.startswith("Y2026370000")  # the platform's own application number, not a registration
+    assert not LegalEvent.objects.filter(patent=patent, code="pledge").exists()
+    assert services.active_pledge(patent_id=patent.pk, on=dt.date(2026, 3, 13)) is None
+    with pytest.raises(InputError, match="早于平台审查合格日"):
+        services.record_cnipa_registration(pledge=p, by=users["bank"], registration_no="Y2026980000456", registered_on=dt.date(2026, 3, 12),
+                                           today=dt.date(2026, 3, 18))
+    services.record_cnipa_registration(pledge=p, by=users["bank"], registration_no="Y2026980000456", registered_on=dt.date(2026, 3, 17),
+                                       today=dt.date(2026, 3, 18))
     event = LegalEvent.objects.get(patent=patent, code="pledge")
-    assert event.source == "质押登记" and event.reference == f"finance.pledge:{p.pk}" and event.date == dt.date(2026, 3, 13)
-    assert services.active_pledge(patent_id=patent.pk, on=dt.date(2026, 3, 13)).pledgee == users["bank"].organization
-    assert services.active_pledge(patent_id=patent.pk, on=dt.date(2026, 3, 12)) is None
+    assert event.source == "质押登记" and event.reference == f"finance.pledge:{p.pk}" and event.date == dt.date(2026, 3, 17)
+    assert "质押登记号Y2026980000456" in event.description
+    assert services.active_pledge(patent_id=patent.pk, on=dt.date(2026, 3, 17)).pledgee == users["bank"].organization
+    assert services.active_pledge(patent_id=patent.pk, on=dt.date(2026, 3, 16)) is None
     services.change_pledge(pledge=p, by=users["bank"], changes={"debt_amount": "600"}, reason="追加授信", today=dt.date(2026, 6, 1))
     with pytest.raises(InputError, match="晚于"):
         services.change_pledge(pledge=p, by=users["bank"], changes={"debt_end": dt.date(2037, 1, 1)}, reason="展期", today=dt.date(2026, 6, 1))

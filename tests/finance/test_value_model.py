@@ -121,3 +121,10 @@ def test_valuation_refuses_patents_of_another_owner(users, make_patent):
     other = make_patent(owners=("海尔集团公司",))
     with pytest.raises(InputError, match="不是以下专利的专利权人"):
         valuations.create_valuation(by=users["bank"], title="", scenario="pledge", patents=[other], organization=users["qilu_ent"].organization)
+
+
+@pytest.mark.django_db
+def test_model_page_shows_the_national_standard_beside_the_model(client, users):
+    client.force_login(users["xietiao"])
+    page = client.get("/finance/valuations/model/").content.decode()
+    assert "GB/T 42748-2023" in page and "专利评估指引" in page and "2023-09-01" in page and "27项三级指标" in page
