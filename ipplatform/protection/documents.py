@@ -19,7 +19,7 @@ PLACEHOLDERS = {
     "被请求人住所": "被请求人住所", "专利号": "专利号", "收到日期": "收到日期", "受理日期": "受理/立案日期", "决定日期": "决定日期",
     "口审日期": "口头审理/听证时间", "处理结果": "处理结果", "结果说明": "结果说明", "罚款金额": "罚款金额（元）", "案情摘要": "案情摘要",
     "承办单位": "承办单位", "承办人": "承办人", "公安机关": "接收移送的公安机关", "今天": "生成日期",
-    "听证情况": "陈述申辩、听证或书面放弃的情况",
+    "听证情况": "陈述申辩、听证或书面放弃的情况", "电商平台": "电商平台",
 }
 _PATTERN = re.compile(r"\{([^{}]+)\}")
 
@@ -48,7 +48,7 @@ def context_for(case: Case) -> dict[str, str]:
         "罚款金额": f"{case.penalty_amount}" if case.penalty_amount is not None else "—", "案情摘要": case.summary or "—",
         "承办单位": case.handling_org.name, "承办人": case.handler.display_name if case.handler else "—",
         "公安机关": police.name if police else "公安机关", "今天": _d(timezone.localdate()),
-        "听证情况": _hearing_text(case),
+        "听证情况": _hearing_text(case), "电商平台": case.platform or "电子商务",
     }
 
 

@@ -163,3 +163,14 @@ def test_penalty_decision_document_states_the_mandatory_content(pre_decision, st
 def test_rules_carry_articles():
     assert all(r.article and r.label for r in law.RULES.values())
     assert "第八十五条" in law.RULES["hearing_request"].article
+
+
+def test_counter_notice_tells_the_rights_holder_to_complain_or_sue(make_case, step, users):
+    case = make_case("ecommerce", platform="某电商平台", requester_name="某照明科技公司")
+    case = step(case, "forward_to_seller", on=D(2026, 2, 24))
+    case = step(case, "receive_counter", on=D(2026, 3, 2))
+    case = step(case, "forward_counter", on=D(2026, 3, 3), delivered_on="2026-03-05")
+    assert case.deadlines.get(rule__code="EC_WAIT", status="open").due == D(2026, 3, 20)  # 15 days from delivery
+    _, text = _doc_text(case, "counter_notice_forward", users["city370200"])
+    assert "某照明科技公司" in text and "某电商平台" in text and "向人民法院起诉" in text and "有关主管部门投诉" in text
+    assert "第四十四条" in text and "公示" in text
