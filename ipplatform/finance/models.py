@@ -169,7 +169,10 @@ class Pledge(FSMModelMixin, models.Model):
 
     @property
     def display_number(self) -> str:
-        return self.number or f"待登记#{self.pk}"
+        """CNIPA's registration number once registered, else the platform's application number."""
+        if self.cnipa_registration_no:
+            return self.cnipa_registration_no
+        return f"受理号{self.number}" if self.number else f"待审查#{self.pk}"
 
     # Transitions: call through core.workflow.run_transition / obj.x(by=..., reason=...), then save.
     @transition(field=state, source=PledgeState.DRAFT, target=PledgeState.SUBMITTED)

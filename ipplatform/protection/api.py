@@ -54,7 +54,8 @@ class CaseTransitionView(APIView):
         responses=CaseOut)
     def post(self, request, pk: int):
         case = get_case(request.user, pk)
-        data = {k: request.data.get(k, "") for k in ("outcome", "hearing_date", "penalty_amount", "basis")}
+        data = {k: request.data.get(k, "") for k in ("outcome", "hearing_date", "penalty_amount", "basis", "illegal_gains", "violation_ended_on",
+                                                     "delivered_on")}
         data["documents"] = request.data.get("documents") or []
         services.transition(case=case, name=str(request.data.get("transition", "")), by=request.user, reason=str(request.data.get("reason", "")), **data)
         return Response(_case_json(get_case(request.user, pk), request.user))
