@@ -34,6 +34,8 @@ DEADLINE_RULES = [
      "期限届满应当解除查封、扣押（第二十八条）。"),
     ("CF_PRESERVE", "counterfeit", "先行登记保存物品的处理决定", "deadline", 7, "wd", "preserve", "decide_preserved", 0,
      "《行政处罚法》第五十六条：先行登记保存的，应当在7日内及时作出处理决定；第八十五条：“七日”指工作日，不含法定节假日。"),
+    ("CF_REPORTER", "counterfeit", "告知实名举报人立案结果", "deadline", 5, "wd", "file_case", "tell_reporter", 0,
+     "《市场监督管理投诉举报处理暂行办法》第三十一条：举报人实名举报的，有处理权限的市场监督管理部门还应当自作出是否立案决定之日起5个工作日内告知举报人。"),
     ("PT_GOODS", "police_transfer", "向公安机关移交涉案物品", "deadline", 3, "cd", "police_accept", "hand_over_goods", 0,
      "《行政执法机关移送涉嫌犯罪案件的规定》第十二条：对公安机关决定立案的案件，行政执法机关应当自接到立案通知书之日起3日内将涉案物品以及与案件有关的其他材料移交公安机关，并办结交接手续。"),
     ("EC_FORWARD", "ecommerce", "转送被投诉人", "deadline", 3, "wd", "create", "forward_to_seller,maintain_measures", 0,
@@ -58,6 +60,8 @@ DEADLINE_RULES = [
 # periods that run for the parties (答辩期、起诉期…): when over, the office takes the next step; not office delays
 # extendable once only (行政强制法 art 25: 可以延长，但是延长期限不得超过30日)
 EXTEND_ONCE = {"CF_SEIZURE"}
+# opened only for cases from a named report (实名举报)
+NAMED_REPORT_ONLY = {"CF_REPORTER"}
 
 PARTY_PERIODS = {"INF_DEFENCE", "INF_SUE", "CF_HEARING_REQ", "EC_WAIT", "PT_RECONSIDER_REQ"}
 

@@ -72,9 +72,9 @@ _RULES = [
     Rule("goods_handover", "涉案物品移交公安（3日）", "行政执法机关移送涉嫌犯罪案件的规定第十二条",
          "公安机关立案后，行政执法机关应当自接到立案通知书之日起3日内将涉案物品以及与案件有关的其他材料移交公安机关"),
     Rule("complaint_acceptance", "投诉受理决定（7个工作日）", "市场监督管理投诉举报处理暂行办法第十四条",
-         "市场监督管理部门应当自收到投诉之日起7个工作日内作出受理或者不予受理的决定，并告知投诉人", enforced=False),
+         "市场监督管理部门应当自收到投诉之日起7个工作日内作出受理或者不予受理的决定，并告知投诉人（登记列表和登记页显示期限及逾期提示）"),
     Rule("reporter_notice", "告知举报人立案结果（5个工作日）", "市场监督管理投诉举报处理暂行办法第三十一条",
-         "举报人实名举报的，有处理权限的市场监督管理部门应当自作出是否立案决定之日起5个工作日内告知举报人", enforced=False),
+         "举报人实名举报的，有处理权限的市场监督管理部门应当自作出是否立案决定之日起5个工作日内告知举报人（由实名举报立案的案件计算期限）"),
     Rule("panel", "侵权纠纷合议（3人以上单数）", "专利行政执法办法第十三条",
          "处理专利侵权纠纷应当由3名或者3名以上单数执法人员组成合议组（作出处理决定时须登记合议组成员）"),
     Rule("ecommerce_wait", "电商平台等待期（声明到达后15日）", "电子商务法第四十三条",
@@ -97,6 +97,7 @@ REVIEW_DAYS = 60  # 行政复议法 art 20
 LITIGATION_MONTHS = 6  # 行政诉讼法 art 46
 COURT_WINDOW_MONTHS = 3  # 行政强制法 art 53
 PANEL_MIN = 3
+COMPLAINT_DECISION_WORKING_DAYS = 7  # 投诉举报处理暂行办法 art 14
 
 
 def rules_table() -> list[dict]:
@@ -217,3 +218,27 @@ def panel_bar(*, members: int) -> str:
     if members < PANEL_MIN or members % 2 == 0:
         return f"合议组须由3名或3名以上单数执法人员组成，当前登记{members}名" + cite("panel")
     return ""
+
+
+# ---------------------------------------------------------------- complaints and reports (12330)
+
+
+def complaint_decision(*, intake, on: dt.date) -> dict | None:
+    """A pending complaint's decision due date (7 working days from receipt) and whether it is overdue on `on`."""
+    from django.utils import timezone
+
+    from .enums import IntakeKind, IntakeState
+
+    if intake.kind != IntakeKind.COMPLAINT or intake.state not in (IntakeState.RECEIVED, IntakeState.ROUTED):
+        return None
+    due = add_working_days(timezone.localtime(intake.created_at).date(), COMPLAINT_DECISION_WORKING_DAYS)
+    return {"due": due, "overdue": on > due, "article": RULES["complaint_acceptance"].article}
+
+
+def named_reporter(case) -> bool:
+    """True when the case comes from a report whose reporter gave a name (实名举报)."""
+    from .enums import IntakeKind
+
+    intake = case.intake
+    name = (case.requester_name or "").strip()
+    return bool(intake and intake.kind == IntakeKind.REPORT and name and "匿名" not in name)

@@ -21,7 +21,7 @@ from ipplatform.core.notify import notify
 from ipplatform.core.workflow import run_transition
 
 from . import deadlines as dl
-from .defaults import EXTEND_ONCE
+from .defaults import EXTEND_ONCE, NAMED_REPORT_ONLY
 from . import law
 from .access import cases_for, is_case_worker, require_case_worker
 from .enums import (
@@ -561,6 +561,7 @@ MEASURES = {
     "preserve": ("先行登记保存", CaseType.COUNTERFEIT, "", "preservation_decision"),
     "decide_preserved": ("对先行登记保存物品作出处理决定", CaseType.COUNTERFEIT, "CF_PRESERVE", "preservation_decision"),
     "hand_over_goods": ("涉案物品及有关材料移交公安机关", CaseType.POLICE_TRANSFER, "PT_GOODS", "goods_handover"),
+    "tell_reporter": ("告知实名举报人立案结果", CaseType.COUNTERFEIT, "CF_REPORTER", "reporter_notice"),
     "publish_notice": ("平台公示通知", CaseType.ECOMMERCE, "", "ecommerce_publish"),
     "publish_counter": ("平台公示不侵权声明", CaseType.ECOMMERCE, "", "ecommerce_publish"),
     "publish_outcome": ("平台公示处理结果", CaseType.ECOMMERCE, "", "ecommerce_publish"),
@@ -700,7 +701,7 @@ def _open_deadlines(case: Case, event: str, *, anchor: dt.date) -> None:
     now = timezone.now()
     anchor_at = now if anchor == timezone.localdate(now) else timezone.make_aware(dt.datetime.combine(anchor, dt.time(9, 0)))
     for rule in _rules_for(case):
-        if event not in rule.opens():
+        if event not in rule.opens() or (rule.code in NAMED_REPORT_ONLY and not law.named_reporter(case)):
             continue
         case.deadlines.filter(rule=rule, status=DeadlineStatus.OPEN).update(status=DeadlineStatus.SUPERSEDED, closed_at=now, closed_by=event)
         d = CaseDeadline(case=case, rule=rule, name=rule.name, amount=rule.amount, unit=rule.unit, anchor=anchor, anchor_at=anchor_at, due=anchor)

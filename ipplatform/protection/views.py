@@ -171,6 +171,9 @@ def intake_list(request):
         term = f["q"].strip()
         qs = qs.filter(Q(tracking_no__icontains=term) | Q(subject__icontains=term) | Q(respondent_name__icontains=term))
     page = Paginator(qs, 30).get_page(f.get("page"))
+    on = services.today()
+    for i in page:
+        i.acceptance = law.complaint_decision(intake=i, on=on)
     return render(request, "protection/intake_list.html", {"page": page, "states": IntakeState.choices, "kinds": IntakeKind.choices,
                                                              "staff": is_case_worker(request.user)})
 
@@ -187,7 +190,7 @@ def intake_detail(request, pk):
         raise PermissionDenied("无权访问该登记：超出您的数据范围")
     return render(request, "protection/intake_detail.html", {
         "intake": intake, "history": history(intake), "staff": is_case_worker(request.user), "case_types": CaseType.choices,
-        "cities": _city_choices(), "cases": intake.cases.all()})
+        "cities": _city_choices(), "cases": intake.cases.all(), "acceptance": law.complaint_decision(intake=intake, on=services.today())})
 
 
 @login_required

@@ -247,3 +247,13 @@ def test_infringement_decision_needs_an_odd_panel_of_three_or_more(make_case, st
         step(case, "decide", on=D(2026, 4, 1), outcome="dismiss", panel=panel[:2] + [users["city371200"].pk])
     case = step(case, "decide", on=D(2026, 4, 1), outcome="dismiss", panel=panel)
     assert sorted(case.panel_members.values_list("pk", flat=True)) == sorted(panel)
+
+
+def test_case_page_shows_payment_due_surcharge_and_court_window(pre_decision, step, users, client):
+    case = step(pre_decision(), "decide_penalty", on=D(2025, 3, 13), penalty_amount="10000")
+    case = step(case, "serve_decision", on=D(2025, 3, 14))
+    client.force_login(users["city370200"])
+    html = client.get(f"/protection/cases/{case.pk}/").content.decode()
+    assert "至 2025-03-31（收到决定书之日起15日" in html
+    assert "计10000.00元（已达罚款数额，不再增加）" in html  # today is long past 2025-03-31 + 34 days
+    assert "2025-09-16 至 2025-12-15" in html  # 6 months → 09-14 (Sunday) → 09-15; the window from 09-16 to 12-15
