@@ -40,6 +40,9 @@ def open_figures(*, city_code: str | None) -> dict | None:
         cache.set(key, {}, FIGURE_CACHE_SECONDS)
         return None
     s = dash["summary"]
+    if not (s["applications"] or s["grants"] or s["valid_invention"]):
+        cache.set(key, {}, FIGURE_CACHE_SECONDS)  # no records for this area: say so rather than show zeros and a rank
+        return None
     data = {
         "year": year, "label": dash["period"]["label"], "valid_date": dash["valid_date"],
         "rows": [

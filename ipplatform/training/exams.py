@@ -97,8 +97,30 @@ def paper(attempt: Attempt) -> list[dict]:
     for n, item in enumerate(attempt.items, 1):
         q = questions.get(item["q"])
         if q is not None:
-            out.append({"n": n, "question": q, "points": item["points"], "given": attempt.answers.get(str(q.pk))})
+            given = attempt.answers.get(str(q.pk))
+            out.append({"n": n, "question": q, "points": item["points"], "given": given, "given_text": answer_text(q, given),
+                        "correct": is_correct(q, given), "answer_text": answer_text(q, q.answer)})
     return out
+
+
+def answer_text(question: Question, value) -> str:
+    """An answer as a reader sees it: option letters and texts, 对/错, or the words filled in."""
+    if value in (None, "", []):
+        return "未作答"
+    if question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+        values = value if isinstance(value, list) else [value]
+        parts = []
+        for v in values:
+            try:
+                i = int(v)
+                parts.append(f"{chr(65 + i)}. {question.options[i]}")
+            except (TypeError, ValueError, IndexError):
+                parts.append(str(v))
+        return "；".join(parts)
+    if question.kind == QuestionKind.JUDGE:
+        v = value[0] if isinstance(value, list) else value
+        return "对" if str(v).lower() in ("true", "1", "对") else "错"
+    return " / ".join(str(v) for v in (value if isinstance(value, list) else [value]))
 
 
 def is_correct(question: Question, given) -> bool:

@@ -221,7 +221,9 @@ def attempt(request, pk: int):
             messages.error(request, e.message)
         return redirect("training:attempt", pk=at.pk)
     remaining = max(0, int((at.deadline - services.now()).total_seconds()))
-    return render(request, "training/attempt.html", {"at": at, "paper": exams.paper(at), "remaining": remaining, "mine": mine_,
+    used = Attempt.objects.filter(exam=at.exam, user=at.user).count()
+    show_answers = at.passed or bool(at.exam.max_attempts and used >= at.exam.max_attempts)  # no answer key while retakes remain
+    return render(request, "training/attempt.html", {"at": at, "paper": exams.paper(at), "remaining": remaining, "mine": mine_, "show_answers": show_answers,
                                                      "certificate": getattr(at, "certificate", None) if at.passed else None})
 
 

@@ -49,9 +49,27 @@ def test_city_site_shows_its_own_news_and_contacts(client, users):
     assert qd.title not in client.get(reverse("portal:city", args=["370100"])).content.decode()
 
 
-def test_city_figures_say_what_they_are_computed_from(client, reference_data):
+def test_city_without_records_says_so_instead_of_zeros(client, reference_data):
+    from django.core.cache import cache
+
+    cache.clear()
     html = client.get(reverse("portal:city", args=["370200"])).content.decode()
-    assert ("口径" in html or "申请量：按申请日统计" in html) or "暂不显示统计" in html
+    assert "平台尚无该地区的专利记录" in html and "全省位次" not in html
+
+
+def test_city_figures_say_what_they_are_computed_from(client, reference_data, monkeypatch):
+    from ipplatform.analytics import services as stats
+    from django.core.cache import cache
+
+    cache.clear()
+    summary = {"applications": 120, "invention_applications": 40, "grants": 70, "valid_invention": 300, "valid_invention_per_10k": 0.3}
+    fake = {"summary": summary, "period": {"label": "2014年"}, "valid_date": None, "rank": {"applications": 2, "valid_invention": 3},
+            "basis": {"applications": "申请量：按申请日统计", "grants": "授权量：按授权日统计", "valid": "有效发明专利：截至", "population": "常住人口：某来源"}}
+    monkeypatch.setattr(stats, "default_year", lambda include_synthetic=False: 2014)
+    monkeypatch.setattr(stats, "dashboard", lambda **kw: fake if kw["city_code"] == "370200" and kw["include_synthetic"] is False else None)
+    html = client.get(reverse("portal:city", args=["370200"])).content.decode()
+    assert "申请量：按申请日统计" in html and ">120<" in html and "申请量第2位" in html
+    cache.clear()
 
 
 def test_topic_site_for_shared_databases_only(client, users):

@@ -16,15 +16,22 @@
   var segStart = null;
   var busy = false;
 
+  var noticeTimer = null;
+  function say(text) {
+    notice.textContent = text;
+    clearTimeout(noticeTimer);
+    noticeTimer = setTimeout(function () { notice.textContent = ""; }, 10000);
+  }
+
   function show(state) {
-    if (state.error) { notice.textContent = state.error; return; }
+    if (state.error) { say(state.error); return; }
     frontier = state.frontier;
     var f = document.getElementById("frontier");
     if (f) f.textContent = Math.floor(state.frontier);
     var s = document.getElementById("studied");
     if (s) s.textContent = Math.floor(state.studied);
     document.getElementById("done").textContent = state.completed ? (state.course_completed ? "本章已完成，课程已学完" : "本章已完成") : "未完成";
-    notice.textContent = state.refused || "";
+    if (state.refused) say(state.refused);
     if (state.idle) {
       idle = true;
       idleBox.hidden = false;
@@ -56,7 +63,7 @@
         video.currentTime = state.frontier;
         segStart = video.paused ? null : state.frontier;
       }
-    }, function () { busy = false; notice.textContent = "进度上报失败，稍后重试"; });
+    }, function () { busy = false; say("进度上报失败，稍后重试"); });
   }
 
   document.getElementById("still-here").addEventListener("click", function () {
@@ -79,7 +86,7 @@
       if (segStart !== null && lastTime > segStart) { var from = segStart; segStart = null; busy = false; post(cfg.report, { start: from, end: lastTime, position: lastTime }).then(show); }
       var allowed = Math.max(frontier, lastTime);
       if (cfg.noSkip && video.currentTime > allowed + 2) {
-        notice.textContent = "本课程不允许快进：已回到已观看的位置";
+        say("本课程不允许快进：已回到已观看的位置");
         video.currentTime = allowed;
       }
     });
