@@ -109,6 +109,13 @@ def create_plan_course(*, by=None) -> Course:
     body = "\n\n".join(line.strip() for line in text.splitlines() if line.strip())
     Chapter.objects.create(course=course, order=1, title="2015年全省知识产权工作要点（全文）", kind=ChapterKind.TEXT, min_seconds=120, body=body,
                            source_note="data/workplan/SOURCE.txt")
+    from django.core.files.base import ContentFile
+
+    from .documents import text_to_pdf
+    pdf = Chapter(course=course, order=2, title="工作要点（PDF版，在线预览）", kind=ChapterKind.DOCUMENT, min_seconds=60, file_name="2015年全省知识产权工作要点.pdf",
+                  source_note="由平台从 data/workplan/shandong_2015_work_plan.txt 排版生成")
+    pdf.file.save("workplan_2015.pdf", ContentFile(text_to_pdf("山东省知识产权局 2015年全省知识产权工作要点", text)), save=False)
+    pdf.save()
     return course
 
 

@@ -58,3 +58,40 @@ def certificate_pdf(cert, verify_url: str) -> bytes:
         fig.savefig(buf, format="pdf")
         plt.close(fig)
     return buf.getvalue()
+
+
+def text_to_pdf(title: str, text: str, *, chars_per_line: int = 38, lines_per_page: int = 38) -> bytes:
+    """A plain A4 PDF of a Chinese text (reading material for document chapters), wrapped by characters."""
+    import textwrap
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    lines: list[str] = []
+    for para in (text or "").splitlines():
+        para = para.strip()
+        if para:
+            lines.extend(textwrap.wrap(para, chars_per_line) or [""])
+            lines.append("")
+    pages = [lines[i:i + lines_per_page] for i in range(0, len(lines), lines_per_page)] or [[]]
+    family = charts.cjk_font_family()
+    buf = io.BytesIO()
+    with plt.rc_context({"font.sans-serif": [family, "DejaVu Sans"] if family else ["DejaVu Sans"], "pdf.fonttype": 42}):
+        with PdfPages(buf) as pdf:
+            for n, page in enumerate(pages, 1):
+                fig = plt.figure(figsize=(8.27, 11.69))
+                ax = fig.add_axes([0, 0, 1, 1])
+                ax.set_axis_off()
+                if n == 1:
+                    ax.text(0.5, 0.95, title, ha="center", fontsize=16)
+                y = 0.91
+                for line in page:
+                    ax.text(0.08, y, line, fontsize=11, va="top")
+                    y -= 0.022
+                ax.text(0.5, 0.03, f"{n} / {len(pages)}", ha="center", fontsize=9, color="#666666")
+                pdf.savefig(fig)
+                plt.close(fig)
+    return buf.getvalue()

@@ -85,3 +85,22 @@ def test_office_preview_falls_back_without_libreoffice(monkeypatch, tmp_path):
         z.writestr("word/document.xml", "<w:document/>")
     source.write_bytes(buf.getvalue())
     assert media.convert_to_pdf(source) is None
+
+
+def test_pdf_chapter_previews_inline(client, users, media):
+    from ipplatform.training import demo
+    from ipplatform.training.models import Chapter
+
+    course = demo.create_plan_course(by=users["admin"])
+    chapter = course.chapters.get(kind="document")
+    services.assign(by=users["admin"], course=course, target_kind="role", target_value="city_officer",
+                    deadline=__import__("django.utils.timezone", fromlist=["x"]).localdate())
+    client.force_login(users["city370200"])
+    page = client.get(reverse("training:chapter", args=[chapter.pk])).content.decode()
+    assert reverse("training:preview", args=[chapter.pk]) in page
+    r = client.get(reverse("training:preview", args=[chapter.pk]))
+    body = _body(r)
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf" and r["Content-Disposition"] == "inline"
+    assert body.startswith(b"%PDF") and body.count(b"/Type /Page") >= 2
+    client.force_login(users["haier"])  # not assigned: the course is assigned-only
+    assert client.get(reverse("training:preview", args=[chapter.pk])).status_code == 403
