@@ -118,6 +118,9 @@ def article_detail(request, pk: int):
 @require_POST
 def article_action(request, pk: int):
     article = get_object_or_404(Article, pk=pk)
+    services.require_editor(request.user)
+    if not (scopes.can_access(request.user, article) or services.can_review(request.user, article)):
+        raise PermissionDenied("无权处理该稿件：超出您的数据范围")
     try:
         article = services.transition(user=request.user, article=article, action=request.POST.get("action", ""), reason=request.POST.get("reason", "")[:500])
         messages.success(request, f"稿件状态：{article.get_state_display()}" + ("（定时发布，" + timezone.localtime(article.publish_at).strftime("%Y-%m-%d %H:%M") + "公开）" if article.state == ArticleState.PUBLISHED and not services.is_public(article) else ""))

@@ -252,14 +252,20 @@ def _as_float(value, field: str) -> float:
     return number
 
 
-def start_chapter(*, user, chapter: Chapter) -> ChapterProgress:
-    """Open a chapter: checks enrolment and order, marks presence and where to resume."""
+def require_open(*, user, chapter: Chapter) -> Enrolment:
+    """The learner's enrolment when the chapter is open to them; 403 with the reason otherwise."""
     enrolment = enrolment_of(user=user, course=chapter.course)
     if enrolment is None:
         raise PermissionDenied("请先报名该课程")
     ok, why = chapter_open(enrolment=enrolment, chapter=chapter)
     if not ok:
         raise PermissionDenied(why)
+    return enrolment
+
+
+def start_chapter(*, user, chapter: Chapter) -> ChapterProgress:
+    """Open a chapter: checks enrolment and order, marks presence and where to resume."""
+    enrolment = require_open(user=user, chapter=chapter)
     progress = progress_of(enrolment=enrolment, chapter=chapter)
     progress.last_presence_at = now()
     progress.last_report_at = None
@@ -283,12 +289,7 @@ def report_progress(*, user, chapter: Chapter, start=None, end=None, position=No
     SPEED_ALLOWANCE× playback); on a no-skip course a segment that starts beyond what was watched is refused and the
     player is sent back; after idle_check_minutes without a presence confirmation nothing is credited until the learner
     confirms; the last position is kept for resuming."""
-    enrolment = enrolment_of(user=user, course=chapter.course)
-    if enrolment is None:
-        raise PermissionDenied("请先报名该课程")
-    ok, why = chapter_open(enrolment=enrolment, chapter=chapter)
-    if not ok:
-        raise PermissionDenied(why)
+    enrolment = require_open(user=user, chapter=chapter)
     progress = ChapterProgress.objects.select_for_update().get_or_create(enrolment=enrolment, chapter=chapter)[0]
     course = chapter.course
     t = now()

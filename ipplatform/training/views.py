@@ -25,7 +25,7 @@ from ipplatform.lib.xlsx import workbook_bytes
 from . import documents, exams, media, services, stats
 from .enums import Audience, ChapterKind, EnrolState, RecordCategory, RecordSource, TargetKind, Topic
 from .forms import ChapterForm, CourseForm, ExamForm, QuestionForm, TrainingBaseForm, TrainingClassForm
-from .models import Attendance, Attempt, Certificate, Chapter, Course, Enrolment, Exam, QuestionBank, TrainingBase, TrainingClass, TrainingRecord
+from .models import Attendance, Attempt, Certificate, Chapter, ChapterProgress, Course, Enrolment, Exam, QuestionBank, TrainingBase, TrainingClass, TrainingRecord
 
 def _years():
     this = timezone.localdate().year
@@ -79,7 +79,10 @@ def enrol(request, pk: int):
 def chapter(request, pk: int):
     ch = get_object_or_404(Chapter.objects.select_related("course"), pk=pk)
     services.get_course(user=request.user, pk=ch.course_id)
-    progress = services.start_chapter(user=request.user, chapter=ch)
+    if services.enrolment_of(user=request.user, course=ch.course) is None and services.is_manager(request.user):
+        progress = ChapterProgress(chapter=ch)  # a manager previews the chapter: nothing is recorded
+    else:
+        progress = services.start_chapter(user=request.user, chapter=ch)
     chapters = list(ch.course.chapters.all())
     idx = chapters.index(ch)
     return render(request, "training/chapter.html", {
@@ -109,6 +112,10 @@ def _chapter_for_learner(request, pk: int) -> Chapter:
 @require_POST
 def progress(request, pk: int):
     ch = get_object_or_404(Chapter.objects.select_related("course"), pk=pk)
+    try:
+        services.require_open(user=request.user, chapter=ch)
+    except PermissionDenied as e:
+        return JsonResponse({"error": str(e)}, status=403)
     try:
         data = json.loads(request.body or b"{}")
         if not isinstance(data, dict):
@@ -294,7 +301,12 @@ def chapter_add(request, pk: int):
 @login_required
 @require_POST
 def assign(request):
-    course = get_object_or_404(Course, pk=request.POST.get("course") if (request.POST.get("course") or "").isdigit() else 0)
+    services.require_manager(request.user)
+    raw = request.POST.get("course") or ""
+    course = Course.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    if course is None:
+        messages.error(request, "请选择要指派的课程")
+        return redirect("training:manage")
     try:
         deadline = dt.date.fromisoformat(request.POST.get("deadline", ""))
     except ValueError:
