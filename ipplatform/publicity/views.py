@@ -110,8 +110,14 @@ def article_detail(request, pk: int):
     if not (scopes.can_access(request.user, article) or services.can_review(request.user, article)):
         raise PermissionDenied("无权查看该稿件：超出您的数据范围")
     return render(request, "publicity/article.html", {
-        "a": article, "body": markup.render(article.body), "history": history(article), "public": services.is_public(article),
+        "a": article, "body": markup.render(article.body), "public": services.is_public(article),
+        "history": [{"at": h.at, "actor_name": h.actor_name, "source": _state_label(h.source), "target": _state_label(h.target), "reason": h.reason}
+                    for h in history(article)],
         "can_review": services.can_review(request.user, article), "is_author": article.author_id == request.user.pk})
+
+
+def _state_label(value: str) -> str:
+    return ArticleState(value).label if value in ArticleState.values else value
 
 
 @login_required

@@ -153,8 +153,14 @@ def assign(*, by, course: Course, target_kind: str, target_value: str, deadline:
         raise InputError("完成期限不能早于今天", field="deadline")
     assignment = Assignment.objects.create(course=course, target_kind=target_kind, target_value=target_value, target_label=label,
                                            deadline=deadline, note=note[:300], created_by=by)
+    from django.urls import reverse
+
+    from ipplatform.core.notify import notify
+
     for user in assignment_targets(assignment):
         _enrol_assigned(user=user, assignment=assignment)
+        notify(user=user, title=f"学习任务：{course.title}", body=f"请于{deadline:%Y年%m月%d日}前学完。{note}".strip(),
+               url=reverse("training:course", args=[course.pk]), kind="training", dedupe_key=f"training-assignment:{assignment.pk}")
     return assignment
 
 

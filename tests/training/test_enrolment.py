@@ -48,6 +48,8 @@ def test_assignment_to_a_city_reaches_its_users_only(users, statute_course):
     assert "city370200" in reached and "huangdao" in reached and "haier" in reached
     assert "city370100" not in reached and "admin" not in reached
     assert a.target_label == "青岛市"
+    from ipplatform.core.models import Notification
+    assert Notification.objects.filter(user=users["haier"], title__contains=statute_course.title).count() == 1
 
 
 def test_assignment_by_role_and_bad_targets(users, statute_course):
