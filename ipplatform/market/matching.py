@@ -18,7 +18,6 @@ log = logging.getLogger(__name__)
 TEXT_WEIGHT, IPC_WEIGHT = 0.75, 0.25
 # With semantic vectors available, meaning joins wording and IPC: weights of the three parts.
 SEM_MEANING, SEM_TEXT, SEM_IPC = 0.45, 0.30, 0.25
-COSINE_FLOOR = 0.70  # e5 cosines of unrelated Chinese patent texts sit around 0.70–0.75; below this is no signal
 FALLBACK_CANDIDATES = 4000
 MIN_TEXT = 0.15  # below this share of the best text score a match is noise
 
@@ -124,10 +123,13 @@ def meaning_scores(*, text: str, ids: list[str]) -> dict[str, float]:
 
 
 def meaning_part(cos: float | None, best: float) -> float:
-    """A cosine mapped to 0..1: the floor of unrelated texts to 0, the best candidate's cosine to 1."""
-    if cos is None or best <= COSINE_FLOOR:
+    """A cosine mapped to 0..1: the model's floor of unrelated texts to 0, the best candidate's cosine to 1."""
+    from ipplatform.search.embeddings import get_embedder
+
+    floor = get_embedder().cos_floor
+    if cos is None or best <= floor:
         return 0.0
-    return max(0.0, min(1.0, (cos - COSINE_FLOOR) / (best - COSINE_FLOOR)))
+    return max(0.0, min(1.0, (cos - floor) / (best - floor)))
 
 
 def _combine(m: "Match", *, meaning: float | None, use_meaning: bool) -> None:

