@@ -181,7 +181,7 @@ def match_demand(*, demand: Demand, limit: int = 10) -> dict:
     ordered = [patents[pid] for pid in candidate_ids if pid in patents]
     inferred = False
     if not codes:
-        codes, inferred = infer_ipc([patents[pid] for pid, _ in (meaning or hits) if pid in patents]), True
+        codes, inferred = infer_ipc([patents[pid] for pid, _ in (hits or meaning) if pid in patents]), True
     matches = []
     for p in ordered:
         ipc_score, prefix, label = ipc_proximity(codes, svc.patent_codes(p)) if codes else (0.0, "", "")
