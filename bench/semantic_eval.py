@@ -116,8 +116,8 @@ def metrics(rankings: list[list[str]], queries: list[dict], groups: dict[str, st
     return {"recall@10": r10 / n, "mrr": mrr / n, "weak@10": weak / weak_n if weak_n else 0.0, "n": len(queries)}
 
 
-def run(*, per_kind: int, embedder: str, out=print, tune: bool = True) -> dict:
-    """Import the records into the current (scratch) database, index, embed, query and print the comparison."""
+def run(*, per_kind: int, embedder: str, out=print, tune: bool = True, load: bool = True) -> dict:
+    """Import the records into the current (scratch) database (unless load=False), index, embed, query and print."""
     from django.conf import settings
 
     from ipplatform.patents import services as patents
@@ -126,7 +126,7 @@ def run(*, per_kind: int, embedder: str, out=print, tune: bool = True) -> dict:
 
     settings.SEMANTIC_EMBEDDER = embedder
     t = time.monotonic()
-    for name in FILES:
+    for name in FILES if load else ():
         patents.import_file(path=Path(settings.REFERENCE_DATA_DIR) / "patents_cn" / name, send_signal=False)
     corpus = list(Patent.objects.order_by("pk"))
     services.rebuild_index()
