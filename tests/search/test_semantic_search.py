@@ -36,7 +36,7 @@ def test_fusion_puts_agreement_first_and_keeps_either_ranking_alone():
     assert [p for p, _ in semantic.fuse(meaning=meaning, wording=wording, w_text=0.0)][:3] == ["a", "b", "c"]
     assert [p for p, _ in semantic.fuse(meaning=meaning, wording=wording, w_meaning=0.0)][:3] == ["b", "d", "a"]
     # equal scores: the id decides, so results are deterministic
-    assert semantic.fuse(meaning=[("y", 1.0)], wording=[("x", 1.0)], w_text=1.0) == [("x", 1.0 / 21), ("y", 1.0 / 21)]
+    assert semantic.fuse(meaning=[("y", 1.0)], wording=[("x", 1.0)], k=20, w_text=1.0) == [("x", 1.0 / 21), ("y", 1.0 / 21)]
 
 
 def test_fusion_uses_ranks_not_raw_scores():
