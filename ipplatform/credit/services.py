@@ -77,7 +77,7 @@ def compute(*, org: Organization, on: dt.date | None = None) -> tuple[Decimal, l
                 continue
             pts = rule.points
             if rule.cap is not None and abs(used + pts) > rule.cap:
-                pts = (rule.cap - abs(used)) * (1 if pts > 0 else -1)
+                pts = (rule.cap - abs(used)) * (1 if pts > 0 else -1) + Decimal("0")  # + 0 turns −0 into 0
             used += pts
             score += pts
             reasons.append({"rule": rule.code, "name": rule.name, "points": str(pts.quantize(TWO)), "event": ev.pk,
