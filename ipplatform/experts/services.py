@@ -77,7 +77,7 @@ def conflicts_with(*, expert: Expert, orgs, on: dt.date | None = None) -> list[s
         if expert.employer_id == org.pk:
             out.append(f"专家{expert.name}在“{org.name}”任职")
         for c in expert.conflicts.filter(ConflictOfInterest.active_q(on), organization=org):
-            out.append(f"专家{expert.name}与“{org.name}”存在{c.get_kind_display()}关系" + (f"（{c.note}）" if c.note else ""))
+            out.append(f"专家{expert.name}与“{org.name}”存在利益冲突（{c.get_kind_display()}" + (f"：{c.note}" if c.note else "") + "）")
     return out
 
 
