@@ -70,7 +70,7 @@ def org_detail(request, pk):
     return render(request, "credit/org.html", {
         "org": org, "score": score, "events": CreditEvent.objects.filter(organization=org), "kinds": EventKind.choices,
         "entries": DishonestyEntry.objects.filter(organization=org), "officer": services.is_credit_officer(request.user),
-        "block": services.eligibility_block(org=org), "base": defaults.BASE_SCORE, "today": services.today()})
+        "list_block": services.eligibility_block(org=org), "base": defaults.BASE_SCORE, "today": services.today()})
 
 
 @login_required
@@ -143,7 +143,7 @@ def entry_detail(request, pk):
     actions = LIST_ACTIONS.get(entry.state, []) if services.is_list_authority(user) else []
     party = PARTY_ACTIONS.get(entry.state, []) if user.organization_id == entry.organization_id else []
     return render(request, "credit/entry.html", {"entry": entry, "history": history(entry), "actions": actions, "party": party,
-                                                 "block": services.eligibility_block(org=entry.organization)})
+                                                 "list_block": services.eligibility_block(org=entry.organization)})
 
 
 @login_required
