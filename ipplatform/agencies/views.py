@@ -223,6 +223,7 @@ def units(request):
 @login_required
 @require_POST
 def unit_new(request):
+    services.require_manager(request.user)
     p = request.POST
     try:
         services.designate(by=request.user, organization=_org(p.get("organization", "")), batch=p.get("batch", ""), basis=p.get("basis", ""),

@@ -87,6 +87,8 @@ def round_detail(request, pk):
 @require_POST
 def round_action(request, pk):
     user = request.user
+    if not _staff(user):
+        raise PermissionDenied("只有知识产权管理部门可以发出、催报或结束普查")
     rnd = _round(user, pk)
     action = request.POST.get("action", "")
     try:

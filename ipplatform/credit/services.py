@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from ipplatform.core import notify
 from ipplatform.core.api import InputError
-from ipplatform.core.enums import PROVINCE_ROLES, STAFF_ROLES, Role
+from ipplatform.core.enums import PROVINCE_ROLES, STAFF_ROLES
 from ipplatform.core.models import Organization, User
 from ipplatform.core.scopes import can_access, restrict
 from ipplatform.core.workflow import run_transition
@@ -186,16 +186,13 @@ def act(*, entry: DishonestyEntry, by, name: str, reason: str, on: dt.date | Non
     """Run one step of the list workflow with its rules: publication dates, appeal and repair by the organisation itself,
     repair only after its waiting period, expiry only when the period is over."""
     on = on or today()
-    if not (reason or "").strip():
-        raise InputError("请填写理由或申请内容", field="reason")
-    party_steps = {"appeal", "request_repair"}
-    if name in party_steps:
+    if name in ("appeal", "request_repair"):
         if by.organization_id != entry.organization_id:
             raise PermissionDenied("只有被列入主体本单位用户可以提出异议或申请信用修复")
-    elif name == "expire" and by is None:
-        pass
-    elif not (is_list_authority(by) and can_access(by, entry)):
+    elif not (name == "expire" and by is None) and not (is_list_authority(by) and can_access(by, entry)):
         raise PermissionDenied("列入、复核、信用修复和移出由省知识产权局决定")
+    if not (reason or "").strip():
+        raise InputError("请填写理由或申请内容", field="reason")
     if name == "publish":
         entry.listed_on, entry.published_on = on, on
         entry.ends_on = add_years(on, defaults.LIST_YEARS)

@@ -58,6 +58,8 @@ def index(request):
 
 @login_required
 def mine(request):
+    if services.is_credit_officer(request.user):
+        return redirect("credit:index")
     if not request.user.organization_id:
         raise PermissionDenied("您的账号未关联单位")
     return org_detail(request, request.user.organization_id)
