@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django_fsm import TransitionNotAllowed
 
+from ipplatform.core import regions
 from ipplatform.core.api import InputError
 from ipplatform.core.downloads import DOCX, XLSX, attachment
 from ipplatform.core.enums import Role
@@ -78,6 +79,9 @@ def round_detail(request, pk):
     responses = services.responses_for(user, rnd).order_by("state", "city_code", "organization__name")
     if request.GET.get("state"):
         responses = responses.filter(state=request.GET["state"])
+    responses = list(responses)
+    for r in responses:
+        r.city_name = regions.name_of(regions.to_current(r.city_code)) or r.city_code
     return render(request, "census/round_detail.html", {
         "rnd": rnd, "completion": services.completion(rnd=rnd, user=user), "responses": responses, "manage": services.can_manage(user, rnd),
         "history": history(rnd), "states": ResponseState.choices, "import_result": request.session.pop(f"census-import-{rnd.pk}", None)})
