@@ -55,6 +55,10 @@ INSTALLED_APPS = [
     "ipplatform.market",
     "ipplatform.finance",
     "ipplatform.workplan",
+    "ipplatform.experts",
+    "ipplatform.agencies",
+    "ipplatform.census",
+    "ipplatform.credit",
 ]
 
 MIDDLEWARE = [

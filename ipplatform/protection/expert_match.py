@@ -1,7 +1,7 @@
 """Expert suggestion: which pool experts fit a case (or any technical text) by meaning plus IPC, with the reasons.
 
-`expert_candidates()` is the one place that reads the expert pool; re-point it when the pool moves (for example to a
-unified experts app) and everything else keeps working."""
+`expert_candidates()` is the one place that reads the expert pool (experts.services.candidates: IPC, industries and
+keywords of each pool entry; registered conflicts of interest with the case's parties excluded there)."""
 from __future__ import annotations
 
 import logging
@@ -51,12 +51,23 @@ class ExpertSuggestion:
         return out + self.notes
 
 
-def expert_candidates() -> list[ExpertCandidate]:
-    """The active experts that may be suggested (today: protection.ExpertProfile; the one function to re-point)."""
-    from .services import experts
+def expert_candidates(*, exclude_orgs=()) -> list[ExpertCandidate]:
+    """Pool experts (experts.services.candidates, use 侵权判定与维权) with a platform account, none with a registered
+    conflict of interest with (or employed by) any of `exclude_orgs`."""
+    from ipplatform.core.enums import Role
+    from ipplatform.experts.enums import ExpertUse
+    from ipplatform.experts.industries import label as industry_label
+    from ipplatform.experts.services import candidates
 
-    return [ExpertCandidate(user=e.user, label=f"{e.user.display_name}{'（' + e.title + '）' if e.title else ''}",
-                            fields=e.field_list(), employer=e.employer) for e in experts()]
+    out = []
+    for e in candidates(use=ExpertUse.PROTECTION, exclude_orgs=exclude_orgs):
+        if e.user is None or not e.user.is_active or e.user.role != Role.EXPERT:
+            continue  # only an expert account can be asked for an opinion
+        keywords = [k.strip() for k in (e.keywords or "").replace("；", ";").split(";") if k.strip()]
+        fields = e.ipc_list() + [industry_label(c) for c in e.industry_list()] + keywords
+        out.append(ExpertCandidate(user=e.user, label=f"{e.name}{'（' + e.title + '）' if e.title else ''}", fields=fields,
+                                   employer=e.employer_label))
+    return out
 
 
 def profile_text(candidate: ExpertCandidate) -> str:
@@ -96,12 +107,13 @@ def _meaning(cos: float | None) -> float:
     return float(max(0.0, min(1.0, (cos - e.cos_floor) / (e.cos_full - e.cos_floor))))
 
 
-def suggest_experts(*, text: str, ipc_codes: list[str] = (), limit: int = 5, exclude_user_ids=(), conflicts=()) -> list[ExpertSuggestion]:
+def suggest_experts(*, text: str, ipc_codes: list[str] = (), limit: int = 5, exclude_user_ids=(), conflicts=(),
+                    exclude_orgs=()) -> list[ExpertSuggestion]:
     """Experts ranked by meaning (their fields in words vs the text) plus IPC proximity, each with why."""
     from ipplatform.search.embeddings import get_embedder, unit
 
     text = " ".join((text or "").split())
-    candidates = [c for c in expert_candidates() if c.user.pk not in set(exclude_user_ids)]
+    candidates = [c for c in expert_candidates(exclude_orgs=exclude_orgs) if c.user.pk not in set(exclude_user_ids)]
     if not candidates or not (text or ipc_codes):
         return []
     query = None
@@ -148,7 +160,14 @@ def case_text_and_codes(case) -> tuple[str, list[str]]:
 
 
 def suggest_for_case(*, case, limit: int = 5) -> list[ExpertSuggestion]:
-    """Experts for an infringement case (those who declared a conflict for it are kept last, with the reason)."""
+    """Experts for an infringement case: registered conflicts with its parties excluded; those who declared a conflict
+    for it are kept last, with the reason."""
     text, codes = case_text_and_codes(case)
     conflicts = set(case.conflict_declarations.filter(has_conflict=True).values_list("expert_id", flat=True))
-    return suggest_experts(text=text, ipc_codes=codes, limit=limit, conflicts=conflicts)
+    return suggest_experts(text=text, ipc_codes=codes, limit=limit, conflicts=conflicts, exclude_orgs=case_parties(case))
+
+
+def case_parties(case) -> list:
+    """The organisations on either side of a case (the respondent, the requester's organisation), as on record."""
+    parties = [case.respondent_org, case.requester_user.organization if case.requester_user_id else None]
+    return [o for o in parties if o is not None]
