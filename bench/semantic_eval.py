@@ -15,8 +15,9 @@ Weak relevance: other records of the same IPC main group (reported as the share 
 
 Rankings compared, each over the whole corpus: text = the platform's existing ranking (search.services.rank_text:
 BM25 over the bigram index with IPC boosts); semantic = cosine of e5 vectors (search.semantic.rank_meaning);
-hybrid = weighted reciprocal rank fusion (search.semantic.fuse). The fusion parameters are tuned on the odd-numbered
-queries (dev) and reported on the even-numbered ones (test) and on all; the script says whether the tuned values equal
+hybrid = weighted reciprocal rank fusion (search.semantic.fuse) whose wording weight adapts to the query
+(search.semantic.text_weight of the share of the query's bigrams found verbatim in its top text hits). The fusion
+parameters (k, the two thresholds, the wording weight) are tuned on the odd-numbered queries (dev) and reported on the even-numbered ones (test) and on all; the script says whether the tuned values equal
 the constants shipped in search/semantic.py.
 
 It runs on a scratch SQLite database and data directory (removed afterwards); vectors come from the shipped file
@@ -145,30 +146,39 @@ def run(*, per_kind: int, embedder: str, out=print, tune: bool = True, load: boo
     out(f"查询：{len(queries)} 条（" + "，".join(f"{k} {sum(1 for q in queries if q['kind'] == k)}" for k in KINDS)
         + f"），两种排序共用时 {time.monotonic() - t:.1f} 秒")
 
-    def fused(k, wt, idx):
-        return [[pid for pid, _ in semantic.fuse(meaning=meaning[i], wording=wording[i], k=k, w_text=wt)] for i in idx]
+    passages = {p.pk: semantic.patent_passage(p) for p in corpus}
+    shares = [semantic.verbatim_share(q["query"], [passages[pid] for pid, _ in wording[i][:semantic.VERBATIM_TOP] if pid in passages])
+              for i, q in enumerate(queries)]
+
+    def fused(params, idx):
+        k, lo, hi, wt = params
+        return [[pid for pid, _ in semantic.fuse(meaning=meaning[i], wording=wording[i], k=k,
+                                                 w_text=semantic.text_weight(shares[i], lo=lo, hi=hi, w_max=wt))] for i in idx]
 
     every = list(range(len(queries)))
     dev, test = every[1::2], every[0::2]
-    best = (semantic.RRF_K, semantic.W_TEXT)
+    shipped_params = (semantic.RRF_K, semantic.VERBATIM_LO, semantic.VERBATIM_HI, semantic.W_TEXT)
+    best = shipped_params
     grid = []
     if tune and dev:
-        for k in (5, 10, 20, 40, 60):
-            for wt in (0.3, 0.5, 0.7, 1.0, 1.5):
-                m = metrics(fused(k, wt, dev), [queries[i] for i in dev], groups)
-                grid.append((m["mrr"], m["recall@10"], k, wt))
-        grid.sort(key=lambda g: (-g[0], -g[1], g[2], g[3]))
-        best = (grid[0][2], grid[0][3])
-    out(f"融合参数：在开发集（{len(dev)} 条）上调得 k={best[0]}，字面权重 {best[1]}（语义权重 1.0）；"
-        f"search/semantic.py 中为 k={semantic.RRF_K}，字面权重 {semantic.W_TEXT}"
-        + ("，一致" if best == (semantic.RRF_K, semantic.W_TEXT) else "，不一致：请更新常量"))
+        for k in (5, 10, 20, 60):
+            for lo in (0.3, 0.4, 0.5, 0.6, 0.7):
+                for width in (0.0, 0.1, 0.2, 0.3):
+                    for wt in (0.5, 1.0, 1.5, 2.0, 3.0):
+                        m = metrics(fused((k, lo, round(lo + width, 2), wt), dev), [queries[i] for i in dev], groups)
+                        grid.append((m["mrr"], m["recall@10"], k, lo, round(lo + width, 2), wt))
+        grid.sort(key=lambda g: (-g[0], -g[1], g[2], g[3], g[4], g[5]))
+        best = tuple(grid[0][2:])
+    out(f"融合参数：在开发集（{len(dev)} 条）上调得 k={best[0]}，字面重合阈值 {best[1]}–{best[2]}，字面权重 {best[3]}（语义权重 1.0）；"
+        f"search/semantic.py 中为 k={semantic.RRF_K}，阈值 {semantic.VERBATIM_LO}–{semantic.VERBATIM_HI}，字面权重 {semantic.W_TEXT}"
+        + ("，一致" if best == shipped_params else "，不一致：请更新常量"))
     results = {}
     for label, idx in (("测试集（偶数序号）", test), ("全部", every)):
         qs = [queries[i] for i in idx]
         rows = {
             "字面（现有 rank_text）": metrics([[p for p, _ in wording[i]] for i in idx], qs, groups),
             "语义（e5）" if embedder == "e5" else f"语义（{embedder}）": metrics([[p for p, _ in meaning[i]] for i in idx], qs, groups),
-            "混合（加权RRF）": metrics(fused(best[0], best[1], idx), qs, groups),
+            "混合（自适应RRF）": metrics(fused(best, idx), qs, groups),
         }
         results[label] = rows
         out(f"\n{label}：{len(qs)} 条查询")
@@ -180,7 +190,7 @@ def run(*, per_kind: int, embedder: str, out=print, tune: bool = True, load: boo
             if sub:
                 qk = [queries[i] for i in sub]
                 parts = [metrics([[p for p, _ in wording[i]] for i in sub], qk, groups), metrics([[p for p, _ in meaning[i]] for i in sub], qk, groups),
-                         metrics(fused(best[0], best[1], sub), qk, groups)]
+                         metrics(fused(best, sub), qk, groups)]
                 out(f"  {kind}（{len(sub)}）：字面 {parts[0]['recall@10']:.3f}/{parts[0]['mrr']:.3f}，语义 {parts[1]['recall@10']:.3f}/{parts[1]['mrr']:.3f}，"
                     f"混合 {parts[2]['recall@10']:.3f}/{parts[2]['mrr']:.3f}（recall@10/MRR）")
     full = results["全部"]

@@ -33,7 +33,14 @@ MAX_QUERY_CHARS = 2000
 # Tuned 2026-12-05 on 145 dev queries (k=5, w_text=1.5); see docs/semantic.md for the figures and their limits.
 RRF_K = 5
 W_MEANING = 1.0
-W_TEXT = 1.5
+W_TEXT = 1.5  # the wording ranking's weight when the query's wording is fully informative (see text_weight)
+# Adaptive fusion: the wording ranking counts only as far as the query's words occur verbatim in its own top hits
+# (share of the query's character bigrams found in the best of the top VERBATIM_TOP text hits). Below VERBATIM_LO the
+# wording is not informative (a paraphrase in one's own words) and meaning ranks alone; from VERBATIM_HI on the
+# wording ranking counts with W_TEXT; linear in between (LO == HI: a step). Tuned by bench/semantic_eval.py on its dev half.
+VERBATIM_LO = 0.3
+VERBATIM_HI = 0.3
+VERBATIM_TOP = 3
 FUSION_DEPTH = 200  # how many candidates each ranking contributes
 SHIPPED = "semantic/patents_cn-e5-int8.npz"  # under settings.REFERENCE_DATA_DIR
 
@@ -282,6 +289,36 @@ def fuse(*, meaning: list[tuple[str, float]], wording: list[tuple[str, float]], 
     return sorted(scores.items(), key=lambda t: (-t[1], t[0]))
 
 
+def bigrams(text: str) -> set[str]:
+    """Character bigrams of a text, whitespace removed, lower-cased."""
+    t = "".join((text or "").split()).lower()
+    return {t[i:i + 2] for i in range(len(t) - 1)}
+
+
+def verbatim_share(text: str, passages: list[str]) -> float:
+    """Share (0..1) of the query's character bigrams occurring in the best-covering of `passages`."""
+    q = bigrams(text)
+    if not q:
+        return 0.0
+    return max((len(q & bigrams(p)) / len(q) for p in passages), default=0.0)
+
+
+def text_weight(share: float, *, lo: float = VERBATIM_LO, hi: float = VERBATIM_HI, w_max: float = W_TEXT) -> float:
+    """The wording ranking's fusion weight for a query whose verbatim share in its top text hits is `share`."""
+    if share < lo:
+        return 0.0
+    if hi <= lo or share >= hi:
+        return w_max
+    return w_max * (share - lo) / (hi - lo)
+
+
+def _passages_of(ids: list[str]) -> list[str]:
+    from ipplatform.patents.models import Patent
+
+    by_id = {p.pk: patent_passage(p) for p in Patent.objects.filter(pk__in=ids)}
+    return [by_id[i] for i in ids if i in by_id]
+
+
 @dataclass
 class SemanticResult:
     text: str
@@ -316,13 +353,18 @@ def semantic_search(*, text: str, filter_query: str = "", mode: str = "hybrid", 
             else set(services.matching_ids(query=f"地区={city_code}", user=user))
         filtered = len(allowed)
     depth = max(FUSION_DEPTH, limit)
+    notes = []
     meaning = rank_meaning(text=text, limit=depth, allowed=allowed)
     cos = dict(meaning)
     wording = []
     if mode == "hybrid":
         wording = [(pid, s) for pid, s in services.rank_text(text=text, limit=depth * 3 if allowed is not None else depth)
                    if allowed is None or pid in allowed][:depth]
-        ranked = fuse(meaning=meaning, wording=wording)
+        share = verbatim_share(text, _passages_of([pid for pid, _ in wording[:VERBATIM_TOP]]))
+        w_text = text_weight(share)
+        ranked = fuse(meaning=meaning, wording=wording, w_text=w_text)
+        if w_text == 0:
+            notes.append(f"描述的字面在字面检索结果中出现较少（{share:.0%}），按语义排序")
     else:
         ranked = meaning
     ranked = ranked[:limit]
@@ -339,7 +381,6 @@ def semantic_search(*, text: str, filter_query: str = "", mode: str = "hybrid", 
         row["meaning_rank"], row["text_rank"] = m_rank.get(pid), t_rank.get(pid)
         row["why"] = _why(row)
     cov = coverage()
-    notes = []
     if not cov["complete"]:
         notes.append(f"语义向量已覆盖 {cov['embedded']} / {cov['total']} 件（{cov['percent']}%），其余记录仍在后台计算，暂不参与语义排序")
     return SemanticResult(text=text, filter_query=filter_query, mode=mode, hits=rows, filtered=filtered, coverage=cov,

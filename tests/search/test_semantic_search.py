@@ -46,6 +46,33 @@ def test_fusion_uses_ranks_not_raw_scores():
     assert semantic.fuse(meaning=meaning, wording=wording) == semantic.fuse(meaning=meaning, wording=[("b", 5e6), ("a", 1e-3)])
 
 
+def test_wording_counts_only_as_far_as_the_query_words_occur_verbatim():
+    """The adaptive rule: a paraphrase in one's own words is ranked by meaning alone; a query whose wording occurs in
+    its top text hits lets the wording ranking count with its full weight (ramp between the two thresholds)."""
+    hit = "一种锂电池隔膜及其制备方法。聚烯烃微孔隔膜，提高锂电池安全性"
+    assert semantic.verbatim_share("锂电池隔膜", [hit]) == 1.0
+    assert semantic.verbatim_share("锂 电池", ["无关", hit]) == 1.0  # whitespace ignored; the best-covering hit counts
+    assert semantic.verbatim_share("防止充电时起火的薄膜", [hit]) == 0.0
+    assert semantic.verbatim_share("锂电池的薄膜", [hit]) == pytest.approx(2 / 5)  # 锂电 电池 of 锂电 电池 池的 的薄 薄膜
+    assert semantic.verbatim_share("", [hit]) == 0.0 and semantic.verbatim_share("锂电池", []) == 0.0
+    assert semantic.text_weight(0.1, lo=0.3, hi=0.6, w_max=1.5) == 0.0
+    assert semantic.text_weight(0.45, lo=0.3, hi=0.6, w_max=1.5) == pytest.approx(0.75)
+    assert semantic.text_weight(0.9, lo=0.3, hi=0.6, w_max=1.5) == 1.5
+    assert semantic.text_weight(0.3, lo=0.3, hi=0.3, w_max=1.5) == 1.5 and semantic.text_weight(0.29, lo=0.3, hi=0.3) == 0.0
+    meaning, wording = [("a", 0.9), ("b", 0.8)], [("b", 9.0), ("c", 5.0)]
+    low = semantic.fuse(meaning=meaning, wording=wording, w_text=semantic.text_weight(0.1))
+    assert [p for p, _ in low] == ["a", "b", "c"]  # uninformative wording: the meaning order, wording-only hits last
+    high = semantic.fuse(meaning=meaning, wording=wording, w_text=semantic.text_weight(1.0))
+    assert [p for p, _ in high][0] == "b"  # found by both, wording informative: first
+
+
+def test_hybrid_search_says_when_wording_is_ignored(corpus):
+    r = semantic.semantic_search(text="防止充电时起火的薄膜", mode="hybrid")
+    assert any("按语义排序" in n for n in r.notes)
+    r = semantic.semantic_search(text="锂电池隔膜", mode="hybrid")
+    assert not any("按语义排序" in n for n in r.notes) and r.hits[0]["id"] == "2016100000011"
+
+
 # ---------------------------------------------------------------- search service
 
 def test_filter_narrows_and_meaning_ranks(corpus):
