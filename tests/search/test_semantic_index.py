@@ -225,5 +225,10 @@ def test_filtered_and_graph_search_agree_with_the_exact_scan(tmp_path):
     assert len(hits) == 10 and {p for p, _ in hits} <= allowed
     assert hits == backend._exact(st, q / np.linalg.norm(q), limit=10, rows=np.array(sorted(st.pos[a] for a in allowed)), exclude=set())
     assert backend.search(q, limit=5, exclude={"p00042"})[0][0] != "p00042"
+    # the filter's ids become row numbers without a Python loop: unknown ids dropped, excluded ids left out, any iterable
+    assert sorted(VectorBackend.rows_of(st, ["p00007", "nope", "p00014", "p00007"], {"p00014"}).tolist()) == [7]
+    assert sorted(VectorBackend.rows_of(st, {"p00003", "p02999"}).tolist()) == [3, 2999]
+    assert VectorBackend.rows_of(st, set()).tolist() == [] and backend.search(q, limit=5, allowed={"nope"}) == []
+    assert [p for p, _ in backend.search(q, limit=3, allowed=["p00042", "p00043"], exclude={"p00042"})] == ["p00043"]
     with pytest.raises(IndexUnavailable):
         VectorBackend(tmp_path / "nothing").state()

@@ -197,7 +197,7 @@ class VectorBackend:
         exclude = set(exclude)
         rows = None
         if allowed is not None:
-            rows = np.fromiter((st.pos[i] for i in allowed if i in st.pos and i not in exclude), dtype=np.int64)
+            rows = self.rows_of(st, allowed, exclude)
             if len(rows) == 0:
                 return []
         candidates = len(rows) if rows is not None else st.count
@@ -206,6 +206,14 @@ class VectorBackend:
             if found is not None:
                 return found
         return self._exact(st, q, limit=limit, rows=rows, exclude=exclude)
+
+    @staticmethod
+    def rows_of(st: _State, allowed: Iterable[str], exclude: set[str] = frozenset()) -> np.ndarray:
+        """Row numbers of the allowed ids that are indexed and not excluded (set algebra and lookups in C, no Python loop)."""
+        keys = st.pos.keys() & (allowed if isinstance(allowed, (set, frozenset)) else set(allowed))
+        if exclude:
+            keys -= exclude
+        return np.fromiter(map(st.pos.__getitem__, keys), dtype=np.int64, count=len(keys))
 
     def _exact(self, st: _State, q: np.ndarray, *, limit: int, rows, exclude: set[str]) -> list[tuple[str, float]]:
         scores = st.matrix @ q
