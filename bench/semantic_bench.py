@@ -138,7 +138,7 @@ def main(argv=None):
                     rows = np.fromiter((st.pos[i] for i in allowed if i in st.pos), dtype=np.int64)
                     big._exact(st, q / np.linalg.norm(q), limit=20, rows=rows, exclude=set())
                     times.append(time.perf_counter() - t)
-                line(f"  基线（改前：逐个查表）", times)
+                line("  基线（改前：逐个查表）", times)
         # exactness of the graph path against the scan at 50 %
         st = big.state()
         if st.hnsw is None:
