@@ -130,7 +130,9 @@ def test_semantic_page_is_public_and_shows_similarity(corpus, client):
     html = resp.content.decode()
     assert resp.status_code == 200
     assert "语义相似度" in html and "一种锂电池隔膜及其制备方法" in html and "检索式限定 2 件" in html
-    assert "语义向量覆盖 4 / 4 件" in html
+    assert "语义向量覆盖 4 / 4 件" in html and 'id="fusion-note"' not in html  # its wording is informative
+    own_words = client.get(reverse("search:semantic"), {"text": "防止充电时起火的薄膜"}).content.decode()
+    assert 'id="fusion-note"' in own_words and "按语义排序" in own_words
     bad = client.get(reverse("search:semantic"), {"text": "锂电池", "filter": "名称=(电池"}).content.decode()
     assert "error-box" in bad
 
