@@ -8,6 +8,10 @@ export DEBUG="${DEBUG:-0}"
 .venv/bin/python manage.py migrate --noinput -v0
 .venv/bin/python manage.py load_demo "$@"
 .venv/bin/python manage.py collectstatic --noinput -v0
+# Semantic vectors for records that have none (the shipped ones are loaded by load_demo): a resumable background job
+# at low priority; progress on /search/semantic/status/, log in var/embed_patents.log.
+mkdir -p "${DATA_DIR:-var}"
+nice -n 10 .venv/bin/python manage.py embed_patents -v0 > "${DATA_DIR:-var}/embed_patents.log" 2>&1 &
 echo
 echo "==> 平台已启动：http://${BIND:-127.0.0.1:8000}  （Ctrl+C 停止）"
 exec .venv/bin/gunicorn ipplatform.wsgi:application --bind "${BIND:-127.0.0.1:8000}" --workers "${WORKERS:-2}" --threads 4 --timeout 300 --access-logfile -
