@@ -312,15 +312,18 @@ def import_table(data: bytes, *, filename: str, meta: dict | None = None, all_or
     result.rows = len(body)
     if all_or_nothing and result.errors:
         return result
+    keys = ("region_code", "year", "period", "measure", "patent_type", "scope", "source_url")
     with transaction.atomic():
+        existing = {tuple(getattr(o, k) for k in keys): o for o in
+                    OfficialFigure.objects.filter(year__in={r["year"] for r in good}, region_code__in={r["region_code"] for r in good})}
+        new = {}
         for rec in good:
-            key = {k: rec[k] for k in ("region_code", "year", "period", "measure", "patent_type", "scope", "source_url")}
-            values = {k: v for k, v in rec.items() if k not in key}
+            key = tuple(rec[k] for k in keys)
+            values = {k: v for k, v in rec.items() if k not in keys}
             values["imported_from"] = filename[:200]
-            obj = OfficialFigure.objects.filter(**key).first()
+            obj = existing.get(key)
             if obj is None:
-                OfficialFigure.objects.create(**key, **values)
-                result.created += 1
+                new[key] = OfficialFigure(**rec, imported_from=filename[:200])  # a repeated row: the last one wins
             elif any(getattr(obj, k) != v for k, v in values.items() if k != "imported_from"):
                 for k, v in values.items():
                     setattr(obj, k, v)
@@ -328,6 +331,8 @@ def import_table(data: bytes, *, filename: str, meta: dict | None = None, all_or
                 result.updated += 1
             else:
                 result.unchanged += 1
+        OfficialFigure.objects.bulk_create(new.values(), batch_size=500)
+        result.created = len(new)
         if result.created or result.updated:
             from . import audit
             from .enums import AuditAction

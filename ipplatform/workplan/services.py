@@ -886,7 +886,7 @@ def board(*, plan: Plan, user, as_of: dt.date | None = None, section: int | None
             "missing": missing, "overdue": overdue_list, "reminders": reminders, "health_labels": dict(Health.choices)}
 
 
-TARGET_STATUS_LABELS = {"met": "已达成", "on_track": "预计可达成", "behind": "落后", "no_data": "无数据"}
+TARGET_STATUS_LABELS = {"met": "已达成", "on_track": "预计可达成", "behind": "落后", "no_data": "无数据", "insufficient": "数据不足"}
 
 
 def targets_with_measurements(plan: Plan, *, city_code: str | None = None) -> tuple[list[dict], str]:
