@@ -56,7 +56,7 @@ def map_option(cities: list[dict], *, divisions: str, year: int = 0, key: str = 
     values = [d["value"] for d in data] or [0]
     return {
         "tooltip": {"trigger": "item", "formatter": "{b}<br/>" + label + "：{c}"},
-        "visualMap": {"min": 0, "max": max(values) or 1, "precision": 2, "left": 10, "bottom": 10, "text": ["高", "低"], "calculable": True,
+        "visualMap": {"min": 0, "max": max(values) or 1, "precision": 2 if max(values) >= 0.1 else 4, "left": 10, "bottom": 10, "text": ["高", "低"], "calculable": True,
                       "inRange": {"color": ["#e8f0fb", "#7fa8dc", "#1f5fa8"]}},
         "series": [{"name": label, "type": "map", "map": "shandong_2020" if current_map else "shandong", "roam": False, "selectedMode": "single",
                     "label": {"show": True, "fontSize": 10}, "data": data}],

@@ -67,7 +67,10 @@ def _record_value(fig: OfficialFigure, areas: list[str], *, include_synthetic: b
 def _row(fig: OfficialFigure, areas: list[str], *, include_synthetic: bool) -> dict:
     record = _record_value(fig, areas, include_synthetic=include_synthetic)
     official = float(fig.value)
-    coverage = round(record * 100 / official, 1) if record is not None and official else None
+    coverage = None
+    if record is not None and official:
+        pct = record * 100 / official
+        coverage = round(pct, 1) if pct >= 1 else round(pct, 3)  # 0.006 % stays visible, not 0.0
     return {"measure": fig.measure, "patent_type": fig.patent_type, "period": period_text(fig), "period_start": fig.period_start,
             "period_end": fig.period_end, "is_stock": fig.is_stock, "official": official if fig.unit != "件" else int(official),
             "unit": fig.unit, "scope": fig.scope, "source": fig.source_title, "source_url": fig.source_url, "record": record,

@@ -411,10 +411,12 @@ def trend(*, areas: list[str], include_synthetic: bool, last_year: int) -> dict:
 def dashboard(*, year=None, date_from=None, date_to=None, valid_date=None, city_code: str | None = None,
               divisions=None, include_synthetic: bool = False) -> dict:
     """Every figure of the provincial dashboard (city_code None) or a city sub-platform."""
+    period = resolve_period(year=year, date_from=date_from, date_to=date_to)
+    if divisions in (None, "") and period.start.year >= MERGER_YEAR and city_code != LAIWU:
+        divisions = Divisions.CURRENT.value  # after the 2019 merger the 16 cities of today are the default
     divisions = parse_divisions(divisions)
     if city_code:
         city_code = validate_city(city_code, divisions)
-    period = resolve_period(year=year, date_from=date_from, date_to=date_to)
     vdate = _parse_date(valid_date, "有效专利统计日") or period.end
     today = timezone.localdate()
     vdate = min(vdate, max(today, period.start))
@@ -748,7 +750,7 @@ def dashboard_tables(dash: dict) -> list[Table]:
     tables.insert(1, Table("official", f"{scope}官方统计与平台记录对照（{p['end'].year}年）",
                            ["指标", "专利类型", "统计期间", "官方数", "单位", "统计范围", "来源", "平台记录数", "覆盖率(%)"],
                            [[r["measure"], r["patent_type"], r["period"], r["official"], r["unit"], r["scope"], r["source"],
-                             "—" if r["record"] is None else r["record"], _fmt(r["coverage"])] for r in dash["official"]],
+                             "—" if r["record"] is None else r["record"], _fmt(r["coverage"], 3)] for r in dash["official"]],
                            [dash["official_note"]] + ([] if dash["official"] else [f"{p['end'].year}年{scope}无已导入的官方统计数。"]) + syn))
     return tables
 

@@ -30,6 +30,8 @@ UNITS = ("件", "件/万人")
 NATIONAL = "000000"
 # Scopes whose basis the source itself calls unclear: stored and shown, never used to reconcile.
 NOT_COMPARABLE_SCOPES = ("国内(表19第二列)",)
+# ... and rows whose own note says so (the 2015-08 Table 19 rows: "口径不明, 不宜直接用于对账").
+NOT_COMPARABLE_NOTES = ("不宜直接用于对账", "不用于核对", "不宜用于核对")
 
 LONG_COLUMNS = {
     "region_code": ("region_code", "区划代码", "地区代码"), "region_name": ("region_name", "地区", "地区名称"),
@@ -246,7 +248,8 @@ def _validated(result, line, rec: dict, regions: dict[str, str]) -> dict | None:
     return {"region_code": code, "region_name": name, "year": year, "period": period.label, "period_start": period.start,
             "period_end": period.end, "is_stock": period.is_stock, "measure": measure, "patent_type": ptype, "scope": scope,
             "value": value, "unit": unit, "source_url": rec.get("source_url", ""), "source_title": rec["source_title"],
-            "note": rec.get("note", ""), "comparable": scope not in NOT_COMPARABLE_SCOPES}
+            "note": rec.get("note", ""),
+            "comparable": scope not in NOT_COMPARABLE_SCOPES and not any(n in rec.get("note", "") for n in NOT_COMPARABLE_NOTES)}
 
 
 def _long_records(result, header, body, regions):

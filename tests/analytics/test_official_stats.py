@@ -124,7 +124,8 @@ def test_reconciliation_rows_on_the_real_table(covered):
     periods = {r["period"]: r for r in rows}
     assert "2015年1-9月" in periods and "2015年全年" in periods  # the test fixture adds a 全年 figure of 3
     r = periods["2015年1-9月"]
-    assert (r["official"], r["record"]) == (47790, 3) and r["coverage"] == round(3 * 100 / 47790, 1)
+    assert (r["official"], r["record"]) == (47790, 3) and r["coverage"] == round(3 * 100 / 47790, 3) == 0.006
+    assert "2015年1-8月" not in periods  # Table 19 rows: their note says they are not for reconciliation
     table = {t.key: t for t in services.dashboard_tables(dash)}["official"]
     assert any(row[2] == "2015年1-9月" and row[3] == 47790 for row in table.rows)
     assert "覆盖率 = 平台记录 ÷ 官方数" in table.notes[0]
