@@ -346,7 +346,9 @@ def build_record(row: dict, *, line: int, mapping: dict, source: str, source_fil
         f["application_number"] = app.display
         f["application_number_valid"] = True
     elif pub_no:
-        rid = pub_no
+        # Without an application number the record is keyed by the publication number without its kind code: an
+        # invention's A (公开) and B/C (授权) documents share the number, so both rows make one patent.
+        rid = re.sub(r"[A-Z]\d?$", "", pub_no)
     else:
         rid = fallback_id(f["title"], applicants, dates.get("application_date"))
     f["source"] = source

@@ -85,8 +85,15 @@ class ImportResult:
 # ---------------------------------------------------------------- derived values
 
 
+# An application published with no grant and no status data is presumed pending only this long after filing (the
+# request for substantive examination is due within 3 years of filing, 专利法第三十五条); after that nothing supports
+# 审中 and the status is unknown (状态未知).
+PENDING_PRESUMPTION_YEARS = 5
+
+
 def legal_status_of(*, patent_type: str, kind: str, grant_date, application_date, has_publication: bool, today=None) -> str:
-    """Status from what an export shows: granted and within term = valid; published only = pending (presumption)."""
+    """Status from what an export shows: granted and within term = valid; recently published only = pending (presumption);
+    an old publication with no grant and no status = unknown."""
     today = today or dt.date.today()
     term_end = None
     if application_date:
@@ -100,6 +107,8 @@ def legal_status_of(*, patent_type: str, kind: str, grant_date, application_date
     if has_publication:
         if term_end is not None and today >= term_end:
             return LegalStatus.INVALID
+        if application_date and (today - application_date).days > PENDING_PRESUMPTION_YEARS * 366:
+            return LegalStatus.UNKNOWN
         return LegalStatus.PENDING
     return LegalStatus.UNKNOWN
 

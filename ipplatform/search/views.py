@@ -148,5 +148,8 @@ def ipc_children(request):
 
 
 def patent_detail(request, pk: str):
+    from ipplatform.patents.models import VALIDITY_PRESUMPTION
+
     data = services.patent_detail(pk=pk)
+    data["validity_presumption"] = VALIDITY_PRESUMPTION
     return render(request, "search/patent_detail.html", data)
