@@ -23,7 +23,8 @@ OFFICIAL_MEASURES = {"申请量": Measure.APPLICATION, "授权量": Measure.GRAN
 # Scopes that count the same applicants for a Shandong region (HK/Macao/Taiwan are not in Shandong).
 DOMESTIC_SCOPES = ("国内", "国内(不含港澳台)")
 SOURCE_LABELS = {"cnipa": "国家知识产权局检索系统导出", "cnki": "中国知网专利列表", "sipo_jsonl": "专利公布公告（SIPO）", "csv": "通用表格导入",
-                 "manual": "人工录入", "synthetic": "模拟数据"}
+                 "manual": "人工录入", "synthetic": "模拟数据",
+                 "taian": "泰安市专利信息表", "patentics": "Patentics导出"}
 
 
 def coverage_threshold() -> float:

@@ -1,0 +1,47 @@
+"""Real rows of the Tai'an and Patentics exports (slices in tests/patents/data), imported through the general mapping
+importer with the demo's saved mappings: their quirks (three application-number forms, Locarno classes, yyyymmdd dates,
+" | "-joined values, padded IPC codes, a trailing comma on every data line)."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from ipplatform.patents import demo, services
+from ipplatform.patents.enums import PatentType
+from ipplatform.patents.models import Patent
+
+pytestmark = pytest.mark.django_db
+SLICES = Path(__file__).resolve().parent / "data"
+
+
+def test_taian_slice(patents_env):
+    mapping = demo.demo_mappings()["taian_patents_qdqzy.xlsx"]
+    r = services.import_file(path=SLICES / "taian_slice.xlsx", fmt="csv", mapping=mapping)
+    assert (r.read, r.created, r.rejected) == (10, 10, 0)
+    # CN + 8 digits without check digit (1985): the check character is computed
+    p = Patent.objects.get(pk="851024750")
+    assert (p.application_number, p.patent_type, p.application_date) == ("CN85102475.0", PatentType.INVENTION, dt.date(1985, 4, 1))
+    # CN + 8 digits + "." + X; a design whose 主分类号 is a Locarno class ("09-01-B0367"): typed from the number, no IPC stored
+    d = Patent.objects.get(pk="88301257X")
+    assert d.patent_type == PatentType.DESIGN and d.ipc_main == "" and d.source == "taian"
+    # CN + 12 digits; IPC with a full-width version bracket
+    v = Patent.objects.get(pk="2014103997360")
+    assert v.ipc_main == "H02K1/27" and v.patent_type == PatentType.INVENTION
+    assert Patent.objects.get(pk="2003201088341").patent_type == PatentType.UTILITY
+    # 泰安 bodies found from the name, and the method is stored per record
+    assert Patent.objects.get(pk="861087224").city_code == "370900" and Patent.objects.get(pk="861087224").region_method == "applicant_name"
+
+
+def test_patentics_slice(patents_env):
+    mappings = demo.demo_mappings()
+    assert mappings["patentics_vr_yangdongbjcn.csv"] == mappings["patentics_ar_yangdongbjcn.csv"]  # one mapping, two files
+    r = services.import_file(path=SLICES / "patentics_vr_slice.csv", fmt="csv", mapping=mappings["patentics_vr_yangdongbjcn.csv"])
+    assert (r.read, r.created, r.rejected) == (5, 5, 0)  # the trailing comma of every data line is not an extra column
+    p = Patent.objects.get(pk="2021116430955")
+    assert p.ipc_all == ["G09B9/00", "G06F30/20", "G06Q50/20", "G06T19/00", "G06F3/01"]  # padded "G09B  9/00" normalised
+    assert p.applicants_text == "青岛虚拟现实研究院有限公司" and p.city_code == "370200"
+    u = Patent.objects.get(pk="2021231136376")
+    assert u.patent_type == PatentType.UTILITY and u.grant_date == dt.date(2022, 4, 19)  # yyyymmdd dates
+    assert Patent.objects.filter(source="patentics").count() == 5
