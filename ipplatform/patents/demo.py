@@ -33,6 +33,13 @@ MAPPED_FILES = [
                     "ipc_main": "国际主分类", "inventors": "发明人"}, "source_label": "patentics", "list_separator": "|",
         "date_format": "%Y%m%d"}),
     ("patentics_ar_yangdongbjcn.csv", "Patentics 导出（24列，“ | ”分隔多值）"),
+    ("energy_inventions_carboninnovation.csv.gz", {
+        "name": "能源发明专利摘录（15列，gzip CSV，无申请人列）",
+        "description": "data/patents_cn/SOURCE.txt 第7节；地区只能按“申请地点_所属地”（邮编+地址）确定",
+        "columns": {"publication_number": "专利号", "application_number": "申请号", "application_date": "申请时间",
+                    "address": "申请地点_所属地", "publication_date": "公布日期_授权日期", "title": "专利名称",
+                    "abstract": "专利摘要", "inventors": "发明人信息"}, "source_label": "energy", "list_separator": ";",
+        "date_format": ""}),
 ]
 
 

@@ -45,3 +45,18 @@ def test_patentics_slice(patents_env):
     u = Patent.objects.get(pk="2021231136376")
     assert u.patent_type == PatentType.UTILITY and u.grant_date == dt.date(2022, 4, 19)  # yyyymmdd dates
     assert Patent.objects.filter(source="patentics").count() == 5
+
+
+def test_energy_slice_gzip_and_address_regions(patents_env):
+    """gzip CSV accepted; no applicant column: the region comes from the postcode + address, 中山东路 is not 山东."""
+    mapping = demo.demo_mappings()["energy_inventions_carboninnovation.csv.gz"]
+    r = services.import_file(path=SLICES / "energy_slice.csv.gz", fmt="csv", mapping=mapping)
+    assert (r.read, r.created, r.rejected) == (8, 8, 0)
+    got = {p.publication_number: p for p in Patent.objects.all()}
+    assert got["CN101936526A"].city_code == "370200" and got["CN101936526A"].region_method == "postcode+address"
+    assert got["CN101935631A"].city_code == "371600"  # 256603 山东省滨州市
+    assert got["CN101980381A"].city_code == "370100"  # no postcode: address only
+    assert got["CN102310491A"].province_code == "330000"  # 宁波市奉化市中山东路: Zhejiang, not Shandong
+    assert got["CN101939403A"].province_code == "" and got["CN101939403A"].patent_type == PatentType.INVENTION  # 德国 applicant, PCT number
+    assert all(p.patent_type == PatentType.INVENTION and p.source == "energy" for p in got.values())
+    assert got["CN102182640A"].province_code == "440000"  # an address with tab characters
