@@ -24,7 +24,7 @@ OFFICIAL_MEASURES = {"申请量": Measure.APPLICATION, "授权量": Measure.GRAN
 DOMESTIC_SCOPES = ("国内", "国内(不含港澳台)")
 SOURCE_LABELS = {"cnipa": "国家知识产权局检索系统导出", "cnki": "中国知网专利列表", "sipo_jsonl": "专利公布公告（SIPO）", "csv": "通用表格导入",
                  "manual": "人工录入", "synthetic": "模拟数据",
-                 "taian": "泰安市专利信息表", "patentics": "Patentics导出", "energy": "能源发明专利摘录"}
+                 "taian": "泰安市专利信息表", "patentics": "Patentics导出", "energy": "能源发明专利摘录", "incopat": "incoPat导出"}
 
 
 def coverage_threshold() -> float:

@@ -33,6 +33,12 @@ MAPPED_FILES = [
                     "ipc_main": "国际主分类", "inventors": "发明人"}, "source_label": "patentics", "list_separator": "|",
         "date_format": "%Y%m%d"}),
     ("patentics_ar_yangdongbjcn.csv", "Patentics 导出（24列，“ | ”分隔多值）"),
+    ("incopat_autodriving_yangdongbjcn.xlsx", {
+        "name": "incoPat 下载的著录项（18列）",
+        "description": "data/patents_cn/SOURCE.txt 第6c节；其他国家/组织的文献（US、WO、JP…）跳过并在导入报告中计数",
+        "columns": {"title": "标题 (中文)", "applicants": "申请人", "publication_number": "公开（公告）号",
+                    "publication_date": "公开（公告）日", "application_number": "申请号", "application_date": "申请日",
+                    "ipc_main": "IPC主分类"}, "source_label": "incopat", "list_separator": ";", "date_format": ""}),
     ("energy_inventions_carboninnovation.csv.gz", {
         "name": "能源发明专利摘录（15列，gzip CSV，无申请人列）",
         "description": "data/patents_cn/SOURCE.txt 第7节；地区只能按“申请地点_所属地”（邮编+地址）确定",

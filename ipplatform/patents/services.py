@@ -373,7 +373,8 @@ def resolve_mapping(*, fmt: str, headers: list[str], mapping: ColumnMapping | No
     else:
         if mapping is None:
             raise InputError(f"未识别的文件格式（列标题：{'、'.join(h for h in headers[:8] if h)}…）：请选择一个已保存的列映射，或先在“列映射管理”中新建", field="列映射")
-        cols = {k: v for k, v in mapping.columns.items() if v}
+        # headers are read normalised (ASCII brackets as full-width): compare the mapping's column names the same way
+        cols = {k: readers._norm_header(v) for k, v in mapping.columns.items() if v}
         need = [v for k, v in cols.items() if k in ("title",)]
         absent = [v for v in cols.values() if v not in headers]
         if absent:
@@ -487,6 +488,11 @@ def _run_import(src, *, run, result, cols, fmt, source_label, mode, mapping, pro
             if isinstance(row, ValueError):
                 result.rejected += 1
                 result.errors.append(records.RowError(line, "整行", "", str(row)))
+                continue
+            office = records.foreign_office(row, cols)
+            if office:
+                result.skipped += 1
+                result.errors.append(records.RowError(line, "公开（公告）号", office[1], f"{office[0]}的文献（非中国国家知识产权局），不计入中国专利统计，已跳过", "提示"))
                 continue
             if fmt == "cnki_spider" and (row.get("database") or "").strip() == "海外专利":
                 result.skipped += 1

@@ -60,3 +60,17 @@ def test_energy_slice_gzip_and_address_regions(patents_env):
     assert got["CN101939403A"].province_code == "" and got["CN101939403A"].patent_type == PatentType.INVENTION  # 德国 applicant, PCT number
     assert all(p.patent_type == PatentType.INVENTION and p.source == "energy" for p in got.values())
     assert got["CN102182640A"].province_code == "440000"  # an address with tab characters
+
+
+def test_incopat_slice_foreign_documents_counted_not_dropped(patents_env):
+    mapping = demo.demo_mappings()["incopat_autodriving_yangdongbjcn.xlsx"]
+    r = services.import_file(path=SLICES / "incopat_slice.xlsx", fmt="csv", mapping=mapping)
+    assert (r.read, r.created, r.rejected, r.skipped) == (7, 5, 0, 2)
+    notices = {e.value: e.reason for e in r.errors if e.severity == "提示"}
+    assert "美国专利商标局" in notices["US20190320115A1"] and "世界知识产权组织" in notices["WO2023056875A1"]
+    assert not Patent.objects.filter(publication_number__startswith="US").exists()
+    qd = Patent.objects.get(publication_number="CN115953763A")  # real Excel date cells
+    assert qd.application_date == dt.date(2023, 3, 3) and qd.city_code == "370200" and qd.source == "incopat"
+    two = Patent.objects.get(publication_number="CN115965470A")  # "; "-joined applicants
+    assert two.applicants_text == "中国建设银行股份有限公司; 建信金融科技有限责任公司"
+    assert Patent.objects.get(pk="2023200650358").patent_type == PatentType.UTILITY
