@@ -20,5 +20,6 @@ class AnalyticsConfig(AppConfig):
             NavItem("全省统计监测", "analytics:province", "全省专利申请、授权、有效量与年度目标，17市地图与排名", roles=PROVINCE_ROLES),
             NavItem("本市统计监测", "analytics:my_city", "本市专利统计、年度目标与在全省的位次", roles=city_roles),
             NavItem("区域发展评价", "analytics:comparison", "区域知识产权发展状况分析评价：各市综合指数与变化", roles=PROVINCE_ROLES),
+            NavItem("官方统计数据", "analytics:official", "国家知识产权局与省局公布的专利统计数（来源、期间），平台记录覆盖率的依据", roles=STAFF_ROLES),
             NavItem("统计分析报告", "analytics:reports", "年度专利统计分析报告（Word）生成与下载", roles=STAFF_ROLES),
         ]

@@ -7,6 +7,12 @@ from .models import PatentFact
 
 def load(*, stdout, options) -> dict:
     """Rebuild the statistics tables from the patent store (idempotent) and create the default index weights."""
+    from ipplatform.core.models import OfficialFigure
+    from ipplatform.core.official import load_shipped
+
+    if not OfficialFigure.objects.exists():  # normally loaded with the reference data
+        official = load_shipped()
+        stdout.write(f"官方统计数据：{official.summary}")
     result = aggregates.rebuild()
     services.ensure_weights()
     synthetic = PatentFact.objects.filter(is_synthetic=True).count()

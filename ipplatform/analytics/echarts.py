@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .enums import Divisions
-from .services import JINAN, TYPES
+from .services import JINAN, LAIWU, MERGER_YEAR, TYPES
 
 COLORS = ["#1f5fa8", "#2e8b57", "#c98a06", "#c0392b", "#7b5ea7", "#16a2b8"]
 
@@ -23,20 +23,42 @@ def trend_option(trend: dict) -> dict:
     }
 
 
-def map_option(cities: list[dict], *, divisions: str, key: str = "valid_invention_per_10k", label: str = "万人有效发明专利拥有量",
-               highlight: str = "") -> dict:
-    """Choropleth of the 17 cities of 2015 (GeoJSON names like 济南市); today's divisions paint 莱芜 with 济南's value."""
-    data = [{"name": r["name"], "value": r[key] if r[key] is not None else 0, "selected": r["code"] == highlight} for r in cities]
-    if divisions == Divisions.CURRENT:
+def map_choice(*, divisions: str, year: int) -> dict:
+    """The 2015 map (17 cities) for 2015 divisions before the 2019 merger, else today's 16 cities (2020 boundaries)."""
+    if divisions == Divisions.CURRENT or year >= MERGER_YEAR:
+        return {"name": "shandong_2020", "src": "/static/maps/shandong_2020.json", "label": "现行16市，2020年边界",
+                "note": "地图边界：2020年第七次人口普查所附地市边界（16市）；原莱芜市（2019年并入济南市）的数字计入济南市。"}
+    return {"name": "shandong", "src": "", "label": "2015年区划17市", "note": "地图边界：2015年区划（17市，含莱芜市）。"}
+
+
+def map_note(choice: dict, *, divisions: str, year: int, key: str = "valid_invention_per_10k") -> str:
+    if choice["name"] == "shandong_2020" and divisions != Divisions.CURRENT and key.endswith("per_10k"):
+        return choice["note"] + "本页按2015年区划口径，济南市的万人指标不含原莱芜市；选择“现行区划”可看合并后的数字。"
+    return choice["note"]
+
+
+def map_option(cities: list[dict], *, divisions: str, year: int = 0, key: str = "valid_invention_per_10k",
+               label: str = "万人有效发明专利拥有量", highlight: str = "") -> dict:
+    """Choropleth of the cities; on the 16-city map 莱芜's records are part of 济南 (in current divisions the rows already
+    are; in 2015 divisions 莱芜's count is added to 济南's and a per-10k value is not painted for 济南 alone)."""
+    current_map = divisions == Divisions.CURRENT or year >= MERGER_YEAR
+    data = [{"name": r["name"], "value": r[key] if r[key] is not None else 0, "selected": r["code"] == highlight} for r in cities
+            if not (current_map and r["code"] == LAIWU)]
+    if not current_map and divisions == Divisions.CURRENT:
         jinan = next((r for r in cities if r["code"] == JINAN), None)
         if jinan:
             data.append({"name": "莱芜市", "value": jinan[key] or 0, "note": "现行区划并入济南市"})
+    if current_map and divisions != Divisions.CURRENT:
+        laiwu = next((r for r in cities if r["code"] == LAIWU), None)
+        jn = next((d for d in data if d["name"] == "济南市"), None)
+        if laiwu and jn and not key.endswith("per_10k"):
+            jn["value"] = (jn["value"] or 0) + (laiwu[key] or 0)
     values = [d["value"] for d in data] or [0]
     return {
         "tooltip": {"trigger": "item", "formatter": "{b}<br/>" + label + "：{c}"},
-        "visualMap": {"min": 0, "max": max(values) or 1, "precision": 2, "left": 10, "bottom": 10, "text": ["高", "低"], "calculable": True,
+        "visualMap": {"min": 0, "max": max(values) or 1, "precision": 2 if max(values) >= 0.1 else 4, "left": 10, "bottom": 10, "text": ["高", "低"], "calculable": True,
                       "inRange": {"color": ["#e8f0fb", "#7fa8dc", "#1f5fa8"]}},
-        "series": [{"name": label, "type": "map", "map": "shandong", "roam": False, "selectedMode": "single",
+        "series": [{"name": label, "type": "map", "map": "shandong_2020" if current_map else "shandong", "roam": False, "selectedMode": "single",
                     "label": {"show": True, "fontSize": 10}, "data": data}],
     }
 

@@ -107,3 +107,18 @@ class StatReport(models.Model):
         from ipplatform.core.regions import name_of
 
         return (name_of(self.city_code) or self.city_code) if self.city_code else "全省"
+
+
+class StatsPolicy(models.Model):
+    """The office's statistics settings (one row): the record coverage that supports a status or ranking."""
+
+    coverage_threshold = models.DecimalField("覆盖率阈值（%）", max_digits=5, decimal_places=1, default=80,
+                                             help_text="平台记录数 ÷ 官方统计数低于此值时，不据记录判定目标状态、不排名")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="修改人", null=True, blank=True, on_delete=models.SET_NULL)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "统计口径设置"
+
+    def __str__(self):
+        return f"覆盖率阈值 {self.coverage_threshold}%"

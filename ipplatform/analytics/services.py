@@ -30,6 +30,7 @@ ORG_TYPES = (EntityType.ENTERPRISE, EntityType.UNIVERSITY, EntityType.INSTITUTE,
 ENTITY_LABELS = {e.value: e.label for e in EntityType}
 TARGETS = {"invention_applications_growth": 15.0, "invention_grants_growth": 15.0, "valid_invention_per_10k": 5.0}
 SYNTHETIC_LABEL = "模拟数据"
+TARGET_SOURCES = {"official": "官方统计", "records": "平台记录（覆盖率达标）", "none": "数据不足"}
 
 DEFAULT_WEIGHTS = [
     ("invention_applications", "发明专利申请量", Decimal("20")),
@@ -288,15 +289,49 @@ def _region_row(fig: Figures, areas: set[str], pop: dict | None) -> dict:
     return row
 
 
-def _rank(rows: list[dict], key: str) -> None:
+def _rank(rows: list[dict], key: str, *, withheld: str = "") -> None:
+    """Competition ranking (1, 2, 2, 4) with ties marked; no rank at all when withheld or every value is zero."""
+    values = [r[key] for r in rows if r[key] is not None]
+    if not withheld and (not values or not any(values)):
+        withheld = "各市数值均为0，不排名"
+    for r in rows:
+        r[f"rank_{key}"], r[f"tied_{key}"] = None, False
+    if withheld:
+        for r in rows:
+            r[f"rank_note_{key}"] = withheld
+        return
     ordered = sorted((r for r in rows if r[key] is not None), key=lambda r: -r[key])
     prev_value, prev_rank = None, 0
     for i, r in enumerate(ordered, start=1):
         if r[key] != prev_value:
             prev_rank, prev_value = i, r[key]
         r[f"rank_{key}"] = prev_rank
+    counts: dict[int, int] = {}
+    for r in ordered:
+        counts[r[f"rank_{key}"]] = counts.get(r[f"rank_{key}"], 0) + 1
     for r in rows:
-        r.setdefault(f"rank_{key}", None)
+        r[f"tied_{key}"] = counts.get(r[f"rank_{key}"], 0) > 1
+        r[f"rank_note_{key}"] = ""
+
+
+def rank_label(rank: int | None, tied: bool = False, note: str = "") -> str:
+    """'第3位', '并列第3位', or '不排名（原因）'."""
+    if rank is None:
+        return f"不排名（{note}）" if note else "不排名"
+    return f"{'并列' if tied else ''}第{rank}位"
+
+
+def ranking_support(period: Period, *, include_synthetic: bool) -> tuple[str, dict | None]:
+    """('' when city rankings are supported, else the reason) and the provincial coverage they rest on."""
+    from . import reconcile
+
+    cov = reconcile.coverage(region_code=None, year=period.end.year, include_synthetic=include_synthetic)
+    threshold = reconcile.coverage_threshold()
+    if cov is None:
+        return f"{period.end.year}年无全省官方发明专利申请量，无法确认平台记录覆盖率，各市不排名", None
+    if cov["coverage"] is None or cov["coverage"] < threshold:
+        return f"平台记录覆盖率不足（{reconcile.describe(cov)}，阈值{threshold:g}%），各市不排名", cov
+    return "", cov
 
 
 def city_rows(fig: Figures, *, divisions: str) -> list[dict]:
@@ -312,8 +347,11 @@ def city_rows(fig: Figures, *, divisions: str) -> list[dict]:
         if pop and divisions == Divisions.CURRENT and code == JINAN and pop["year"] < MERGER_YEAR:
             row["population_note"] = "含原莱芜市人口" + (f"；用{pop['year']}年" if pop["year"] != pop_year else "")
         rows.append(row)
+    withheld, _ = ranking_support(fig.period, include_synthetic=fig.include_synthetic)
     for key in ("invention_applications", "invention_grants", "valid_invention_per_10k", "applications", "invention_applications_growth"):
-        _rank(rows, key)
+        _rank(rows, key, withheld=withheld)
+        for r in rows:
+            r[f"rank_label_{key}"] = rank_label(r[f"rank_{key}"], r[f"tied_{key}"])
     return rows
 
 
@@ -371,10 +409,12 @@ def trend(*, areas: list[str], include_synthetic: bool, last_year: int) -> dict:
 def dashboard(*, year=None, date_from=None, date_to=None, valid_date=None, city_code: str | None = None,
               divisions=None, include_synthetic: bool = False) -> dict:
     """Every figure of the provincial dashboard (city_code None) or a city sub-platform."""
+    period = resolve_period(year=year, date_from=date_from, date_to=date_to)
+    if divisions in (None, "") and period.start.year >= MERGER_YEAR and city_code != LAIWU:
+        divisions = Divisions.CURRENT.value  # after the 2019 merger the 16 cities of today are the default
     divisions = parse_divisions(divisions)
     if city_code:
         city_code = validate_city(city_code, divisions)
-    period = resolve_period(year=year, date_from=date_from, date_to=date_to)
     vdate = _parse_date(valid_date, "有效专利统计日") or period.end
     today = timezone.localdate()
     vdate = min(vdate, max(today, period.start))
@@ -403,7 +443,9 @@ def dashboard(*, year=None, date_from=None, date_to=None, valid_date=None, city_
     rank = None
     if city_code:
         me = next(r for r in cities if r["code"] == city_code)
-        rank = {k[5:]: v for k, v in me.items() if k.startswith("rank_")}
+        keys = ("invention_applications", "invention_grants", "valid_invention_per_10k", "applications", "invention_applications_growth")
+        rank = {k: me[f"rank_{k}"] for k in keys}
+        rank["labels"] = {k: rank_label(me[f"rank_{k}"], me[f"tied_{k}"], me[f"rank_note_{k}"]) for k in keys}
         rank["of"] = len(cities)
     result = {
         "scope": {"city_code": city_code or "", "name": city_name(city_code) if city_code else "山东省", "divisions": divisions,
@@ -424,20 +466,54 @@ def dashboard(*, year=None, date_from=None, date_to=None, valid_date=None, city_
         "unattributed": unattributed,
         "basis": basis,
     }
+    from . import reconcile
+
+    result["provenance"] = reconcile.provenance(include_synthetic=include_synthetic)
+    basis["provenance"] = result["provenance"]["text"]
+    withheld, cov = ranking_support(period, include_synthetic=include_synthetic)
+    result["ranking"] = {"withheld": withheld, "coverage": cov}
+    result["official"] = reconcile.official_rows(region_code=city_code, year=period.end.year, include_synthetic=include_synthetic)
+    result["official_note"] = _official_note(city_code, divisions, period.end.year)
     result["targets"] = _targets(result, fig=fig, divisions=divisions, include_synthetic=include_synthetic, city_code=city_code)
     return result
+
+
+def _official_note(city_code: str | None, divisions: str, year: int) -> str:
+    text = ("官方统计：国家知识产权局及山东省知识产权局公布数（见来源），按各自统计期间列出；平台记录数按同一期间统计（申请量按申请日、"
+            "授权量按授权日、有效量为期末时点），覆盖率 = 平台记录 ÷ 官方数。官方“国内”口径按申请人所在地统计。")
+    if city_code == JINAN and year < MERGER_YEAR:
+        text += "济南市官方数为原济南市口径（不含莱芜），平台记录数也不含原莱芜市" + ("（本页其余数字按现行区划含莱芜）" if divisions == Divisions.CURRENT else "") + "。"
+    elif city_code == JINAN:
+        text += "2019年起济南市含原莱芜市，平台记录中莱芜市记录计入济南市。"
+    return text
 
 
 # ---------------------------------------------------------------- targets
 
 
+def _judge(value, target, in_progress: bool) -> str:
+    if value >= target:
+        return TargetStatus.ON_TRACK if in_progress else TargetStatus.MET
+    return TargetStatus.BEHIND
+
+
+def _target_row(key, label, target, value, unit, status, basis, source) -> dict:
+    return {"key": key, "label": label, "target": target, "value": value, "unit": unit, "status": status,
+            "status_label": TargetStatus(status).label, "basis": basis, "source": source}
+
+
 def _targets(dash: dict, *, fig: Figures, divisions: str, include_synthetic: bool, city_code: str | None) -> list[dict]:
-    """Target rows for the dashboard's period (whole years are judged; ranges compare with the same span a year before)."""
+    """Target rows: official figures when a comparable pair exists, else record counts whose coverage reaches the
+    office's threshold, else 数据不足 with the reason (never 已完成 or 滞后 without support)."""
+    from . import reconcile
+
     period = fig.period
     today = timezone.localdate()
     in_progress = period.start <= today < period.end
     summary = dash["summary"]
     basis = dash["basis"]
+    threshold = reconcile.coverage_threshold()
+    year = period.end.year
     rows = []
     if in_progress:
         # Year to date against the same days of the previous year.
@@ -446,51 +522,80 @@ def _targets(dash: dict, *, fig: Figures, divisions: str, include_synthetic: boo
         cur = _region_row(fig_ytd, set(areas_of(city_code, divisions)), None)
     else:
         cur = summary
-    for key, label, measure_basis in (("invention_applications_growth", "发明专利申请量增长", basis["applications"]),
-                                      ("invention_grants_growth", "发明专利授权量增长", basis["grants"])):
-        value = cur[key]
+    progress_note = "（年度进行中：按年初至今与上年同期比较）" if in_progress else ""
+    for key, label, measure, measure_basis in (("invention_applications_growth", "发明专利申请量增长", "申请量", basis["applications"]),
+                                               ("invention_grants_growth", "发明专利授权量增长", "授权量", basis["grants"])):
         target = TARGETS[key]
+        pair = None if (in_progress or not period.is_year) else reconcile.official_pair(region_code=city_code, year=year, measure=measure)
+        if pair:
+            a, b = pair
+            value = _growth(int(a.value), int(b.value))
+            rows.append(_target_row(key, label, target, value, "%", _judge(value, target, False),
+                                    f"按官方统计：{a.year}年发明专利{measure}{int(a.value):,}件（{a.source_title}，{a.scope}），"
+                                    f"{b.year}年{int(b.value):,}件（{b.source_title}，{b.scope}）。目标：增长{target:g}%以上。", "official"))
+            continue
+        covs = [reconcile.coverage(region_code=city_code, year=y, measure=measure, include_synthetic=include_synthetic) for y in (year, year - 1)]
+        low = [c for c in covs if c is None or c["coverage"] is None or c["coverage"] < threshold]
+        value = cur[key]
+        if not low and value is not None and period.is_year:
+            rows.append(_target_row(key, label, target, value, "%", _judge(value, target, in_progress),
+                                    f"按平台记录（无两年可比的官方全年数）：{measure_basis}{basis['growth']}覆盖率：" +
+                                    "；".join(reconcile.describe(c) for c in covs) + f"。目标：增长{target:g}%以上{progress_note}", "records"))
+            continue
+        reasons = [f"无{year}年与{year - 1}年可比的官方全年{measure}"]
+        for y, c in zip((year, year - 1), covs):
+            if c is None:
+                reasons.append(f"{y}年无官方{measure}可核对平台记录覆盖率")
+            elif c["coverage"] is None or c["coverage"] < threshold:
+                reasons.append(f"{reconcile.describe(c)}，低于阈值{threshold:g}%")
         if value is None:
-            status = TargetStatus.BEHIND
-        elif value >= target:
-            status = TargetStatus.ON_TRACK if in_progress else TargetStatus.MET
-        else:
-            status = TargetStatus.BEHIND
-        note = "（年度进行中：按年初至今与上年同期比较）" if in_progress else ""
-        if value is None:
-            note += "上年同期为0，无法计算增长率。"
-        rows.append({"key": key, "label": label, "target": target, "value": value, "unit": "%", "status": status.value,
-                     "status_label": TargetStatus(status).label,
-                     "basis": f"{measure_basis}{basis['growth']}目标：增长{target:g}%以上{note}"})
+            reasons.append("上年同期平台记录为0，无法计算增长率")
+        if not period.is_year:
+            reasons.append("按日期范围统计时不判定年度目标")
+        rows.append(_target_row(key, label, target, value, "%", TargetStatus.INSUFFICIENT,
+                                f"数据不足：{'；'.join(reasons)}。平台记录值仅供参考：{measure_basis}{basis['growth']}{progress_note}", "none"))
     key = "valid_invention_per_10k"
-    value = summary[key]
     target = TARGETS[key]
-    note = ""
-    if value is None:
-        status = TargetStatus.BEHIND
-        note = "缺少人口数据，无法计算。"
-    elif value >= target:
-        status = TargetStatus.MET
-    elif in_progress:
-        start_fig = _valid_by_area(period.start - dt.timedelta(days=1), include_synthetic=include_synthetic)
-        start_value = _per_10k(sum(start_fig.get(a, 0) for a in areas_of(city_code, divisions)), dash["population"])
-        elapsed = max((dash["valid_date"] - period.start).days + 1, 1)
-        span = (period.end - period.start).days + 1
-        projected = start_value + (value - start_value) * span / elapsed if start_value is not None else value
-        status = TargetStatus.ON_TRACK if projected >= target else TargetStatus.BEHIND
-        note = f"按当前进度推算期末约为{projected:.2f}件。"
+    official = None if in_progress else reconcile._best(city_code, year, "每万人口发明专利拥有量", "发明", full_year_only=True)
+    if official is not None:
+        value = float(official.value)
+        rows.append(_target_row(key, "万人有效发明专利拥有量", target, value, "件/万人", _judge(value, target, False),
+                                f"按官方统计：{reconcile.period_text(official)}每万人口发明专利拥有量{value:g}件（{official.source_title}）。"
+                                f"目标：达到{target:g}件。", "official"))
+        return rows
+    value = summary[key]
+    cov = reconcile.coverage(region_code=city_code, year=year, measure="有效量", include_synthetic=include_synthetic)
+    if cov and cov["coverage"] is not None and cov["coverage"] >= threshold and value is not None and period.is_year:
+        status, note = _judge(value, target, False), ""
+        if in_progress and value < target:
+            start_fig = _valid_by_area(period.start - dt.timedelta(days=1), include_synthetic=include_synthetic)
+            start_value = _per_10k(sum(start_fig.get(a, 0) for a in areas_of(city_code, divisions)), dash["population"])
+            elapsed = max((dash["valid_date"] - period.start).days + 1, 1)
+            span = (period.end - period.start).days + 1
+            projected = start_value + (value - start_value) * span / elapsed if start_value is not None else value
+            status = TargetStatus.ON_TRACK if projected >= target else TargetStatus.BEHIND
+            note = f"按当前进度推算期末约为{projected:.2f}件。"
+        rows.append(_target_row(key, "万人有效发明专利拥有量", target, value, "件/万人", status,
+                                f"按平台记录（无官方年末数）：{basis['valid']}{basis['population']}覆盖率：{reconcile.describe(cov)}。"
+                                f"目标：达到{target:g}件。{note}", "records"))
+        return rows
+    reasons = [f"无{year}年末官方每万人口发明专利拥有量"]
+    if cov is None:
+        reasons.append(f"{year}年无官方有效发明专利数可核对平台记录覆盖率")
     else:
-        status = TargetStatus.BEHIND
-    rows.append({"key": key, "label": "万人有效发明专利拥有量", "target": target, "value": value, "unit": "件/万人", "status": status.value,
-                 "status_label": TargetStatus(status).label,
-                 "basis": f"{basis['valid']}{basis['population']}目标：达到{target:g}件。{note}"})
+        reasons.append(f"{reconcile.describe(cov)}，低于阈值{threshold:g}%")
+    if value is None:
+        reasons.append("缺少人口数据")
+    rows.append(_target_row(key, "万人有效发明专利拥有量", target, value, "件/万人", TargetStatus.INSUFFICIENT,
+                            f"数据不足：{'；'.join(reasons)}。平台记录值仅供参考：{basis['valid']}{basis['population']}", "none"))
     return rows
 
 
 def target_status(*, year: int, city_code: str | None = None) -> list[dict]:
-    """The work plan's three targets for a year (province or one city): met / on_track / behind with 口径."""
+    """The work plan's three targets for a year (province or one city): met / on_track / behind / insufficient with 口径
+    and what the status rests on (source: official / records / none)."""
     dash = dashboard(year=year, city_code=city_code)
-    return [{k: r[k] for k in ("key", "label", "target", "value", "unit", "status", "basis")} for r in dash["targets"]]
+    return [{k: r[k] for k in ("key", "label", "target", "value", "unit", "status", "status_label", "basis", "source")} for r in dash["targets"]]
 
 
 # ---------------------------------------------------------------- regional comparison (composite index)
@@ -527,7 +632,7 @@ def update_weights(*, values: dict[str, str], user) -> list[IndexWeight]:
     return weights
 
 
-def _composite(rows: list[dict], weights: list[IndexWeight]) -> None:
+def _composite(rows: list[dict], weights: list[IndexWeight], *, withheld: str = "") -> None:
     total_w = sum(float(w.weight) for w in weights) or 1.0
     for w in weights:
         values = [r[w.key] for r in rows if r[w.key] is not None]
@@ -537,7 +642,9 @@ def _composite(rows: list[dict], weights: list[IndexWeight]) -> None:
             r.setdefault("scores", {})[w.key] = round((v - lo) * 100 / (hi - lo), 1) if v is not None and hi > lo else 0.0
     for r in rows:
         r["index"] = round(sum(r["scores"][w.key] * float(w.weight) for w in weights) / total_w, 1)
-    _rank(rows, "index")
+    _rank(rows, "index", withheld=withheld)
+    for r in rows:
+        r["rank_label_index"] = rank_label(r["rank_index"], r["tied_index"])
 
 
 def comparison(*, year, divisions=None, include_synthetic: bool = False) -> dict:
@@ -550,8 +657,11 @@ def comparison(*, year, divisions=None, include_synthetic: bool = False) -> dict
         period = Period(dt.date(yy, 1, 1), dt.date(yy, 12, 31), f"{yy}年", True)
         fig = figures(period=period, valid_date=min(period.end, timezone.localdate()), include_synthetic=include_synthetic)
         rows = city_rows(fig, divisions=divisions)
-        _composite(rows, weights)
+        withheld, cov = ranking_support(period, include_synthetic=include_synthetic)
+        _composite(rows, weights, withheld=withheld)
         out_years[yy] = rows
+        if yy == y:
+            ranking = {"withheld": withheld, "coverage": cov}
     prev = {r["code"]: r for r in out_years[y - 1]}
     rows = out_years[y]
     for r in rows:
@@ -560,14 +670,19 @@ def comparison(*, year, divisions=None, include_synthetic: bool = False) -> dict
         r["index_change"] = round(r["index"] - p["index"], 1) if p else None
         r["rank_prev"] = p["rank_index"] if p else None
         r["rank_change"] = (p["rank_index"] - r["rank_index"]) if p and p["rank_index"] and r["rank_index"] else None
-    rows.sort(key=lambda r: (r["rank_index"] or 999, r["code"]))
+    rows.sort(key=lambda r: (r["rank_index"] or 999, -r["index"], r["code"]))
     basis = basis_texts(period=Period(dt.date(y, 1, 1), dt.date(y, 12, 31), f"{y}年", True), valid_date=dt.date(y, 12, 31),
                         divisions=divisions, include_synthetic=include_synthetic)
     method = ("综合指数 = Σ（指标得分 × 权重）÷ Σ权重；指标得分按极差标准化：（该市值 − 最小值）÷（最大值 − 最小值）× 100，"
               "各市相同时得0分；无数据的指标得0分。上年指数按相同权重以上年数据计算。")
+    from . import reconcile
+
+    prov = reconcile.provenance(include_synthetic=include_synthetic)
     return {"year": y, "divisions": divisions, "divisions_label": Divisions(divisions).label, "include_synthetic": include_synthetic,
+            "ranking": ranking, "provenance": prov,
             "weights": [{"key": w.key, "label": w.label, "weight": float(w.weight)} for w in weights],
-            "rows": rows, "basis": [method, basis["applications"], basis["grants"], basis["valid"], basis["service"]]}
+            "rows": rows, "basis": [method, basis["applications"], basis["grants"], basis["valid"], basis["service"], prov["text"]]
+            + ([ranking["withheld"]] if ranking["withheld"] else [])}
 
 
 # ---------------------------------------------------------------- tables (one definition for page, Excel and Word)
@@ -594,6 +709,7 @@ def dashboard_tables(dash: dict) -> list[Table]:
     syn = [f"含{SYNTHETIC_LABEL}：本表包含合成的模拟记录（{dash['synthetic_count']}件申请），不代表真实统计。"] if dash["include_synthetic"] else []
     scope = dash["scope"]["name"]
     p = dash["period"]
+    syn = syn + [dash["provenance"]["text"]]
     tables = [
         Table("by_type", f"{scope}专利申请与授权（{p['label']}）",
               ["专利类型", "申请量", f"上年同期申请量", "申请增长率(%)", "授权量", "上年同期授权量", "授权增长率(%)", f"有效量（{dash['valid_date']}）"],
@@ -611,9 +727,11 @@ def dashboard_tables(dash: dict) -> list[Table]:
                "万人有效发明专利", "发明申请排名", "万人有效发明排名", "人口说明"],
               [[r["name"], r["code"], r["invention_applications"], _fmt(r["invention_applications_growth"]), r["invention_grants"],
                 r["applications"], r["grants"], r["valid_invention"], r["population"], r["population_year"],
-                _fmt(r["valid_invention_per_10k"], 2), r["rank_invention_applications"], r["rank_valid_invention_per_10k"],
+                _fmt(r["valid_invention_per_10k"], 2), r["rank_label_invention_applications"], r["rank_label_valid_invention_per_10k"],
                 r["population_note"]] for r in dash["cities"]],
-              [b["applications"], b["grants"], b["valid"], "常住人口：各市有效专利统计日所在年份的常住人口；无该年数据时采用最近一次人口普查（两次普查距离相同时取后一次），见“人口说明”列；数据来源见“行政区划与人口”页。", b["unattributed"]] + syn),
+              ([f"排名：{dash['ranking']['withheld']}。"] if dash["ranking"]["withheld"] else
+               ["排名：数值相同者并列（如并列第3位）；" + (f"平台记录覆盖率{dash['ranking']['coverage']['coverage']:g}%（" + dash['ranking']['coverage']['period'] + "全省发明专利申请量）。" if dash["ranking"]["coverage"] else "")])
+              + [b["applications"], b["grants"], b["valid"], "常住人口：各市有效专利统计日所在年份的常住人口；无该年数据时采用最近一次人口普查（两次普查距离相同时取后一次），见“人口说明”列；数据来源见“行政区划与人口”页。", b["unattributed"]] + syn),
     ]
     t = dash["trend"]
     tables.append(Table("trend", f"{scope}专利申请、授权与有效发明专利（{t['years'][0]}—{t['years'][-1]}年）",
@@ -623,8 +741,15 @@ def dashboard_tables(dash: dict) -> list[Table]:
                          for i, y in reversed(list(enumerate(t["years"])))],
                         [b["applications"].replace(p["label"], "各年"), b["grants"].replace(p["label"], "各年"),
                          "年末有效发明专利：各年12月31日有效的发明专利。" + VALIDITY_PRESUMPTION] + syn))
-    tables.append(Table("targets", f"{scope}年度目标完成情况（{p['label']}）", ["指标", "目标", "实际", "单位", "状态", "口径"],
-                        [[r["label"], r["target"], _fmt(r["value"], 2), r["unit"], r["status_label"], r["basis"]] for r in dash["targets"]], syn))
+    tables.append(Table("targets", f"{scope}年度目标完成情况（{p['label']}）", ["指标", "目标", "实际", "单位", "状态", "依据", "口径"],
+                        [[r["label"], r["target"], _fmt(r["value"], 2), r["unit"], r["status_label"], TARGET_SOURCES[r["source"]], r["basis"]]
+                         for r in dash["targets"]],
+                        ["状态判定：有两年可比的官方全年数时按官方数；否则按平台记录，且记录覆盖率须达到阈值；两者都不具备时为“数据不足”。"] + syn))
+    tables.insert(1, Table("official", f"{scope}官方统计与平台记录对照（{p['end'].year}年）",
+                           ["指标", "专利类型", "统计期间", "官方数", "单位", "统计范围", "来源", "平台记录数", "覆盖率(%)"],
+                           [[r["measure"], r["patent_type"], r["period"], r["official"], r["unit"], r["scope"], r["source"],
+                             "—" if r["record"] is None else r["record"], _fmt(r["coverage"], 3)] for r in dash["official"]],
+                           [dash["official_note"]] + ([] if dash["official"] else [f"{p['end'].year}年{scope}无已导入的官方统计数。"]) + syn))
     return tables
 
 
@@ -687,8 +812,9 @@ def build_report_document(*, year: int, city_code: str | None, divisions: str, i
         doc.add_paragraph(worddoc.SYNTHETIC_NOTICE + f"（{SYNTHETIC_LABEL}：{dash['synthetic_count']}件申请）")
     s = dash["summary"]
     doc.add_heading("一、总体情况", level=1)
+    doc.add_paragraph("数据说明：" + dash["provenance"]["text"] + "下列平台记录数不等于全省（全市）实际数；官方统计数及覆盖率见“官方统计与平台记录对照”表。")
     worddoc.add_paragraphs(doc, (
-        f"{year}年，{scope}专利申请{s['applications']:,}件，同比增长{_fmt(s['applications_growth'])}%；其中发明专利申请{s['invention_applications']:,}件，"
+        f"{year}年，平台收录的{scope}记录中，专利申请{s['applications']:,}件，同比增长{_fmt(s['applications_growth'])}%；其中发明专利申请{s['invention_applications']:,}件，"
         f"同比增长{_fmt(s['invention_applications_growth'])}%。专利授权{s['grants']:,}件，其中发明专利授权{s['invention_grants']:,}件，"
         f"同比增长{_fmt(s['invention_grants_growth'])}%。截至{dash['valid_date']}，有效发明专利{s['valid_invention']:,}件，"
         f"万人有效发明专利拥有量{_fmt(s['valid_invention_per_10k'], 2)}件。"
@@ -696,11 +822,17 @@ def build_report_document(*, year: int, city_code: str | None, divisions: str, i
     tables = {t.key: t for t in dashboard_tables(dash)}
 
     def put(t: Table):
+        if not t.rows:
+            doc.add_paragraph(f"{t.title}：无数据。")
+            for note in t.notes:
+                doc.add_paragraph(f"口径：{note}").runs[0].font.size = Pt(8)
+            return
         worddoc.add_table(doc, t.headers, t.rows, caption=t.title)
         for note in t.notes:
             p = doc.add_paragraph(f"口径：{note}")
             p.runs[0].font.size = Pt(8)
 
+    put(tables["official"])
     step(1, "目标完成情况")
     doc.add_heading("二、年度目标完成情况", level=1)
     put(tables["targets"])
@@ -734,8 +866,8 @@ def build_report_document(*, year: int, city_code: str | None, divisions: str, i
     else:
         doc.add_heading("五、在全省的位次", level=1)
         r = dash["rank"]
-        doc.add_paragraph(f"发明专利申请量居全省第{r['invention_applications'] or '—'}位，万人有效发明专利拥有量居全省第"
-                          f"{r['valid_invention_per_10k'] or '—'}位（共{r['of']}市）。")
+        doc.add_paragraph(f"按平台记录，发明专利申请量：{r['labels']['invention_applications']}；万人有效发明专利拥有量："
+                          f"{r['labels']['valid_invention_per_10k']}（共{r['of']}市）。")
     doc.add_heading("附：统计口径", level=1)
     for text in dash["basis"].values():
         doc.add_paragraph(text)

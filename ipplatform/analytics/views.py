@@ -91,13 +91,23 @@ def _render_dashboard(request, city_code: str | None):
     ctx.update({
         "dash": dash, "tables": {t.key: t for t in tables},
         "trend_option": echarts.trend_option(dash["trend"]),
-        "map_option": echarts.map_option(dash["cities"], divisions=dash["scope"]["divisions"], highlight=highlight),
+        "map_option": echarts.map_option(dash["cities"], divisions=dash["scope"]["divisions"], year=dash["period"]["end"].year, highlight=highlight),
+        "map": _map(dash),
+        "empty": {"cities": not any(r["valid_invention"] for r in dash["cities"]),
+                  "apps": not any(r["invention_applications"] for r in dash["cities"]),
+                  "entity": not any(r["applications"] for r in dash["entity_split"]),
+                  "trend": not any(sum(v) for part in ("applications", "grants") for v in dash["trend"][part].values())},
         "rank_option": echarts.ranking_option(dash["cities"], key="valid_invention_per_10k", label="万人有效发明专利", highlight=highlight),
         "rank_apps_option": echarts.ranking_option(dash["cities"], key="invention_applications", label="发明专利申请量", highlight=highlight),
         "entity_option": echarts.pie_option(dash["entity_split"], title="按申请人类型"),
         "recent": _recent_patents(city_code, dash) if city_code else None,
     })
     return render(request, template, ctx)
+
+
+def _map(dash: dict) -> dict:
+    choice = echarts.map_choice(divisions=dash["scope"]["divisions"], year=dash["period"]["end"].year)
+    return {**choice, "note": echarts.map_note(choice, divisions=dash["scope"]["divisions"], year=dash["period"]["end"].year)}
 
 
 def _recent_patents(city_code: str, dash: dict):
@@ -203,3 +213,74 @@ def report_download(request, pk: int):
     audit.record(AuditAction.EXPORT, obj=report, reason="下载年度专利统计分析报告")
     scope = services.city_name(report.city_code) if report.city_code else "山东省"
     return FileResponse(path.open("rb"), as_attachment=True, filename=f"{scope}{report.year}年度专利统计分析报告.docx")
+
+
+# ---------------------------------------------------------------- official statistics (reference data)
+
+
+@login_required
+def official(request):
+    """Every imported official figure with its source and period; administrators import tables and set the threshold."""
+    from ipplatform.core.models import OfficialFigure
+
+    from . import reconcile
+
+    allowed_city(request.user)  # staff only
+    qs = OfficialFigure.objects.all()
+    region, year = request.GET.get("region", "").strip(), request.GET.get("year", "").strip()
+    if region:
+        qs = qs.filter(region_code=region)
+    if year.isdigit():
+        qs = qs.filter(year=int(year))
+    regions_present = OfficialFigure.objects.values_list("region_code", "region_name").distinct().order_by("region_code")
+    return render(request, "analytics/official.html", {
+        "items": qs.order_by("region_code", "-year", "period_end", "measure", "patent_type")[:500], "total": qs.count(),
+        "region": region, "year": year, "regions": regions_present, "is_admin": is_admin(request.user),
+        "threshold": reconcile.coverage_threshold(), "years": sorted(set(OfficialFigure.objects.values_list("year", flat=True)), reverse=True),
+    })
+
+
+@login_required
+def official_import(request):
+    """Administrators import official statistics tables (long shape, or a CNIPA monthly table with its year/period/measure)."""
+    from ipplatform.core import official as official_stats
+
+    if not is_admin(request.user):
+        raise PermissionDenied("只有系统管理员可以导入官方统计数据")
+    result, error = None, None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        meta = {k: request.POST.get(k, "").strip() for k in ("year", "period", "measure", "scope", "source_title", "source_url", "note")}
+        try:
+            if upload is None:
+                raise InputError("请选择要导入的文件（.csv、.csv.gz 或 .xlsx）", field="file")
+            if upload.size > official_stats.MAX_BYTES:
+                raise InputError(f"文件“{upload.name}”超过{official_stats.MAX_BYTES // 1024 // 1024} MB", field="file")
+            result = official_stats.import_table(upload.read(), filename=upload.name[:200], meta=meta,
+                                                 all_or_nothing=request.POST.get("mode") == "all")
+        except InputError as exc:
+            error = exc
+    return render(request, "analytics/official_import.html", {"result": result, "error": error, "post": request.POST,
+                                                              "measures": official_stats.MEASURES}, status=400 if error else 200)
+
+
+@login_required
+@require_POST
+def official_policy(request):
+    from .models import StatsPolicy
+
+    if not is_admin(request.user):
+        raise PermissionDenied("只有系统管理员可以修改覆盖率阈值")
+    raw = request.POST.get("coverage_threshold", "").strip()
+    try:
+        value = float(raw)
+        if not 0 < value <= 100:
+            raise ValueError
+    except ValueError:
+        messages.error(request, f"覆盖率阈值“{raw}”无效：应为大于0、不超过100的数字（百分比）")
+        return redirect("analytics:official")
+    policy, _ = StatsPolicy.objects.get_or_create(pk=1)
+    policy.coverage_threshold, policy.updated_by = round(value, 1), request.user
+    policy.save()
+    messages.success(request, f"覆盖率阈值已设为{value:g}%（修改已记入审计日志）")
+    return redirect("analytics:official")

@@ -314,3 +314,38 @@ class BackgroundJob(models.Model):
         if not self.total:
             return 100 if self.status == JobStatus.DONE else 0
         return min(100, int(self.progress * 100 / self.total))
+
+
+class OfficialFigure(models.Model):
+    """One published patent statistic (CNIPA / provincial office) for a region, year and period, with its source.
+
+    Reference data for reconciling the platform's record counts: never computed, only imported (one audit event per file)."""
+
+    audit_exclude = True
+    region_code = models.CharField("区划代码", max_length=6, blank=True, db_index=True, help_text="000000 = 全国；空 = 新疆生产建设兵团")
+    region_name = models.CharField("地区", max_length=64)
+    year = models.PositiveSmallIntegerField("年份")
+    period = models.CharField("期间", max_length=12, help_text="全年、年末、1-9月、9月、9月末")
+    period_start = models.DateField("期间起")
+    period_end = models.DateField("期间止（存量为时点）")
+    is_stock = models.BooleanField("存量（时点数）", default=False)
+    measure = models.CharField("指标", max_length=20)
+    patent_type = models.CharField("专利类型", max_length=30)
+    scope = models.CharField("统计范围", max_length=40)
+    value = models.DecimalField("数值", max_digits=14, decimal_places=4)
+    unit = models.CharField("单位", max_length=10)
+    source_url = models.CharField("来源网址", max_length=300, blank=True)
+    source_title = models.CharField("来源", max_length=300)
+    note = models.TextField("说明", blank=True)
+    comparable = models.BooleanField("可用于核对", default=True, help_text="来源注明口径不明的数据（如2015年8月表19第二列）不参与核对")
+    imported_from = models.CharField("导入文件", max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "官方专利统计数据"
+        ordering = ["region_code", "year", "period_end", "measure", "patent_type"]
+        constraints = [models.UniqueConstraint(fields=["region_code", "year", "period", "measure", "patent_type", "scope", "source_url"],
+                                               name="core_officialfigure_key")]
+
+    def __str__(self):
+        return f"{self.region_name} {self.year}年{self.period} {self.patent_type}{self.measure} {self.value}{self.unit}"

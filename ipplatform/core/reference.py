@@ -197,5 +197,9 @@ def load_tech_fields() -> int:
 
 def load_all(stdout=None) -> dict:
     """Load every reference table; returns counts for the caller to print."""
+    from .official import load_shipped
+
     result = {"divisions": load_divisions(), "population": load_population(), "ipc": load_ipc(), "tech_fields": load_tech_fields()}
+    official = load_shipped()
+    result["official_stats"] = official.created + official.updated + official.unchanged
     return result

@@ -206,6 +206,26 @@ def _parse_address(address: str, idx: RegionIndex) -> tuple[str, str, str]:
     return prov, city, county
 
 
+# Reviewed exceptions to inference from names: names that start with a Shandong place name but belong to a body
+# elsewhere. Each entry: name prefix -> why (shown as the record's region note). Reviewed against the applicant names in
+# data/patents_cn (2026-12-05); add an entry with its reason when a wrong attribution is found.
+NAME_EXCEPTIONS = {
+    "德州仪器": "德州仪器为美国Texas Instruments的中文名（德州=美国得克萨斯州），不属山东德州",
+    "德州大学": "德州大学指美国得克萨斯大学（University of Texas），不属山东德州；山东德州的高校为德州学院",
+    "德州农工大学": "德州农工大学为美国Texas A&M University，不属山东德州",
+    "德州理工大学": "德州理工大学为美国Texas Tech University，不属山东德州",
+    "德州农工": "德州农工指美国Texas A&M，不属山东德州",
+}
+
+
+def name_exception(name: str) -> str:
+    """The reviewed reason why a name is not attributed to the place it starts with, or ''."""
+    for prefix, why in NAME_EXCEPTIONS.items():
+        if name.startswith(prefix):
+            return why
+    return ""
+
+
 @lru_cache(maxsize=200_000)
 def attribute(address: str, postcode: str, applicant_name: str = "") -> Attribution:
     """Attribute a region from an address and postcode, with the applicant name as a weak fallback."""
@@ -247,6 +267,9 @@ def attribute(address: str, postcode: str, applicant_name: str = "") -> Attribut
         name = applicant_name.replace(" ", "")
         if name.startswith(FOREIGN_WORDS) or not _HAS_CJK.search(name):
             return Attribution(country="", reason="境外申请人（名称）")
+        why = name_exception(name)
+        if why:
+            return Attribution(reason=f"名称推断例外：{why}"[:60])
         # only a place name at the very start counts (青岛海尔…, 山东大学); 中国石油…胜利油田分公司 stays unattributed
         p, c, k = _parse_address(name, idx)
         if p:

@@ -45,9 +45,22 @@ class Source:
     delimiter: str = ","
 
 
+def is_gzip(path: Path) -> bool:
+    """A gzip-compressed file (by its magic bytes, whatever its name)."""
+    with open(path, "rb") as fh:
+        return fh.read(2) == b"\x1f\x8b"
+
+
+def open_bytes(path: Path):
+    """The file's bytes, decompressed on the fly when it is gzip (a .csv.gz export)."""
+    import gzip
+
+    return gzip.open(path, "rb") if is_gzip(path) else open(path, "rb")
+
+
 def detect_encoding(path: Path, sample_size: int = 1 << 20) -> str:
     """'utf-8-sig', 'utf-8' or 'gb18030' (a superset of GBK/GB2312), decided on the first megabyte."""
-    with open(path, "rb") as fh:
+    with open_bytes(path) as fh:
         sample = fh.read(sample_size)
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
@@ -68,6 +81,11 @@ def detect_encoding(path: Path, sample_size: int = 1 << 20) -> str:
 
 def container_of(path: Path) -> str:
     suffix = path.suffix.lower()
+    if suffix == ".gz":
+        inner = Path(path.stem).suffix.lower()
+        if inner in (".csv", ".txt", ".tsv") and is_gzip(path):
+            return "csv"
+        raise InputError(f"压缩文件“{path.name}”只支持gzip压缩的 .csv.gz", field="文件")
     if suffix in (".xlsx", ".xlsm"):
         return "xlsx"
     if suffix == ".xls":
@@ -106,7 +124,7 @@ def _open_source(path: Path) -> Source:
     if container in ("csv", "jsonl"):
         src.encoding = detect_encoding(path)
     if container == "csv":
-        with open(path, encoding=src.encoding, errors="replace", newline="") as fh:
+        with io.TextIOWrapper(open_bytes(path), encoding=src.encoding, errors="replace", newline="") as fh:
             first = fh.readline()
         delimiter = "\t" if first.count("\t") > first.count(",") else ","
         src.headers = [_norm_header(h) for h in next(csv.reader([first], delimiter=delimiter), [])]
@@ -173,9 +191,13 @@ def iter_rows(src: Source) -> Iterator[tuple[int, dict | RowShapeError | ValueEr
 
 
 def _iter_csv(src: Source):
+    import gzip
+
     raw = open(src.path, "rb")
     try:
-        text = io.TextIOWrapper(raw, encoding=src.encoding, errors="replace", newline="")
+        # progress follows the compressed bytes read (raw.tell()) for gzip input too
+        body = gzip.GzipFile(fileobj=raw, mode="rb") if is_gzip(src.path) else raw
+        text = io.TextIOWrapper(body, encoding=src.encoding, errors="replace", newline="")
         reader = csv.reader(text, delimiter=src.delimiter)
         headers = None
         n = len(src.headers)

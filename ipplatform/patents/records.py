@@ -158,6 +158,26 @@ def normalize_pubno(value) -> tuple[str, str]:
     return f"CN{m.group(2)}{kind}", kind[:1]
 
 
+_OFFICE = re.compile(r"\s*([A-Z]{2})\s*\d")
+OFFICE_NAMES = {"US": "美国专利商标局", "WO": "世界知识产权组织", "EP": "欧洲专利局", "JP": "日本特许厅", "KR": "韩国特许厅",
+                "DE": "德国专利商标局", "GB": "英国知识产权局", "FR": "法国工业产权局", "TW": "台湾地区专利机构", "IN": "印度专利局",
+                "AU": "澳大利亚知识产权局", "CA": "加拿大知识产权局", "RU": "俄罗斯联邦知识产权局"}
+
+
+def foreign_office(row: dict, mapping: dict) -> tuple[str, str] | None:
+    """(office name, number) when a row's publication (or application) number belongs to another office than CN."""
+    for field_name in ("publication_number", "application_number"):
+        column = mapping.get(field_name)
+        value = row.get(column) if column else None
+        if value is None or not str(value).strip():
+            continue
+        m = _OFFICE.match(str(value).upper())
+        if m and m.group(1) != "CN":
+            return OFFICE_NAMES.get(m.group(1), f"{m.group(1)}专利局"), str(value).strip()[:40]
+        return None
+    return None
+
+
 def fallback_id(title: str, applicants: list[str], app_date) -> str:
     """Identifier of a record with neither application nor publication number (some CNKI listings)."""
     key = f"{title}|{applicants[0] if applicants else ''}|{app_date or ''}"
@@ -346,7 +366,9 @@ def build_record(row: dict, *, line: int, mapping: dict, source: str, source_fil
         f["application_number"] = app.display
         f["application_number_valid"] = True
     elif pub_no:
-        rid = pub_no
+        # Without an application number the record is keyed by the publication number without its kind code: an
+        # invention's A (公开) and B/C (授权) documents share the number, so both rows make one patent.
+        rid = re.sub(r"[A-Z]\d?$", "", pub_no)
     else:
         rid = fallback_id(f["title"], applicants, dates.get("application_date"))
     f["source"] = source

@@ -86,8 +86,15 @@ class ImportResult:
 # ---------------------------------------------------------------- derived values
 
 
+# An application published with no grant and no status data is presumed pending only this long after filing (the
+# request for substantive examination is due within 3 years of filing, 专利法第三十五条); after that nothing supports
+# 审中 and the status is unknown (状态未知).
+PENDING_PRESUMPTION_YEARS = 5
+
+
 def legal_status_of(*, patent_type: str, kind: str, grant_date, application_date, has_publication: bool, today=None) -> str:
-    """Status from what an export shows: granted and within term = valid; published only = pending (presumption)."""
+    """Status from what an export shows: granted and within term = valid; recently published only = pending (presumption);
+    an old publication with no grant and no status = unknown."""
     today = today or dt.date.today()
     term_end = legalstate.term_end(application_date=application_date, patent_type=patent_type)
     if grant_date:
@@ -95,6 +102,8 @@ def legal_status_of(*, patent_type: str, kind: str, grant_date, application_date
     if has_publication:
         if term_end is not None and today >= term_end:
             return LegalStatus.INVALID
+        if application_date and (today - application_date).days > PENDING_PRESUMPTION_YEARS * 366:
+            return LegalStatus.UNKNOWN
         return LegalStatus.PENDING
     return LegalStatus.UNKNOWN
 
@@ -359,7 +368,8 @@ def resolve_mapping(*, fmt: str, headers: list[str], mapping: ColumnMapping | No
     else:
         if mapping is None:
             raise InputError(f"未识别的文件格式（列标题：{'、'.join(h for h in headers[:8] if h)}…）：请选择一个已保存的列映射，或先在“列映射管理”中新建", field="列映射")
-        cols = {k: v for k, v in mapping.columns.items() if v}
+        # headers are read normalised (ASCII brackets as full-width): compare the mapping's column names the same way
+        cols = {k: readers._norm_header(v) for k, v in mapping.columns.items() if v}
         need = [v for k, v in cols.items() if k in ("title",)]
         absent = [v for v in cols.values() if v not in headers]
         if absent:
@@ -473,6 +483,11 @@ def _run_import(src, *, run, result, cols, fmt, source_label, mode, mapping, pro
             if isinstance(row, ValueError):
                 result.rejected += 1
                 result.errors.append(records.RowError(line, "整行", "", str(row)))
+                continue
+            office = records.foreign_office(row, cols)
+            if office:
+                result.skipped += 1
+                result.errors.append(records.RowError(line, "公开（公告）号", office[1], f"{office[0]}的文献（非中国国家知识产权局），不计入中国专利统计，已跳过", "提示"))
                 continue
             if fmt == "cnki_spider" and (row.get("database") or "").strip() == "海外专利":
                 result.skipped += 1

@@ -57,6 +57,9 @@ def search(request):
     if request.user.is_authenticated:
         ctx["history"] = services.history(user=request.user, limit=10)
         ctx["saved"] = services.saved_searches(user=request.user)[:10]
+    from ipplatform.patents.models import VALIDITY_PRESUMPTION
+
+    ctx["validity_presumption"] = VALIDITY_PRESUMPTION
     return render(request, "search/search.html", ctx)
 
 
@@ -148,5 +151,8 @@ def ipc_children(request):
 
 
 def patent_detail(request, pk: str):
+    from ipplatform.patents.models import VALIDITY_PRESUMPTION
+
     data = services.patent_detail(pk=pk)
+    data["validity_presumption"] = VALIDITY_PRESUMPTION
     return render(request, "search/patent_detail.html", data)

@@ -23,6 +23,8 @@ class PlanImport(models.Model):
     sha256 = models.CharField("SHA-256", max_length=64)
     parsed = models.JSONField("解析结果")
     resolutions = models.JSONField("单位对应", default=dict, blank=True)
+    narrowed = models.JSONField("统称限定", default=dict, blank=True,
+                                help_text="“各有关…”统称在预览中选定的单位：{“任务号|统称原文”: [机构编号…]}")
     frequency = models.CharField("报送周期", max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY)
     state = FSMField("状态", default=ImportState.PREVIEW, choices=ImportState.choices, protected=True)
     plan = models.ForeignKey("Plan", null=True, blank=True, on_delete=models.SET_NULL, related_name="imports")
@@ -144,6 +146,7 @@ class Assignment(models.Model):
     unit_name = models.CharField("单位名称（原文）", max_length=200)
     role = models.CharField("职责", max_length=10, choices=UnitRole.choices)
     via = models.CharField("来源统称", max_length=60, blank=True, help_text="由“各市知识产权局”等统称展开时记录原文")
+    confirmed = models.BooleanField("已确认", default=True, help_text="“各有关…”统称展开而未经管理员选定的单位为待确认，不计入督导看板")
     order = models.PositiveSmallIntegerField("顺序", default=0)
 
     class Meta:

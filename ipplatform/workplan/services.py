@@ -261,20 +261,30 @@ def city_bureaus(year: int | None = None) -> list[Organization]:
     return list(qs.order_by("region_code"))
 
 
-def expand_task_units(task: dict, *, resolutions: dict, candidates=None, depts=None, cities=None) -> list[dict]:
-    """Rows {name, org, role, via, kind} for one parsed task, lead first; unresolved named units kept with org None."""
+RELEVANT_KINDS = (parser.RELEVANT_DEPARTMENTS, parser.RELEVANT_CITIES)
+
+
+def narrow_key(task_number, via: str) -> str:
+    return f"{task_number}|{via}"
+
+
+def expand_task_units(task: dict, *, resolutions: dict, candidates=None, depts=None, cities=None, narrowed: dict | None = None) -> list[dict]:
+    """Rows {name, org, role, via, kind, confirmed} for one parsed task, lead first; unresolved named units kept with org
+    None. “各有关…” collectives expand to the units the administrator chose in the preview (confirmed), or, until then,
+    to every candidate marked unconfirmed."""
+    narrowed = narrowed or {}
     candidates = candidates if candidates is not None else _unit_candidates()
     depts = depts if depts is not None else departments()
     cities = cities if cities is not None else city_bureaus()
     rows: list[dict] = []
     seen: set[int] = set()
 
-    def add(name, org, role, via="", kind=parser.NAMED):
+    def add(name, org, role, via="", kind=parser.NAMED, confirmed=True):
         if org is not None:
             if org.pk in seen:
                 return
             seen.add(org.pk)
-        rows.append({"name": name, "org": org, "role": role, "via": via, "kind": kind})
+        rows.append({"name": name, "org": org, "role": role, "via": via, "kind": kind, "confirmed": confirmed})
 
     named = [u for u in task["units"] if u["kind"] == parser.NAMED]
     collective = [u for u in task["units"] if u["kind"] != parser.NAMED]
@@ -282,21 +292,63 @@ def expand_task_units(task: dict, *, resolutions: dict, candidates=None, depts=N
         add(u["text"], match_unit(u["text"], resolutions=resolutions, candidates=candidates), UnitRole.LEAD if u["lead"] else UnitRole.COOP)
     for u in collective:
         members = depts if u["kind"] in (parser.ALL_DEPARTMENTS, parser.RELEVANT_DEPARTMENTS) else cities
+        chosen = narrowed.get(narrow_key(task.get("number"), u["text"])) if u["kind"] in RELEVANT_KINDS else None
         for org in members:
-            add(org.name, org, UnitRole.COOP, via=u["text"], kind=u["kind"])
+            if chosen is not None and org.pk not in chosen:
+                continue
+            add(org.name, org, UnitRole.COOP, via=u["text"], kind=u["kind"], confirmed=chosen is not None or u["kind"] not in RELEVANT_KINDS)
     return rows
+
+
+def collective_members(kind: str, *, depts=None, cities=None) -> list[Organization]:
+    if kind in (parser.ALL_DEPARTMENTS, parser.RELEVANT_DEPARTMENTS):
+        return depts if depts is not None else departments()
+    return cities if cities is not None else city_bureaus()
+
+
+def narrow_collective(*, imp: PlanImport, task_number: int, via: str, organization_ids, by) -> list[Organization]:
+    """Choose, in the preview, which units a “各有关…” collective of one task means; the choice is saved with the import."""
+    require_importer(by)
+    if imp.state != "preview":
+        raise InputError("该导入已确认或取消，不能再修改", field="task")
+    task = next((t for s in imp.parsed["sections"] for t in s["tasks"] if str(t["number"]) == str(task_number)), None)
+    if task is None:
+        raise InputError(f"第{task_number}项任务不在本次导入中", field="task")
+    unit = next((u for u in task["units"] if u["text"] == via and u["kind"] in RELEVANT_KINDS), None)
+    if unit is None:
+        raise InputError(f"第{task_number}项任务没有“{via}”这一需要限定的统称", field="via")
+    members = {o.pk: o for o in collective_members(unit["kind"])}
+    ids = []
+    for raw in organization_ids:
+        oid = _as_id(raw, field="organization")
+        if oid not in members:
+            raise InputError(f"所选机构（编号{raw}）不属于“{via}”的范围", field="organization")
+        ids.append(oid)
+    narrowed = dict(imp.narrowed or {})
+    narrowed[narrow_key(task["number"], via)] = sorted(set(ids))
+    imp.narrowed = narrowed
+    imp.save(update_fields=["narrowed"])
+    return [members[i] for i in sorted(set(ids))]
 
 
 def preview(imp: PlanImport) -> dict:
     """What committing the import would create: sections, tasks with their units, counts, unresolved names."""
     data = imp.parsed
     candidates, depts, cities = _unit_candidates(), departments(), city_bureaus()
-    sections, unresolved, assignments, warnings = [], {}, 0, list(data.get("warnings", []))
+    sections, unresolved, assignments, warnings, unconfirmed = [], {}, 0, list(data.get("warnings", [])), 0
     for s in data["sections"]:
         tasks = []
         for t in s["tasks"]:
-            units = expand_task_units(t, resolutions=imp.resolutions, candidates=candidates, depts=depts, cities=cities)
+            units = expand_task_units(t, resolutions=imp.resolutions, candidates=candidates, depts=depts, cities=cities, narrowed=imp.narrowed)
             assignments += len(units)
+            unconfirmed += sum(1 for u in units if not u["confirmed"])
+            choices = []
+            for u in t["units"]:
+                if u["kind"] in RELEVANT_KINDS:
+                    chosen = (imp.narrowed or {}).get(narrow_key(t["number"], u["text"]))
+                    choices.append({"via": u["text"], "narrowed": chosen is not None,
+                                    "members": [{"org": o, "selected": chosen is not None and o.pk in chosen}
+                                                for o in collective_members(u["kind"], depts=depts, cities=cities)]})
             for u in units:
                 if u["org"] is None:
                     unresolved.setdefault(u["name"], []).append(t["number"])
@@ -304,12 +356,13 @@ def preview(imp: PlanImport) -> dict:
             tasks.append({**t, "unit_rows": units, "lead_row": next((u for u in units if u["role"] == UnitRole.LEAD), None),
                           "coop_named": [u for u in units if u["role"] == UnitRole.COOP and not u["via"]],
                           "collective": sorted({(u["via"], u["kind"]) for u in units if u["via"]}),
-                          "collective_count": sum(1 for u in units if u["via"]),
+                          "collective_count": sum(1 for u in units if u["via"]), "narrow_choices": choices,
+                          "unconfirmed_count": sum(1 for u in units if not u["confirmed"]),
                           "links": [links.BY_KEY[k].label for k in links.links_for_text(t["lead"] + t["body"])]})
         sections.append({**s, "tasks": tasks})
     return {
         "sections": sections, "section_count": len(sections), "task_count": sum(len(s["tasks"]) for s in sections),
-        "assignment_count": assignments, "unresolved": [{"name": k, "tasks": v} for k, v in unresolved.items()],
+        "assignment_count": assignments, "unconfirmed_count": unconfirmed, "unresolved": [{"name": k, "tasks": v} for k, v in unresolved.items()],
         "warnings": warnings, "targets": data.get("targets", []), "preamble": data.get("preamble", ""),
     }
 
@@ -369,7 +422,8 @@ def commit_import(*, imp: PlanImport, by, reason: str = "") -> Plan:
                     source_line=t["line"], frequency=imp.frequency, links=links.links_for_text(t["lead"] + t["body"]),
                 )
                 Assignment.objects.bulk_create([
-                    Assignment(task=task, organization=u["org"], unit_name=u["name"][:200], role=u["role"], via=u["via"][:60], order=i)
+                    Assignment(task=task, organization=u["org"], unit_name=u["name"][:200], role=u["role"], via=u["via"][:60], order=i,
+                               confirmed=u["confirmed"])
                     for i, u in enumerate(t["unit_rows"])
                 ])
         for name, org_id in imp.resolutions.items():
@@ -702,6 +756,17 @@ def remove_assignment(*, assignment: Assignment, user) -> None:
     assignment.delete()
 
 
+def confirm_collective(*, task: Task, user, via: str) -> int:
+    """Confirm the units left in a “各有关…” group of a task (after removing those that do not take part); returns how many."""
+    require_importer(user)
+    qs = task.assignments.filter(via=via, confirmed=False)
+    if not qs.exists():
+        raise InputError(f"该任务没有待确认的“{via}”单位", field="via")
+    n = qs.update(confirmed=True)
+    audit.record(AuditAction.UPDATE, obj=task, actor=user, after={"via": via, "confirmed": n}, reason=f"确认“{via}”的{n}个单位")
+    return n
+
+
 def set_frequency(*, task: Task, user, frequency: str) -> Task:
     """Change how often a task is reported (monthly/quarterly) while nothing has been filed."""
     require_supervisor(user)
@@ -838,8 +903,12 @@ def board(*, plan: Plan, user, as_of: dt.date | None = None, section: int | None
             latest[key] = r
         period_done.add((r.task_id, r.organization_id, r.period_key))
     rows, unit_rows, missing, overdue_list = [], {}, [], []
+    unconfirmed_total = 0
     for t in tasks:
-        assigns = list(t.assignments.all())
+        all_assigns = list(t.assignments.all())
+        # unconfirmed “各有关…” expansions are not counted, unless the unit has reported on the task (that confirms it)
+        assigns = [a for a in all_assigns if a.confirmed or (t.pk, a.organization_id) in latest]
+        unconfirmed_total += len(all_assigns) - len(assigns)
         due = periods.due_period(plan.year, t.frequency, as_of)
         t_miles = [m for m in milestones if m.task_id == t.pk]
         t_overdue = [m for m in t_miles if m.due_date < as_of and (m.done_on is None or m.done_on > as_of)]
@@ -860,7 +929,8 @@ def board(*, plan: Plan, user, as_of: dt.date | None = None, section: int | None
         rows.append({"task": t, "lead": lead, "coops": [a for a in assigns if a.role == UnitRole.COOP], "percent": percent,
                      "health": health, "health_label": Health(health).label, "css": HEALTH_CSS[health], "last_report": max((r.submitted_at for r in unit_latest), default=None),
                      "missing": task_missing, "overdue": t_overdue, "open_reminders": open_rem, "due": due,
-                     "unresolved": [a for a in assigns if a.organization_id is None]})
+                     "unresolved": [a for a in assigns if a.organization_id is None],
+                     "unconfirmed": [a for a in all_assigns if a not in assigns]})
         for a in assigns:
             if a.organization_id is None:
                 continue
@@ -883,10 +953,11 @@ def board(*, plan: Plan, user, as_of: dt.date | None = None, section: int | None
     counts = {h: sum(1 for r in rows if r["health"] == h) for h in Health.values}
     units = sorted(unit_rows.values(), key=lambda u: (u["org"].kind != OrgKind.DEPARTMENT, u["org"].region_code, u["org"].pk))
     return {"plan": plan, "as_of": as_of, "expected": round(expected), "rows": rows, "sections": sections, "units": units, "counts": counts,
-            "missing": missing, "overdue": overdue_list, "reminders": reminders, "health_labels": dict(Health.choices)}
+            "missing": missing, "overdue": overdue_list, "reminders": reminders, "health_labels": dict(Health.choices),
+            "unconfirmed_total": unconfirmed_total}
 
 
-TARGET_STATUS_LABELS = {"met": "已达成", "on_track": "预计可达成", "behind": "落后", "no_data": "无数据"}
+TARGET_STATUS_LABELS = {"met": "已达成", "on_track": "预计可达成", "behind": "落后", "no_data": "无数据", "insufficient": "数据不足"}
 
 
 def targets_with_measurements(plan: Plan, *, city_code: str | None = None) -> tuple[list[dict], str]:

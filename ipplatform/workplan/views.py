@@ -177,6 +177,16 @@ def import_resolve(request, pk: int):
 
 
 @post_action
+def import_narrow(request, pk: int):
+    imp = get_object_or_404(PlanImport, pk=pk)
+    via = request.POST.get("via", "")
+    orgs = services.narrow_collective(imp=imp, task_number=request.POST.get("task", ""), via=via,
+                                      organization_ids=request.POST.getlist("organization"), by=request.user)
+    messages.success(request, f"第{request.POST.get('task')}项任务的“{via}”限定为{len(orgs)}个单位" + (f"：{'、'.join(o.name for o in orgs)}" if orgs else ""))
+    return redirect(f"{reverse('workplan:import_preview', args=[imp.pk])}#task-{request.POST.get('task')}")
+
+
+@post_action
 def import_commit(request, pk: int):
     imp = get_object_or_404(PlanImport, pk=pk)
     plan = services.commit_import(imp=imp, by=request.user, reason=request.POST.get("reason", ""))
@@ -300,6 +310,9 @@ def task_units(request, pk: int):
     if action == "add":
         a = services.add_assignment(task=task, user=request.user, organization_id=request.POST.get("organization"), role=request.POST.get("role", UnitRole.COOP))
         messages.success(request, f"已添加责任单位“{a.organization.name}”")
+    elif action == "confirm":
+        n = services.confirm_collective(task=task, user=request.user, via=request.POST.get("via", ""))
+        messages.success(request, f"已确认{n}个单位，督导看板开始计入")
     elif action == "frequency":
         services.set_frequency(task=task, user=request.user, frequency=request.POST.get("frequency", ""))
         messages.success(request, f"报送周期已改为{task.get_frequency_display()}")

@@ -12,7 +12,7 @@ from ipplatform.core.api import InputError
 from ipplatform.core.models import StateTransition
 from ipplatform.workplan import documents, services
 from ipplatform.workplan.enums import Health
-from ipplatform.workplan.models import ProgressReport, Reminder, Task
+from ipplatform.workplan.models import Assignment, ProgressReport, Reminder, Task
 
 pytestmark = pytest.mark.django_db
 
@@ -106,10 +106,13 @@ def test_board_statuses_missing_reports_and_overdue(users, task_of, plan2015):
     assert rows[12]["health"] == Health.LATE  # 10% while 44% of the year has passed
     assert rows[13]["health"] == Health.COMPLETED and rows[13]["missing"] == []
     assert rows[32]["health"] == Health.NOT_STARTED
-    assert rows[9]["due"].key == "2015-05" and [a.organization.name for a in rows[9]["missing"]][:2] == ["济南市知识产权局", "青岛市知识产权局"]
-    assert len(rows[9]["missing"]) == 17  # the lead filed for May, the 17 cities did not
+    # task 9 names "各有关市知识产权局": the 17 cities were not narrowed in the preview, so they are unconfirmed and not counted
+    assert rows[9]["due"].key == "2015-05" and rows[9]["missing"] == [] and len(rows[9]["unconfirmed"]) == 17
     assert data["counts"] == {Health.ON_TRACK: 1, Health.LATE: 2, Health.NOT_STARTED: 32, Health.COMPLETED: 1}
-    assert len(data["missing"]) == 385 - 1 - 2  # every unit of every open task (task 13 is done) less the two May reports
+    unconfirmed_open = sum(len(r["unconfirmed"]) for r in data["rows"] if r["task"].number != 13)
+    assert data["unconfirmed_total"] == sum(len(r["unconfirmed"]) for r in data["rows"]) > 0
+    # every confirmed unit of every open task (task 13 is done) less the two May reports
+    assert len(data["missing"]) == 385 - 1 - 2 - unconfirmed_open
     unit = next(u for u in data["units"] if u["org"].name == "协调管理处")
     assert (unit["lead"], unit[Health.LATE], unit[Health.ON_TRACK]) == (5, 2, 1)
     services.finish_milestone(milestone=m, user=xietiao, done_on="2015-06-05")
@@ -175,7 +178,8 @@ def test_board_workbook_and_summary(users, task_of, plan2015):
     assert wb.sheetnames == ["任务督导", "单位督导", "未报送", "逾期节点", "督办", "年度目标"]
     tasks = list(wb["任务督导"].iter_rows(min_row=3, values_only=True))
     assert len(tasks) == 36 and tasks[8][:4] == (9, "二、促进知识产权运用,助推产业结构调整升级", "深入推动科技型小微企业知识产权质押融资工作", "协调管理处")
-    assert tasks[8][6] == 45 and tasks[8][9] == "2015年6月" and "青岛市知识产权局" not in tasks[8][10] and "济南市知识产权局" in tasks[8][10]
+    # task 9's cities come from "各有关市知识产权局", not narrowed: unconfirmed, so no city is listed as missing
+    assert tasks[8][6] == 45 and tasks[8][9] == "2015年6月" and not tasks[8][10]
     assert [r[0] for r in wb["年度目标"].iter_rows(min_row=2, values_only=True) if r[0] and r[0] != "指标"] == ["发明专利申请量增长", "发明专利授权量增长", "万人有效发明专利拥有量"]
     assert len(list(wb["督办"].iter_rows(min_row=2, values_only=True))) == 1
     doc = Document(io.BytesIO(documents.summary_document(plan=plan2015, user=users["bangongshi"], kind="half")))
@@ -248,9 +252,47 @@ def test_remind_all_missing_units(users, task_of, plan2015):
     with pytest.raises(PermissionDenied):
         services.remind_missing(plan=plan2015, by=users["guihua"], as_of=dt.date(2015, 6, 10))
     n = services.remind_missing(plan=plan2015, by=users["bangongshi"], as_of=dt.date(2015, 6, 10), reply_by="2015-06-20")
-    assert n == 385 - 1 and Reminder.objects.count() == 384
+    confirmed = Assignment.objects.filter(task__plan=plan2015, confirmed=True).count()
+    assert confirmed == 385 - 111  # 111 units came from "各有关…" collectives and were not confirmed
+    assert n == confirmed - 1 and Reminder.objects.count() == confirmed - 1
     qd = Reminder.objects.filter(organization=users["city370200"].organization)
-    assert qd.count() == 16 and "2015年5月" in qd.first().message
+    qd_confirmed = Assignment.objects.filter(task__plan=plan2015, organization=users["city370200"].organization, confirmed=True).count()
+    assert qd.count() == qd_confirmed < 16 and "2015年5月" in qd.first().message
     [note] = users["city370200"].notifications.filter(kind="督办")
-    assert note.title == "督办：16项任务未按期报送进展" and "2015-06-20" in note.body
+    assert note.title == "督办：10项任务未按期报送进展" and "2015-06-20" in note.body
     assert services.remind_missing(plan=plan2015, by=users["bangongshi"], as_of=dt.date(2015, 6, 10)) == 0  # open ones are not repeated
+
+
+def test_preview_narrows_relevant_collectives(users):
+    """“各有关市知识产权局” of task 9 narrowed to 济南 and 青岛 in the preview: two confirmed assignments, counted on the board."""
+    from ipplatform.core.models import Organization
+    from ipplatform.workplan.models import Assignment
+
+    admin = users["admin"]
+    imp = services.stage_builtin(user=admin)
+    view = services.preview(imp)
+    task9 = next(t for s in view["sections"] for t in s["tasks"] if t["number"] == 9)
+    assert task9["unconfirmed_count"] == 17 and view["unconfirmed_count"] >= 17
+    choice = task9["narrow_choices"][0]
+    assert choice["via"] == "各有关市知识产权局" and len(choice["members"]) == 17
+    jinan, qingdao = (Organization.objects.get(kind="city_bureau", region_code=c) for c in ("370100", "370200"))
+    services.narrow_collective(imp=imp, task_number=9, via="各有关市知识产权局", organization_ids=[jinan.pk, str(qingdao.pk)], by=admin)
+    imp = type(imp).objects.get(pk=imp.pk)
+    task9 = next(t for s in services.preview(imp)["sections"] for t in s["tasks"] if t["number"] == 9)
+    assert task9["unconfirmed_count"] == 0 and task9["collective_count"] == 2
+    with pytest.raises(InputError, match="不属于"):
+        services.narrow_collective(imp=imp, task_number=9, via="各有关市知识产权局", organization_ids=[users["xietiao"].organization_id], by=admin)
+    with pytest.raises(InputError, match="没有"):
+        services.narrow_collective(imp=imp, task_number=9, via="各市知识产权局", organization_ids=[], by=admin)
+    plan = services.commit_import(imp=imp, by=admin)
+    t9 = plan.tasks.get(number=9)
+    assert set(t9.assignments.filter(via__startswith="各有关").values_list("organization__region_code", flat=True)) == {"370100", "370200"}
+    assert all(a.confirmed for a in Assignment.objects.filter(task=t9))
+    data = services.board(plan=plan, user=users["bangongshi"], as_of=dt.date(2015, 6, 10))
+    row9 = next(r for r in data["rows"] if r["task"].number == 9)
+    assert {a.organization.region_code for a in row9["missing"] if a.organization.region_code.startswith("37")} >= {"370100", "370200"}
+    # on the task page an administrator confirms the remaining units of another task's group
+    other = next(t for t in plan.tasks.all() if t.assignments.filter(confirmed=False).exists())
+    via = other.assignments.filter(confirmed=False).first().via
+    assert services.confirm_collective(task=other, user=admin, via=via) > 0
+    assert not other.assignments.filter(via=via, confirmed=False).exists()

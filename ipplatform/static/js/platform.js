@@ -1,5 +1,6 @@
 // Charts: <div class="chart" data-echarts="ID"></div> with {{ option|json_script:"ID" }}.
-// Maps: add data-map="shandong" (2015 divisions, 17 cities) — the GeoJSON is served locally.
+// Maps: add data-map="shandong" (2015 divisions, 17 cities) — the GeoJSON is served locally; data-map-src names
+// another local GeoJSON (e.g. /static/maps/shandong_2020.json, the 16 cities of today).
 (function () {
   const loadedMaps = {};
   function loadScript(src) {
@@ -10,9 +11,9 @@
       document.head.appendChild(s);
     });
   }
-  async function ensureMap(name) {
+  async function ensureMap(name, src) {
     if (!name || loadedMaps[name]) return;
-    const res = await fetch(`/static/vendor/maps/${name}.json`);
+    const res = await fetch(src || `/static/vendor/maps/${name}.json`);
     echarts.registerMap(name, await res.json());
     loadedMaps[name] = true;
   }
@@ -24,7 +25,7 @@
       if (el.dataset.rendered) continue;
       const src = document.getElementById(el.dataset.echarts);
       if (!src) continue;
-      await ensureMap(el.dataset.map);
+      await ensureMap(el.dataset.map, el.dataset.mapSrc);
       const chart = echarts.init(el);
       chart.setOption(JSON.parse(src.textContent));
       el.dataset.rendered = "1";

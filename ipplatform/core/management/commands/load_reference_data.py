@@ -16,3 +16,4 @@ class Command(BaseCommand):
         ipc = counts["ipc"]
         self.stdout.write(f"IPC：中文 {ipc['zh']} 条，英文补缺 {ipc['en_only']} 条，共 {ipc['total']} 条")
         self.stdout.write(f"WIPO技术领域：{counts['tech_fields']} 个")
+        self.stdout.write(f"官方专利统计数据：{counts['official_stats']} 条（data/official_stats，见 SOURCE.txt）")
