@@ -125,19 +125,20 @@ def eligibility(*, application: SubsidyApplication, rule: SubsidyRule) -> list[s
             return reasons
         if pledge.pledgor_id != org.pk:
             reasons.append(f"质押登记{pledge.display_number}的出质人不是申请企业")
-        if pledge.registered_on is None or pledge.state == PledgeState.REFUSED:
-            reasons.append(f"质押{pledge.display_number}尚未登记生效")
-        if rule.first_pledge_only and pledge.registered_on:
-            earlier = Pledge.objects.filter(pledgor=org, registered_on__lt=pledge.registered_on).exclude(pk=pledge.pk).first()
+        if pledge.cnipa_registered_on is None or pledge.state == PledgeState.REFUSED:
+            reasons.append(f"质押{pledge.display_number}尚未在国家知识产权局登记：质权自登记时设立（民法典第四百四十四条），平台审查合格不等于登记")
+        if rule.first_pledge_only and pledge.cnipa_registered_on:
+            earlier = (Pledge.objects.filter(pledgor=org, cnipa_registered_on__lt=pledge.cnipa_registered_on).exclude(pk=pledge.pk)
+                       .order_by("cnipa_registered_on").first())
             if earlier:
-                reasons.append(f"仅限首次质押融资：该企业已于{earlier.registered_on}办理过质押登记（{earlier.number}）")
+                reasons.append(f"仅限首次质押融资：该企业已于{earlier.cnipa_registered_on}在国家知识产权局办理过质押登记（{earlier.display_number}）")
         if rule.require_repaid and not pledge.repaid_on:
             reasons.append("须已还本付息：该笔贷款尚未登记还清日期")
         if rule.require_registered_before_disbursement:
             if not pledge.disbursed_on:
                 reasons.append("须放款前完成质押登记：未填写放款日")
-            elif pledge.registered_on and pledge.registered_on > pledge.disbursed_on:
-                reasons.append(f"须放款前完成质押登记：登记日{pledge.registered_on}晚于放款日{pledge.disbursed_on}")
+            elif pledge.cnipa_registered_on and pledge.cnipa_registered_on > pledge.disbursed_on:
+                reasons.append(f"须放款前完成质押登记：国家知识产权局登记日{pledge.cnipa_registered_on}晚于放款日{pledge.disbursed_on}")
     return reasons
 
 

@@ -37,12 +37,17 @@ def rules(users):
     }
 
 
-def _registered(users, make_patent, pledge_data, owner_user, *, registered_on=TODAY, **extra):
+def _registered(users, make_patent, pledge_data, owner_user, *, registered_on=TODAY, reviewed_on=None, cnipa=True, **extra):
+    """A pledge reviewed on the platform on `reviewed_on` and registered by CNIPA on `registered_on` (the date that counts)."""
     org = users[owner_user].organization
     patent = make_patent(owners=(org.name,))
     p = services.create_pledge(by=users["bank"], pledgor=org, patents=[patent], data={**pledge_data, **extra})
-    services.confirm_pledge(pledge=p, by=users[owner_user], co_owner_consent=False, today=registered_on)
-    services.register_pledge(pledge=p, by=users["xietiao"], today=registered_on)
+    reviewed_on = reviewed_on or registered_on
+    services.confirm_pledge(pledge=p, by=users[owner_user], co_owner_consent=False, today=reviewed_on)
+    services.register_pledge(pledge=p, by=users["xietiao"], today=reviewed_on)
+    if cnipa:
+        services.record_cnipa_registration(pledge=p, by=users["xietiao"], registration_no=f"Y2026980{p.pk:06d}",
+                                           registered_on=registered_on, today=registered_on)
     return p
 
 
@@ -82,7 +87,7 @@ def test_province_rule_conditions_sme_and_first_pledge(rules, users, make_patent
     first = _registered(users, make_patent, pledge_data, "qilu_ent", registered_on=dt.date(2026, 1, 6))
     second = _registered(users, make_patent, pledge_data, "qilu_ent")
     _, reasons = _apply(users, "qilu_ent", pledge=second, interest_paid="10")
-    assert any("仅限首次质押融资" in r and first.number in r for r in reasons)
+    assert any("仅限首次质押融资" in r and first.display_number in r for r in reasons)
     org = users["qilu_ent"].organization
     org.is_sme = False
     org.save()
@@ -106,7 +111,7 @@ def test_qingdao_conditions_repaid_and_registered_before_disbursement(rules, use
     pledge = _registered(users, make_patent, pledge_data, "haier", registered_on=TODAY, disbursed_on=dt.date(2026, 3, 1))
     _, reasons = _apply(users, "haier", pledge=pledge, interest_paid="40")
     assert any("须已还本付息" in r for r in reasons)
-    assert any("登记日2026-03-10晚于放款日2026-03-01" in r for r in reasons)
+    assert any("国家知识产权局登记日2026-03-10晚于放款日2026-03-01" in r for r in reasons)
 
 
 def test_cap_per_enterprise_per_year(rules, users):
@@ -175,3 +180,29 @@ def test_risk_fund_compensation_and_balance(users, make_patent, pledge_data):
     subsidies.pay_default(report=report, by=users["xietiao"])
     assert subsidies.fund_balance(fund) == Decimal("900.00")
     assert subsidies.compensation_for(fund=fund, outstanding=Decimal("800"), recovered=Decimal("0"))[0] == Decimal("200")  # cap
+
+
+def test_subsidy_counts_cnipa_registration_date_not_platform_review(rules, users, make_patent, pledge_data):
+    # reviewed on the platform 2026-01-05 (before the loan of 01-06), but CNIPA registered it only on 2026-01-31
+    pledge = _registered(users, make_patent, pledge_data, "haier", reviewed_on=dt.date(2026, 1, 5), registered_on=dt.date(2026, 1, 31),
+                         disbursed_on=dt.date(2026, 1, 6))
+    pledge.repaid_on = dt.date(2026, 12, 31)
+    pledge.save()
+    _, reasons = _apply(users, "haier", pledge=pledge, interest_paid="40")
+    assert any("国家知识产权局登记日2026-01-31晚于放款日2026-01-06" in r for r in reasons)
+
+
+def test_subsidy_refused_while_only_reviewed_on_the_platform(rules, users, make_patent, pledge_data):
+    pledge = _registered(users, make_patent, pledge_data, "qilu_ent", cnipa=False)
+    _, reasons = _apply(users, "qilu_ent", pledge=pledge, interest_paid="10")
+    assert any("尚未在国家知识产权局登记" in r and "第四百四十四条" in r for r in reasons)
+
+
+def test_first_pledge_judged_on_cnipa_dates(rules, users, make_patent, pledge_data):
+    # the later-reviewed pledge was registered by CNIPA first (2026-02-27 vs 2026-02-28): it is the first pledge
+    a = _registered(users, make_patent, pledge_data, "qilu_ent", reviewed_on=dt.date(2026, 2, 2), registered_on=dt.date(2026, 2, 28))
+    b = _registered(users, make_patent, pledge_data, "qilu_ent", reviewed_on=dt.date(2026, 2, 3), registered_on=dt.date(2026, 2, 27))
+    _, reasons_b = _apply(users, "qilu_ent", pledge=b, interest_paid="10")
+    assert not any("仅限首次质押融资" in r for r in reasons_b)
+    _, reasons_a = _apply(users, "qilu_ent", pledge=a, interest_paid="10")
+    assert any("仅限首次质押融资" in r and "2026-02-27" in r for r in reasons_a)
