@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "ipplatform.market",
     "ipplatform.finance",
     "ipplatform.workplan",
+    "ipplatform.training",
+    "ipplatform.publicity",
+    "ipplatform.portal",
 ]
 
 MIDDLEWARE = [
