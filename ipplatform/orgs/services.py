@@ -603,3 +603,125 @@ def portfolio_patents(org: Organization, *, on: dt.date | None = None) -> list[P
 
 def portfolio_ids(org: Organization, *, on: dt.date | None = None) -> list[str]:
     return [p.pk for p in portfolio_patents(org, on=on)]
+
+
+# ---------------------------------------------------------------- bulk import by the office
+
+IMPORT_COLUMNS = [("name", "机构名称"), ("kind", "机构类型"), ("uscc", "统一社会信用代码"), ("region_code", "所在地区代码"),
+                  ("address", "地址"), ("size_class", "企业规模"), ("industry_code", "行业代码"), ("contact_person", "联系人"),
+                  ("contact_phone", "联系电话"), ("contact_email", "联系邮箱"), ("former_names", "曾用名（名称@变更日期，分号分隔）")]
+MAX_IMPORT_ROWS = 5000
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+KIND_BY_LABEL = {OrgKind(k).label: k.value for k in REGISTRY_KINDS} | {"高校": OrgKind.UNIVERSITY, "代理机构": OrgKind.AGENCY,
+                                                                           "保险": OrgKind.INSURER, "担保": OrgKind.GUARANTOR, "评估": OrgKind.VALUER}
+SIZE_BY_LABEL = {SizeClass(k).label: k for k in SizeClass.values} | {SizeClass(k).label[0]: k for k in SizeClass.values}
+
+
+@dataclass
+class ImportReport:
+    file_name: str
+    created: list = field(default_factory=list)
+    errors: list = field(default_factory=list)  # {"line", "field", "value", "reason"}
+    rows: int = 0
+    committed: bool = False
+
+    @property
+    def summary(self) -> str:
+        state = "已导入" if self.committed else "未导入（有错误，按“全部正确才导入”）" if self.errors else "未导入"
+        return f"{self.file_name}：读取{self.rows}行，{state}{len(self.created) if self.committed else 0}家，错误{len(self.errors)}行"
+
+
+def template_sheets():
+    """The Excel import template (header row and one example row)."""
+    from ipplatform.lib.xlsx import Sheet
+
+    first17 = "91370102MA3C5X8Y0"
+    example = ["山东示例科技有限公司", "企业", first17 + uscc_lib.check_character(first17), "370102", "山东省济南市历下区", "小型", "C", "张三", "0531-88888888", "", "示例旧名有限公司@2019-05-01"]
+    return [Sheet("机构导入模板", [label for _, label in IMPORT_COLUMNS], [example],
+                  notes=["机构类型：" + "、".join(OrgKind(k).label for k in REGISTRY_KINDS), "企业规模：大型/中型/小型/微型",
+                         "行业代码：GB/T 4754-2017 门类字母或大类两位代码", "所在地区代码可留空，由统一社会信用代码第3-8位推定"])]
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def import_organizations(*, fileobj, by, commit_good_rows: bool = False) -> ImportReport:
+    """Read an Excel list of bodies; every bad row is reported by line and field; all-or-nothing unless asked otherwise."""
+    from openpyxl import load_workbook
+
+    if not is_office_reviewer(by):
+        raise PermissionDenied("只有省局可以批量导入机构")
+    name = getattr(fileobj, "name", "") or "上传文件"
+    report = ImportReport(file_name=name)
+    if getattr(fileobj, "size", 0) > MAX_IMPORT_BYTES:
+        raise InputError(f"文件“{name}”超过10MB", field="file")
+    try:
+        wb = load_workbook(fileobj, read_only=True, data_only=True)
+    except Exception:
+        raise InputError(f"无法读取“{name}”：请上传Excel文件（.xlsx），可下载模板填写", field="file")
+    ws = wb.worksheets[0]
+    rows = ws.iter_rows(values_only=True)
+    header = [_cell(v) for v in (next(rows, None) or [])]
+    labels = {label: key for key, label in IMPORT_COLUMNS}
+    index = {labels[h]: i for i, h in enumerate(header) if h in labels}
+    missing = [label for key, label in IMPORT_COLUMNS[:3] if key not in index]
+    if missing:
+        wb.close()
+        raise InputError(f"“{name}”第1行缺少列：{'、'.join(missing)}（请使用导入模板）", field="file", line=1)
+    seen_uscc: dict[str, int] = {}
+    seen_name: dict[str, int] = {}
+    good = []
+    for line, row in enumerate(rows, start=2):
+        if row is None or all(v in (None, "") for v in row):
+            continue
+        report.rows += 1
+        if report.rows > MAX_IMPORT_ROWS:
+            report.errors.append({"line": line, "field": "文件", "value": "", "reason": f"一次最多导入{MAX_IMPORT_ROWS}行，其余未读取"})
+            break
+        data = {key: _cell(row[i]) if i < len(row) else "" for key, i in index.items()}
+        data["kind"] = KIND_BY_LABEL.get(data.get("kind", ""), data.get("kind", ""))
+        data["size_class"] = SIZE_BY_LABEL.get(data.get("size_class", ""), data.get("size_class", ""))
+        try:
+            fields = clean_org_data(data)
+            formers = []
+            for part in re.split(r"[;；]", data.get("former_names", "")):
+                if part.strip():
+                    old, _, day = part.partition("@")
+                    try:
+                        formers.append((old.strip(), dt.date.fromisoformat(day.strip())))
+                    except ValueError:
+                        raise InputError(f"曾用名“{part.strip()}”应写作 名称@YYYY-MM-DD", field="former_names")
+        except InputError as exc:
+            label = dict(IMPORT_COLUMNS).get(exc.field or "", exc.field or "")
+            report.errors.append({"line": line, "field": label, "value": data.get(exc.field or "", ""), "reason": exc.message})
+            continue
+        key = folded(fields["name"])
+        if fields["uscc"] in seen_uscc or key in seen_name:
+            other = seen_uscc.get(fields["uscc"]) or seen_name.get(key)
+            report.errors.append({"line": line, "field": "统一社会信用代码" if fields["uscc"] in seen_uscc else "机构名称",
+                                  "value": fields["uscc"], "reason": f"与本文件第{other}行重复"})
+            continue
+        seen_uscc[fields["uscc"]], seen_name[key] = line, line
+        good.append((fields, formers))
+    wb.close()
+    if report.errors and not commit_good_rows:
+        return report
+    with transaction.atomic():
+        for fields, formers in good:
+            org = Organization(**fields)
+            org.full_clean()
+            org.save()
+            for old, day in formers:
+                add_former_name(org=org, name=old, used_until=day, by=by)
+            report.created.append(org)
+    report.committed = True
+    from ipplatform.core import audit
+    from ipplatform.core.enums import AuditAction
+
+    audit.record(AuditAction.IMPORT, object_type="core.organization", object_repr=name[:300], reason=report.summary, actor=by)
+    return report
