@@ -18,7 +18,8 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 
 from ipplatform.patents import bulk
 from ipplatform.patents.enums import TERMINATING_EVENTS, PatentType
-from ipplatform.patents.models import LegalEvent, Patent, term_end
+from ipplatform.patents.legalstate import term_end
+from ipplatform.patents.models import LegalEvent, Patent
 
 from .enums import AREA_NONE, AREA_OUTSIDE, AREA_PROVINCE_ONLY, Measure
 from .models import MonthBucket, PatentFact, YearBucket
@@ -53,7 +54,8 @@ def fact_from(row: dict, first_termination: dt.date | None) -> SimpleNamespace:
         grant = row["publication_date"]  # utility models and designs: publication (授权公告) is the grant
     end = None
     if grant is not None:
-        term = term_end(application_date=row["application_date"], patent_type=row["patent_type"])
+        term = term_end(application_date=row["application_date"], patent_type=row["patent_type"],
+                        compensation_days=row.get("term_compensation_days") or 0)
         candidates = [d for d in (term, first_termination) if d is not None]
         end = max(min(candidates), grant) if candidates else None
     return SimpleNamespace(
@@ -66,7 +68,7 @@ def fact_from(row: dict, first_termination: dt.date | None) -> SimpleNamespace:
 
 FACT_FIELDS = ("patent_id", "area", "patent_type", "applicant_type", "is_synthetic", "app_date", "grant_date", "end_date")
 PATENT_FIELDS = ("id", "patent_type", "applicant_type", "is_synthetic", "application_date", "grant_date", "publication_date",
-                 "province_code", "city_code", "region_code")
+                 "province_code", "city_code", "region_code", "term_compensation_days")
 
 
 def _facts_for(ids: list[str]) -> list[SimpleNamespace]:

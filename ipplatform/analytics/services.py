@@ -14,6 +14,7 @@ from ipplatform.core import regions
 from ipplatform.core.api import InputError
 from ipplatform.core.population import population_for
 from ipplatform.patents.enums import EntityType, PatentType
+from ipplatform.patents.legalstate import add_years
 from ipplatform.patents.models import VALIDITY_PRESUMPTION
 
 from . import aggregates
@@ -57,10 +58,7 @@ class Period:
 
 
 def _minus_year(day: dt.date) -> dt.date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:
-        return day.replace(year=day.year - 1, day=28)
+    return add_years(day, -1)
 
 
 def _parse_date(value, name: str) -> dt.date | None:

@@ -21,6 +21,7 @@ from ipplatform.core.workflow import run_transition
 from ipplatform.lib.textnorm import normalize_name
 from ipplatform.orgs.services import holder_check
 from ipplatform.lib.workdays import add_working_days
+from ipplatform.patents import legalstate
 from ipplatform.patents.enums import LegalEventCode, PatentType
 from ipplatform.patents.models import LegalEvent, Patent
 
@@ -37,7 +38,7 @@ RULES = {
     "not_owner": ("出质人不是登记的专利权人", "refuse"),
     "lapsed": ("专利权已终止或被宣告无效", "refuse"),
     "not_granted": ("专利尚未授权", "refuse"),
-    "fee_unpaid": ("未按期缴纳年费", "defect"),
+    "fee_unpaid": ("未按期缴纳年费（含处于滞纳期）", "refuse"),  # 质押登记办法（2021）不予登记情形：没有按照规定缴纳年费；CNIPA：处于年费滞纳期的不予登记
     "suspended": ("专利权处于中止程序或被采取保全措施", "refuse"),
     "term_beyond_expiry": ("债务履行期限超过专利权有效期", "defect"),
     "contract_missing": ("质押合同缺少必要条款", "defect"),
@@ -121,45 +122,6 @@ def co_owners(*, organization: Organization, patent: Patent, on: dt.date | None 
     return result.others if result.ok else result.holder_names
 
 
-def _grant_date(patent: Patent) -> dt.date | None:
-    if patent.grant_date:
-        return patent.grant_date
-    if patent.patent_type in (PatentType.UTILITY, PatentType.DESIGN) and patent.publication_date:
-        return patent.publication_date
-    if any(e.code == LegalEventCode.GRANT for e in patent.legal_events.all()):
-        return min(e.date for e in patent.legal_events.all() if e.code == LegalEventCode.GRANT)
-    return None
-
-
-def _open_event(events, start_codes, end_codes, *, text_start="", text_end=()) -> LegalEvent | None:
-    """The last start event not followed by an end event."""
-    current = None
-    for e in sorted(events, key=lambda e: (e.date, e.pk or 0)):
-        if e.code in start_codes or (text_start and text_start in (e.description or "") and not any(t in (e.description or "") for t in text_end)):
-            current = e
-        elif e.code in end_codes or (text_end and any(t in (e.description or "") for t in text_end)):
-            current = None
-    return current
-
-
-def annual_fee_due_unpaid(patent: Patent, on: dt.date) -> dt.date | None:
-    """The anniversary whose annual fee is unpaid on `on` (when fee payments are recorded at all), else None."""
-    paid = [e.date for e in patent.legal_events.all() if e.code == LegalEventCode.FEE_PAID and e.date <= on]
-    if not paid or not patent.application_date:
-        return None  # no fee records: presumed paid (the record does not say)
-    anniv = patent.application_date.replace(year=on.year) if not (patent.application_date.month == 2 and patent.application_date.day == 29) \
-        else dt.date(on.year, 2, 28)
-    if anniv > on:
-        anniv = anniv.replace(year=anniv.year - 1) if not (anniv.month == 2 and anniv.day == 29) else dt.date(anniv.year - 1, 2, 28)
-    previous = anniv.replace(year=anniv.year - 1) if not (anniv.month == 2 and anniv.day == 29) else dt.date(anniv.year - 1, 2, 28)
-    grace = dt.timedelta(days=183)  # six months' grace with a surcharge (专利法实施细则 art. 98)
-    # The fee for the year starting at `anniv` is paid before it, or late within the grace period after it;
-    # a payment made within the previous year's grace period pays the previous year.
-    if any(d > previous + grace for d in paid) or on <= anniv + grace:
-        return None
-    return anniv
-
-
 @dataclass
 class Check:
     code: str
@@ -194,11 +156,11 @@ def check_pledge(pledge: Pledge, *, on: dt.date | None = None) -> list[Check]:
         ownership = holder_check(org=pledge.pledgor, patent=p, on=on)
         if not ownership.ok:
             out.append(Check("not_owner", p.pk, f"{ownership.reason}。规则：{ownership.rule}"))
-        grant = _grant_date(p)
+        grant = legalstate.grant_date_of(patent=p)
         if grant is None or grant > on:
             out.append(Check("not_granted", p.pk, f"{num}尚未授权公告，不能出质"))
         else:
-            term_end = p.term_end
+            term_end = legalstate.term_end_of(patent=p)
             ended = [e for e in events if e.date <= on and e.code in (LegalEventCode.FEE_LAPSE, LegalEventCode.INVALIDATED,
                                                                       LegalEventCode.EXPIRY, LegalEventCode.ABANDONED)]
             if ended:
@@ -208,18 +170,17 @@ def check_pledge(pledge: Pledge, *, on: dt.date | None = None) -> list[Check]:
                 out.append(Check("lapsed", p.pk, f"{num}保护期已于{term_end}届满"))
             elif not p.valid_at(on):
                 out.append(Check("lapsed", p.pk, f"{num}在{on}不处于有效状态"))
-            due = annual_fee_due_unpaid(p, on)
-            if due:
-                out.append(Check("fee_unpaid", p.pk, f"{num}自{due}起的年度年费未缴纳（已过6个月滞纳期）"))
+            fees = legalstate.fee_status(patent=p, on=on)
+            if fees.state in ("in_grace", "lapsed"):
+                out.append(Check("fee_unpaid", p.pk, f"{num}：{fees.text}"))
             if term_end and pledge.debt_end and pledge.debt_end > term_end:
                 out.append(Check("term_beyond_expiry", p.pk, f"债务履行期止{pledge.debt_end}晚于{num}的保护期届满日{term_end}"))
-        pres = _open_event(events, {LegalEventCode.PRESERVATION}, {LegalEventCode.PRESERVATION_END})
+        pres = legalstate.preservation_event(patent=p, on=on)
         if pres:
             out.append(Check("suspended", p.pk, f"{num}于{pres.date}被采取保全措施，尚未解除"))
-        susp = _open_event([e for e in events if e.code not in (LegalEventCode.PRESERVATION, LegalEventCode.PRESERVATION_END)], set(), set(),
-                           text_start="中止", text_end=("中止结束", "恢复"))
+        susp = legalstate.suspension_event(patent=p, on=on)
         if susp:
-            out.append(Check("suspended", p.pk, f"{num}于{susp.date}{susp.description or '程序中止'}，尚未恢复"))
+            out.append(Check("suspended", p.pk, f"{num}于{susp.date}{susp.description or '权属纠纷中止'}，尚未恢复"))
         others = ownership.others
         if others and ownership.ok and not pledge.co_owner_consent:
             out.append(Check("co_owner_consent", p.pk, f"{num}的共有人{'、'.join(others)}未书面同意出质"))
@@ -227,10 +188,11 @@ def check_pledge(pledge: Pledge, *, on: dt.date | None = None) -> list[Check]:
         if existing is not None and existing.pk != pledge.pk:
             out.append(Check("already_pledged", p.pk, f"{num}已于{existing.registered_on}质押给{existing.pledgee.name}（登记号{existing.number}）"))
         elif existing is None:
-            legacy = _open_event(events, {LegalEventCode.PLEDGE}, {LegalEventCode.PLEDGE_RELEASE})
+            legacy = legalstate.pledge_event(patent=p, on=on)
             if legacy and legacy.reference != f"finance.pledge:{pledge.pk}" and legacy.date <= on:
                 out.append(Check("already_pledged", p.pk, f"{num}于{legacy.date}已登记质押（{legacy.source or '法律状态'}），未见解除"))
-        inval = _open_event(events, {LegalEventCode.INVALIDATION_REQUEST}, {LegalEventCode.INVALIDATED, LegalEventCode.PARTIALLY_INVALIDATED})
+        inval = next(iter(legalstate.open_events(events=events, start_codes=[LegalEventCode.INVALIDATION_REQUEST],
+                                                 end_codes=[LegalEventCode.INVALIDATED, LegalEventCode.PARTIALLY_INVALIDATED], on=on)), None)
         if inval and not pledge.risks_confirmed:
             out.append(Check("pending_invalidation", p.pk, f"{num}于{inval.date}被请求宣告无效，审查结论未出，须双方书面确认知悉风险"))
         if p.patent_type == PatentType.UTILITY and p.application_date and not pledge.risks_confirmed:
@@ -253,13 +215,10 @@ def active_pledge(*, patent_id: str, on: dt.date | None = None) -> Pledge | None
             .order_by("-registered_on").first())
 
 
-def exclusive_licence(*, patent_id: str, on: dt.date | None = None) -> bool | None:
-    """Whether an exclusive or sole licence is in force (from the market app); None when that app is not installed."""
-    try:
-        from ipplatform.market.services import exclusive_licence_in_force
-    except ImportError:
-        return None
-    return exclusive_licence_in_force(patent_id=patent_id, on=on)
+def exclusive_licence(*, patent_id: str, on: dt.date | None = None) -> bool:
+    """Whether a recorded exclusive or sole licence (LICENSE legal event) is open on the day (legalstate)."""
+    patent = Patent.objects.prefetch_related("legal_events").get(pk=patent_id)
+    return legalstate.exclusive_licence_event(patent=patent, on=on or timezone.localdate()) is not None
 
 
 # ---------------------------------------------------------------- patent list (Excel) import

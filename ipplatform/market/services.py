@@ -1,7 +1,6 @@
 """Market business rules: ownership, encumbrances and refusals, listings, demands, data rooms, events, statistics."""
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import hashlib
 from decimal import Decimal, InvalidOperation
@@ -18,6 +17,8 @@ from ipplatform.core.enums import PROVINCE_ROLES, STAFF_ROLES, OrgKind
 from ipplatform.core.models import Organization, TechField, TechFieldPattern
 from ipplatform.core.workflow import run_transition
 from ipplatform.lib.textnorm import normalize_name
+from ipplatform.patents import legalstate
+from ipplatform.patents.legalstate import add_months  # noqa: F401 - months as 细则 art 5; used as svc.add_months
 from ipplatform.patents.enums import LegalEventCode, PatentType
 from ipplatform.patents.models import LegalEvent, Patent
 from ipplatform.orgs.services import holder_check, holders_of_record, portfolio_ids
@@ -38,13 +39,6 @@ DOCUMENT_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", 
 def today() -> dt.date:
     """Today's date in the platform's time zone."""
     return timezone.localdate()
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later (end of month when that day does not exist)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def parse_amount(value, *, field: str, label: str, required: bool = False) -> Decimal | None:
@@ -202,17 +196,8 @@ def patents_of(*, organization: Organization):
 
 # ---------------------------------------------------------------- encumbrances
 
-def _open_events(patent_id: str, start_code: str, end_code: str, on: dt.date) -> list[LegalEvent]:
-    """Start events (e.g. pledge) not followed by a matching end event by `on` (paired by reference, else in order)."""
-    events = list(LegalEvent.objects.filter(patent_id=patent_id, code__in=[start_code, end_code], date__lte=on).order_by("date", "pk"))
-    open_: list[LegalEvent] = []
-    for e in events:
-        if e.code == start_code:
-            open_.append(e)
-        elif open_:
-            match = next((o for o in open_ if e.reference and o.reference == e.reference), None)
-            open_.remove(match or open_[0])
-    return open_
+def _patent_with_events(patent_id: str) -> Patent:
+    return Patent.objects.prefetch_related("legal_events").get(pk=patent_id)
 
 
 def exclusive_licence_in_force(*, patent_id: str, on: dt.date | None = None, include_sole: bool = True) -> bool:
@@ -222,45 +207,43 @@ def exclusive_licence_in_force(*, patent_id: str, on: dt.date | None = None, inc
     deals = Deal.objects.filter(patent_id=patent_id, deal_type__in=kinds, state=DealState.COMPLETED)
     if deals.filter(Q(licence_start__lte=on) | Q(licence_start__isnull=True)).filter(Q(licence_end__gte=on) | Q(licence_end__isnull=True)).exists():
         return True
-    words = ("独占",) + (("排他",) if include_sole else ())
+    # Market deals are judged above with their own term; other recorded licences from their legal events.
     market_refs = {f"market.deal:{pk}" for pk in Deal.objects.filter(patent_id=patent_id).values_list("pk", flat=True)}
-    for e in _open_events(patent_id, LegalEventCode.LICENSE, LegalEventCode.LICENSE_END, on):
-        if e.reference in market_refs:
-            continue  # market deals are judged above with their own term
-        if any(w in (e.description or "") for w in words):
-            return True
-    return False
+    return legalstate.exclusive_licence_event(patent=_patent_with_events(patent_id), on=on, include_sole=include_sole,
+                                              skip_references=market_refs) is not None
 
 
 def active_pledge_info(*, patent_id: str, on: dt.date | None = None) -> tuple[bool, str]:
-    """(pledged, pledgee name) on the day: the finance register when present, else pledge legal events."""
-    on = on or today()
-    try:
-        from ipplatform.finance.services import active_pledge
-    except ImportError:
-        active_pledge = None
-    if active_pledge is not None:
-        try:
-            with transaction.atomic():  # a savepoint: a finance table missing on a fresh installation must not break the caller
-                pledge = active_pledge(patent_id=patent_id, on=on)
-        except Exception:  # noqa: BLE001 - fall back to the legal events below
-            pledge = None
-        if pledge is not None:
-            pledgee = getattr(pledge, "pledgee", None)
-            return True, str(pledgee) if pledgee is not None else ""
-    events = _open_events(patent_id, LegalEventCode.PLEDGE, LegalEventCode.PLEDGE_RELEASE, on)
-    if events:
-        return True, events[-1].description
-    return False, ""
+    """(pledged, pledgee name or the event text) on the day, from the registered pledge legal event (legalstate)."""
+    event = legalstate.pledge_event(patent=_patent_with_events(patent_id), on=on or today())
+    if event is None:
+        return False, ""
+    text = event.description or ""
+    return True, text.rsplit("质权人", 1)[1].split("；")[0] if "质权人" in text else text
 
 
 def preservation_in_force(*, patent_id: str, on: dt.date | None = None) -> bool:
     """True when a preservation measure (财产保全) on the patent is in force on the day."""
-    return bool(_open_events(patent_id, LegalEventCode.PRESERVATION, LegalEventCode.PRESERVATION_END, on or today()))
+    return legalstate.preservation_event(patent=_patent_with_events(patent_id), on=on or today()) is not None
+
+
+def suspension_in_force(*, patent_id: str, on: dt.date | None = None) -> bool:
+    """True when an ownership-dispute suspension (权属纠纷中止) is in force on the day."""
+    return legalstate.suspension_event(patent=_patent_with_events(patent_id), on=on or today()) is not None
+
+
+def fee_arrears(*, patent_id: str, on: dt.date | None = None) -> str:
+    """Why the annual fees are not in order on the day ('' when paid or not recorded): grace period or lapse."""
+    status = legalstate.fee_status(patent=_patent_with_events(patent_id), on=on or today())
+    return status.text if status.state in ("in_grace", "lapsed") else ""
 
 
 def fee_lapsed(*, patent_id: str, on: dt.date | None = None) -> bool:
-    return LegalEvent.objects.filter(patent_id=patent_id, code=LegalEventCode.FEE_LAPSE, date__lte=on or today()).exists()
+    """A FEE_LAPSE event by the day, or fees unpaid past the grace period."""
+    on = on or today()
+    if LegalEvent.objects.filter(patent_id=patent_id, code=LegalEventCode.FEE_LAPSE, date__lte=on).exists():
+        return True
+    return legalstate.fee_status(patent=_patent_with_events(patent_id), on=on).state == "lapsed"
 
 
 def not_in_force_reason(patent: Patent, on: dt.date) -> str:

@@ -39,6 +39,8 @@ class LegalEventCode(models.TextChoices):
     OPEN_LICENSE = "open_license", "开放许可声明"
     OPEN_LICENSE_WITHDRAWN = "open_license_withdrawn", "开放许可撤回"
     FEE_PAID = "fee_paid", "年费缴纳"
+    SUSPENSION = "suspension", "权属纠纷中止"
+    SUSPENSION_END = "suspension_end", "中止结束"
 
 
 # Events after which the right no longer exists.

@@ -8,18 +8,10 @@ import datetime as dt
 
 from django.db import models
 
+from . import legalstate
 from .enums import TERMINATING_EVENTS, EntityType, LegalEventCode, LegalStatus, PatentType, RegionMethod
 
-# Statutory terms from the filing date (专利法 art. 42; designs filed from 2021-06-01 get 15 years).
-DESIGN_15_YEAR_FROM = dt.date(2021, 6, 1)
 VALIDITY_PRESUMPTION = "法律状态事件缺失时推定：已授权且在保护期内视为有效（未考虑未缴年费等终止事件）"
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 class Applicant(models.Model):
@@ -44,19 +36,6 @@ class Applicant(models.Model):
 
     def __str__(self):
         return self.name
-
-
-def term_end(*, application_date: dt.date | None, patent_type: str) -> dt.date | None:
-    """Statutory end of term: 20 years for inventions, 15 for designs filed from 2021-06-01, else 10."""
-    if not application_date:
-        return None
-    if patent_type == PatentType.INVENTION:
-        years = 20
-    elif patent_type == PatentType.DESIGN and application_date >= DESIGN_15_YEAR_FROM:
-        years = 15
-    else:
-        years = 10
-    return add_years(application_date, years)
 
 
 class Patent(models.Model):
@@ -103,6 +82,8 @@ class Patent(models.Model):
     region_method = models.CharField("归属方法", max_length=20, choices=RegionMethod.choices, default=RegionMethod.NONE)
     region_confidence = models.FloatField("归属置信度", default=0)
     region_note = models.CharField("归属说明", max_length=60, blank=True, help_text="未归属的原因或冲突说明")
+    term_compensation_days = models.PositiveIntegerField(
+        "期限补偿天数", default=0, help_text="国家知识产权局登记的专利权期限补偿天数（专利法第四十二条第二款、第三款）")
     legal_status = models.CharField("当前法律状态", max_length=10, choices=LegalStatus.choices, default=LegalStatus.UNKNOWN)
     is_synthetic = models.BooleanField("模拟数据", default=False, db_index=True)
     source = models.CharField("来源", max_length=20, help_text="cnipa / cnki / sipo_jsonl / csv / synthetic / manual")
@@ -125,7 +106,7 @@ class Patent(models.Model):
 
     @property
     def term_end(self) -> dt.date | None:
-        return term_end(application_date=self.application_date, patent_type=self.patent_type)
+        return legalstate.term_end_of(patent=self)
 
     def events_until(self, day: dt.date):
         return [e for e in self.legal_events.all() if e.date <= day]

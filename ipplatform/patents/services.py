@@ -25,6 +25,7 @@ from ipplatform.lib import gcbatch, prefetch
 from ipplatform.lib.xlsx import Sheet, write_workbook
 
 from . import attribution, bulk, readers, records
+from . import legalstate
 from .enums import EntityType, LegalEventCode, LegalStatus, PatentType, RegionMethod
 from .models import VALIDITY_PRESUMPTION, Applicant, ColumnMapping, ImportRun, ImportStatus, LegalEvent, Patent, PatentApplicant, Publication
 from .signals import bulk_session, patents_changed
@@ -88,13 +89,7 @@ class ImportResult:
 def legal_status_of(*, patent_type: str, kind: str, grant_date, application_date, has_publication: bool, today=None) -> str:
     """Status from what an export shows: granted and within term = valid; published only = pending (presumption)."""
     today = today or dt.date.today()
-    term_end = None
-    if application_date:
-        years = 20 if patent_type == PatentType.INVENTION else (15 if patent_type == PatentType.DESIGN and application_date >= dt.date(2021, 6, 1) else 10)
-        try:
-            term_end = application_date.replace(year=application_date.year + years)
-        except ValueError:
-            term_end = application_date.replace(year=application_date.year + years, day=28)
+    term_end = legalstate.term_end(application_date=application_date, patent_type=patent_type)
     if grant_date:
         return LegalStatus.VALID if term_end is None or today < term_end else LegalStatus.INVALID
     if has_publication:

@@ -12,11 +12,11 @@ A suspension [begin, end) stops counting from its first day up to the day before
 """
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable
 
 from ipplatform.lib.workdays import is_workday
+from ipplatform.patents.legalstate import add_months  # noqa: F401 - months as 细则 art 5; re-exported
 
 Periods = Iterable[tuple[dt.date, dt.date | None]]
 
@@ -29,13 +29,6 @@ def _roll(day: dt.date) -> dt.date:
     while not is_workday(day):
         day += dt.timedelta(days=1)
     return day
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Same day `months` later, clamped to the last day of the target month."""
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def due_date(start: dt.date, amount: int, unit: str, suspensions: Periods = ()) -> dt.date | None:

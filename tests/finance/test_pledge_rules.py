@@ -85,16 +85,19 @@ def test_not_granted(base):
     assert _codes(p) == ["not_granted"]
 
 
-def test_annual_fee_unpaid_after_grace(base):
-    # application 2016-05-04: the fee for the year from 2025-05-04 was due; grace ended 2025-11-03; only the 2024 fee is recorded
+def test_annual_fee_unpaid_in_and_after_grace_is_refused(base):
+    # application 2016-05-04: the fee for the year from 2025-05-04 was due; grace ends 2025-11-04 (细则 art 115 with art 5)
     unpaid = base["make"](events=[(dt.date(2023, 4, 20), "fee_paid"), (dt.date(2024, 6, 1), "fee_paid")])
     paid = base["make"](events=[(dt.date(2024, 4, 20), "fee_paid"), (dt.date(2025, 4, 20), "fee_paid")])
     p = _pledge(base["users"], [unpaid, paid], base["data"])
     checks = [c for c in services.check_pledge(p, on=TODAY) if c.code == "fee_unpaid"]
     assert [c.patent_id for c in checks] == [unpaid.pk]
-    assert "2025-05-04" in checks[0].reason
-    # within the grace period it is not yet a defect
-    assert not [c for c in services.check_pledge(p, on=dt.date(2025, 10, 1)) if c.code == "fee_unpaid"]
+    assert "2025-05-04" in checks[0].reason and "专利权自2025-05-04起终止" in checks[0].reason
+    assert checks[0].effect == "refuse"
+    # within the grace period the unpaid fee is already a ground for refusal, with the surcharge owed so far
+    in_grace = [c for c in services.check_pledge(p, on=dt.date(2025, 10, 1)) if c.code == "fee_unpaid"]
+    assert [c.patent_id for c in in_grace] == [unpaid.pk] and in_grace[0].effect == "refuse"
+    assert "至2025-11-04" in in_grace[0].reason and "20%" in in_grace[0].reason
 
 
 def test_preservation_and_suspension(base):
