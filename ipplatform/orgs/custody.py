@@ -134,19 +134,21 @@ def expire_custodies(*, on: dt.date | None = None) -> int:
     return n
 
 
-def custody_patents(custody: Custody) -> list[Patent]:
-    """The patents in custody: the selected ones, or the enterprise's whole portfolio."""
-    return portfolio_patents(custody.enterprise) if custody.all_patents else list(custody.patents.all())
+def custody_patents(custody: Custody, *, on: dt.date | None = None) -> list[Patent]:
+    """The patents in custody that are in force on the day: the selected ones, or the enterprise's whole portfolio."""
+    on = on or today()
+    patents = portfolio_patents(custody.enterprise, on=on) if custody.all_patents else list(custody.patents.prefetch_related("legal_events"))
+    return [p for p in patents if p.valid_at(on)]
 
 
 def statistics(*, qs, on: dt.date | None = None) -> dict:
-    """Custodies in force on the day by city and by agency: contracts, enterprises, patents (a patent counts once per contract)."""
+    """Custodies in force on the day by city and by agency: contracts, enterprises, patents in force (once per contract)."""
     on = on or today()
     by_city: dict[str, dict] = defaultdict(lambda: {"contracts": 0, "enterprises": set(), "patents": 0})
     by_agency: dict[str, dict] = defaultdict(lambda: {"contracts": 0, "enterprises": set(), "patents": 0})
     active = [c for c in qs.select_related("enterprise", "agency") if c.state == CustodyState.ACTIVE and c.start <= on <= c.end]
     for c in active:
-        n = len(custody_patents(c))
+        n = len(custody_patents(c, on=on))
         city = regions.to_current(c.city_code) if c.city_code else ""
         for bucket in (by_city[city], by_agency[c.agency.name]):
             bucket["contracts"] += 1

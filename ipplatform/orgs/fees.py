@@ -33,7 +33,8 @@ class FeeRow:
     term_end: dt.date | None
 
     RISK_LABELS = {"lapsed": "已因未缴年费终止", "in_grace": "滞纳期内未缴", "due_soon": "即将到期", "ok": "正常",
-                   "unknown": "无缴费记录（推定已缴）", "not_granted": "未授权"}
+                   "unknown": "无缴费记录（推定已缴）", "not_granted": "未授权",
+                   "not_in_force": "已终止（届满或其他事件）"}
 
     @property
     def risk_label(self) -> str:
@@ -66,6 +67,8 @@ def fee_row(*, patent: Patent, on: dt.date | None = None, horizon_days: int = RE
     end = legalstate.term_end_of(patent=patent)
     if status.state == "not_granted":
         risk, due = "not_granted", None
+    elif status.state not in ("lapsed", "in_grace") and not patent.valid_at(on):
+        risk, due = "not_in_force", None
     elif status.state == "lapsed":
         risk, due = "lapsed", status.due
     elif status.state == "in_grace":
@@ -89,10 +92,11 @@ def _with_events(patents):
 
 
 def org_fee_rows(*, org: Organization, on: dt.date | None = None) -> list[FeeRow]:
-    """Fee rows of the patents the organisation holds (verified claims), in force or lapsed for fees."""
+    """Fee rows of the patents the organisation holds (verified claims): in force, or lapsed for fees (expired and
+    otherwise ended patents and applications are left out)."""
     rows = fee_rows(patents=_with_events(portfolio_patents(org, on=on)), on=on)
-    order = {"in_grace": 0, "due_soon": 1, "lapsed": 2, "ok": 3, "unknown": 4, "not_granted": 5}
-    return sorted([r for r in rows if r.risk != "not_granted"], key=lambda r: (order[r.risk], r.due or dt.date.max))
+    order = {"in_grace": 0, "due_soon": 1, "lapsed": 2, "ok": 3, "unknown": 4}
+    return sorted([r for r in rows if r.risk in order], key=lambda r: (order[r.risk], r.due or dt.date.max))
 
 
 def registered_holders(*, region_prefix: str = ""):

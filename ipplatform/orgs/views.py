@@ -240,7 +240,7 @@ def claim_detail(request, pk):
         "can_verify": services.can_verify(request.user, org) and claim.state == ClaimState.SUBMITTED,
         "can_revoke": (services.is_member(request.user, org) or services.can_verify(request.user, org))
         and claim.state in (ClaimState.SUBMITTED, ClaimState.VERIFIED),
-        "history": history(claim), "sample": sample, "patent_count": claim.applicant.patent_count if claim.applicant_id else 0,
+        "history": history(claim), "sample": sample, "patent_count": claim.applicant.patent_links.count() if claim.applicant_id else 0,
         "rule": services.HOLDER_RULE})
 
 

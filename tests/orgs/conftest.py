@@ -20,7 +20,8 @@ def _isolated(settings, tmp_path):
 
 def load_applicant_records(applicant: str, *, kinds=("B",), limit: int = 2) -> list:
     """Real records of one applicant from the CNKI company listings (cnki_company_patents_hank0438.csv), granted ones
-    (kind B: invention grant) stored with their grant date as published."""
+    (B invention grant, U utility model, S design) as published: an invention's grant date is its B publication date,
+    utility models and designs are granted by their publication."""
     from ipplatform.lib.textnorm import normalize_name
     from ipplatform.patents.models import Applicant, Patent, PatentApplicant
 
@@ -32,10 +33,11 @@ def load_applicant_records(applicant: str, *, kinds=("B",), limit: int = 2) -> l
                 continue
             pub = dt.date.fromisoformat(row["publication_date"])
             filed = dt.date.fromisoformat(row["application_date"])
+            ptype = {"B": "invention", "U": "utility", "S": "design"}[row["kind_code"]]
             p = Patent.objects.create(id=row["publication_number"].replace("CN", ""), publication_number=row["publication_number"],
-                                      patent_type="invention", title=row["title"], applicants_text=row["applicants"],
+                                      patent_type=ptype, title=row["title"], applicants_text=row["applicants"],
                                       inventors=row["inventors"].split(";"), application_date=filed, publication_date=pub,
-                                      grant_date=pub, source="cnki", source_file=path.name)
+                                      grant_date=pub if ptype == "invention" else None, source="cnki", source_file=path.name)
             a, _ = Applicant.objects.get_or_create(name=normalize_name(applicant))
             PatentApplicant.objects.create(patent=p, applicant=a, order=1)
             out.append(p)
