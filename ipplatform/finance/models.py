@@ -161,6 +161,11 @@ class Pledge(FSMModelMixin, models.Model):
     def display_number(self) -> str:
         return self.number or f"待登记#{self.pk}"
 
+    @property
+    def is_demo(self) -> bool:
+        """A demo transaction (load_demo numbers its contracts DEMO-…): pages mark it 演示数据."""
+        return (self.contract_number or "").startswith("DEMO-")
+
     # Transitions: call through core.workflow.run_transition / obj.x(by=..., reason=...), then save.
     @transition(field=state, source=PledgeState.DRAFT, target=PledgeState.SUBMITTED)
     def submit(self, *, by=None, reason=""):

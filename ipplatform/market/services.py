@@ -16,7 +16,6 @@ from ipplatform.core.api import InputError
 from ipplatform.core.enums import PROVINCE_ROLES, STAFF_ROLES, OrgKind
 from ipplatform.core.models import Organization, TechField, TechFieldPattern
 from ipplatform.core.workflow import run_transition
-from ipplatform.lib.textnorm import normalize_name
 from ipplatform.patents import legalstate
 from ipplatform.patents.legalstate import add_months  # noqa: F401 - months as 细则 art 5; used as svc.add_months
 from ipplatform.patents.enums import LegalEventCode, PatentType

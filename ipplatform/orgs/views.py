@@ -16,13 +16,13 @@ from django.views.decorators.http import require_POST
 from ipplatform.core import audit, regions
 from ipplatform.core.api import InputError
 from ipplatform.core.downloads import attachment
-from ipplatform.core.enums import STAFF_ROLES, AuditAction, OrgKind, Role, SizeClass
+from ipplatform.core.enums import STAFF_ROLES, AuditAction, Role, SizeClass
 from ipplatform.core.models import Organization
 from ipplatform.core.scopes import get_in_scope, restrict
 from ipplatform.core.workflow import history
 from ipplatform.lib.xlsx import Sheet, workbook_bytes
 from ipplatform.patents import legalstate
-from ipplatform.patents.enums import LegalEventCode, PatentType
+from ipplatform.patents.enums import PatentType
 
 from . import custody as custody_svc
 from . import fees, services
@@ -217,7 +217,10 @@ def claim_new(request, pk):
 @login_required
 def claims(request):
     _require(_is_staff(request.user))
-    qs = restrict(ApplicantClaim.objects.all(), request.user).select_related("organization", "applicant").prefetch_related("evidence")
+    from django.db.models import Count
+
+    qs = (restrict(ApplicantClaim.objects.all(), request.user).select_related("organization", "applicant").prefetch_related("evidence")
+          .annotate(n_patents=Count("applicant__patent_links")))
     state = request.GET.get("state", ClaimState.SUBMITTED)
     if state:
         qs = qs.filter(state=state)
@@ -301,7 +304,8 @@ def _demo_refs() -> set[str]:
         Pledge = apps.get_model("finance", "Pledge")
         refs |= {f"finance.pledge:{pk}" for pk in Pledge.objects.filter(contract_number__startswith="DEMO-").values_list("pk", flat=True)}
         Deal = apps.get_model("market", "Deal")
-        refs |= {f"market.deal:{pk}" for pk in Deal.objects.filter(contract_no__startswith="DEMO-").values_list("pk", flat=True)}
+        demo_deals = Deal.objects.filter(Q(contract_no__startswith="DEMO-") | Q(message__startswith="【演示数据】"))
+        refs |= {f"market.deal:{pk}" for pk in demo_deals.values_list("pk", flat=True)}
     except LookupError:
         pass
     return refs

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from ipplatform.core.api import InputError
-from ipplatform.core.models import Notification, Organization
+from ipplatform.core.models import Notification
 from ipplatform.orgs import custody as custody_svc
 from ipplatform.orgs import fees
 from ipplatform.orgs.models import FeeReduction

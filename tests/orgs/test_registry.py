@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from openpyxl import Workbook
 
 from ipplatform.core.api import InputError
-from ipplatform.core.models import Organization, User
+from ipplatform.core.models import Organization
 from ipplatform.core.workflow import history
 from ipplatform.lib.uscc import check_character
 from ipplatform.orgs import services
