@@ -130,7 +130,7 @@ def load(*, stdout, options=None):
         app = subsidies.create_application(by=ent, kind="interest", data={"pledge": a, "year": year, "interest_paid": "9.79",
                                                                            "bank_account": "齐鲁银行济南分行 8000 1234 5678"})
         subsidies.submit_application(application=app, by=ent)
-        subsidies.review_application(application=app, by=_user("city370100") or x, decision="pass", opinion="材料齐全，首次质押，符合条件",
+        subsidies.review_application(application=app, by=_user(f"city{org.city_code}") or x, decision="pass", opinion="材料齐全，首次质押，符合条件",
                                      today=dt.date(year, 10, 12))
         notice_end = app.notice_end
         if today > notice_end:
