@@ -238,6 +238,25 @@ def clean_org_data(data: dict, *, exclude: int | None = None, check_duplicates: 
     industry = str(data.get("industry_code") or "").strip().upper()
     if industry and not industry_name(industry):
         raise InputError(f"国民经济行业分类代码“{industry}”不在GB/T 4754-2017门类/大类中", field="industry_code")
+    figures = {}
+    for key, label in INDICATOR_LABELS.items():
+        raw = str(data.get(key) or "").strip()
+        if raw:
+            try:
+                figures[key] = float(raw)
+                if figures[key] < 0:
+                    raise ValueError
+            except ValueError:
+                raise InputError(f"{label}应为不小于0的数字", field=key)
+    if figures:
+        if not industry:
+            raise InputError("按从业人员、营业收入、资产总额划分规模须先选择国民经济行业", field="industry_code")
+        computed, why = size_class_of(industry_code=industry, **figures)
+        if not computed:
+            raise InputError(why, field="size_class")
+        if size and size != computed:
+            raise InputError(f"所选规模与划分标准不符：{why}", field="size_class")
+        size = computed
     email = _text(data, "contact_email", "联系邮箱", max_length=254)
     if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
         raise InputError("联系邮箱格式不正确", field="contact_email")

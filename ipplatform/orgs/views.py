@@ -31,6 +31,7 @@ from .models import ApplicantClaim, ClaimEvidence, Custody, Registration
 
 ORG_FIELDS = ["kind", "name", "short_name", "uscc", "region_code", "address", "size_class", "industry_code", "contact_person",
               "contact_phone", "contact_email"]
+SIZE_FIGURES = ["employees", "revenue", "assets"]
 
 
 def _is_staff(user) -> bool:
@@ -67,7 +68,7 @@ def register(request):
         return redirect("orgs:mine")
     ctx = _form_context()
     if request.method == "POST":
-        data = {k: request.POST.get(k, "") for k in ORG_FIELDS}
+        data = {k: request.POST.get(k, "") for k in ORG_FIELDS + SIZE_FIGURES}
         ctx["data"] = data
         try:
             org, user = services.self_register(data=data, username=request.POST.get("username", ""), password=request.POST.get("password", ""),
@@ -159,7 +160,7 @@ def edit(request, pk):
     ctx = _form_context({k: getattr(org, k) for k in ORG_FIELDS})
     ctx["org"] = org
     if request.method == "POST":
-        data = {k: request.POST.get(k, "") for k in ORG_FIELDS}
+        data = {k: request.POST.get(k, "") for k in ORG_FIELDS + SIZE_FIGURES}
         data["renamed_on"] = request.POST.get("renamed_on", "")
         ctx["data"] = data
         try:

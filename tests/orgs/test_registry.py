@@ -147,3 +147,13 @@ def test_bulk_import_reports_bad_rows_by_line_and_field(users):
     with pytest.raises(InputError) as exc:
         services.import_organizations(fileobj=bad, by=users["admin"])
     assert "无法读取" in exc.value.message
+
+
+def test_size_figures_on_the_form_set_or_contradict_the_size_class(reference_data):
+    assert services.clean_org_data(org_data(size_class="", industry_code="34", employees="150", revenue="1500"))["size_class"] == "small"
+    with pytest.raises(InputError) as exc:
+        services.clean_org_data(org_data(size_class="large", industry_code="34", employees="150", revenue="1500"))
+    assert "所选规模与划分标准不符" in exc.value.message and "小型" in exc.value.message
+    with pytest.raises(InputError) as exc:
+        services.clean_org_data(org_data(industry_code="34", employees="-3"))
+    assert exc.value.field == "employees"
