@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "ipplatform.market",
     "ipplatform.finance",
     "ipplatform.workplan",
+    "ipplatform.orgs",
     "ipplatform.training",
     "ipplatform.publicity",
     "ipplatform.portal",

@@ -171,3 +171,35 @@ def login(password):
         pg.wait_for_load_state("networkidle")
 
     return do
+
+
+@pytest.fixture
+def verified_claim(db):
+    """verified_claim(org, name=None, kind="current"): a verified claim of an applicant name by the organisation (as if its
+    evidence had been checked by the city bureau). Ownership checks count only such claims (orgs.services.holder_check)."""
+    def make(org, name=None, kind="current"):
+        from ipplatform.orgs.models import ApplicantClaim
+        from ipplatform.orgs.services import folded
+
+        name = name or org.name
+        return ApplicantClaim.objects.create(organization=org, name=name, name_norm=folded(name), kind=kind, state="verified",
+                                             decision_note="测试：证明材料已核验")
+
+    return make
+
+
+@pytest.fixture
+def become_holder(verified_claim):
+    """become_holder(user, applicant_name): the user's organisation becomes the body named as that (real) applicant, with a
+    verified claim of its own name, so that tests on real records act as the patentee itself."""
+    def make(user, applicant_name):
+        from ipplatform.core.models import Organization
+
+        org, _ = Organization.objects.get_or_create(kind=user.organization.kind, name=applicant_name,
+                                                    defaults={"region_code": user.organization.region_code})
+        user.organization = org
+        user.save(update_fields=["organization"])
+        verified_claim(org)
+        return org
+
+    return make

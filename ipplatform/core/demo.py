@@ -30,9 +30,12 @@ def _organization_specs() -> list[tuple[str, str, str, dict]]:
     specs += [
         ("county:370211", "青岛市黄岛区知识产权局", OrgKind.COUNTY_BUREAU, {"parent": "city:370200", "region_code": "370211", "short_name": "黄岛区"}),
         ("county:371202", "莱芜市莱城区知识产权局", OrgKind.COUNTY_BUREAU, {"parent": "city:371200", "region_code": "371202", "short_name": "莱城区"}),
-        ("haier", "海尔集团公司", OrgKind.ENTERPRISE, {"region_code": "370212", "uscc": "91370200163562681G", "address": "山东省青岛市崂山区海尔路1号"}),
-        ("ent_jinan", "济南齐鲁新材料科技有限公司（演示）", OrgKind.ENTERPRISE, {"region_code": "370112", "uscc": demo_uscc(1, "370112"), "is_sme": True, "address": "山东省济南市历城区"}),
-        ("ent_laiwu", "莱芜钢城精密机械有限公司（演示）", OrgKind.ENTERPRISE, {"region_code": "371203", "uscc": demo_uscc(2, "371203"), "is_sme": True, "address": "山东省莱芜市钢城区"}),
+        # Demo enterprises and universities are real Shandong applicants of the records in data/patents_cn, linked (by
+        # orgs.demo) only to their own applicant names through verified claims. Their USCCs are not in the records and
+        # are left blank rather than invented; size is a demo setting (is_sme) so the SME programmes can be shown.
+        ("haier", "海尔智家股份有限公司", OrgKind.ENTERPRISE, {"region_code": "370212", "uscc": "", "address": "山东省青岛市"}),
+        ("ent_jinan", "济南时代新纪元科技有限公司", OrgKind.ENTERPRISE, {"region_code": "370100", "uscc": "", "is_sme": True, "address": "山东省济南市"}),
+        ("ent_laiwu", "莱芜钢铁集团有限公司", OrgKind.ENTERPRISE, {"region_code": "371200", "uscc": "", "is_sme": True, "address": "山东省莱芜市"}),
         ("sdu", "山东大学", OrgKind.UNIVERSITY, {"region_code": "370102", "address": "山东省济南市历城区山大南路27号"}),
         ("ouc", "中国海洋大学", OrgKind.UNIVERSITY, {"region_code": "370202", "address": "山东省青岛市崂山区松岭路238号"}),
         ("institute", "山东省科学院", OrgKind.INSTITUTE, {"region_code": "370102"}),
@@ -94,9 +97,9 @@ def create_accounts(orgs: dict[str, Organization]) -> list[tuple[str, str, str]]
         ("xinxi", Role.DEPARTMENT_STAFF, orgs["dept:专利信息服务中心"], "信息中心 孙分析"),
         ("daiban", Role.DEPARTMENT_STAFF, orgs["dept:专利代办处"], "代办处 周"),
         ("huangdao", Role.COUNTY_OFFICER, orgs["county:370211"], "黄岛区局 吴"),
-        ("haier", Role.ENTERPRISE_USER, orgs["haier"], "海尔知识产权部"),
-        ("qilu_ent", Role.ENTERPRISE_USER, orgs["ent_jinan"], "齐鲁新材料 郑经理"),
-        ("laiwu_ent", Role.ENTERPRISE_USER, orgs["ent_laiwu"], "钢城精密 冯经理"),
+        ("haier", Role.ENTERPRISE_USER, orgs["haier"], "海尔智家知识产权部"),
+        ("qilu_ent", Role.ENTERPRISE_USER, orgs["ent_jinan"], "时代新纪元 郑经理"),
+        ("laiwu_ent", Role.ENTERPRISE_USER, orgs["ent_laiwu"], "莱钢集团 冯经理"),
         ("sdu", Role.UNIVERSITY_USER, orgs["sdu"], "山东大学技术转移中心"),
         ("agency", Role.AGENCY_USER, orgs["agency"], "齐鲁专利事务所 陈代理"),
         ("bank", Role.FINANCE_USER, orgs["bank"], "齐鲁银行 科技金融部"),

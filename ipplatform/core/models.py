@@ -8,7 +8,7 @@ from django.db import models
 
 from ipplatform.lib import uscc
 
-from .enums import ROLE_ORG_KINDS, ROLE_SCOPE, AuditAction, JobStatus, OrgKind, Role, ScopeLevel
+from .enums import ROLE_ORG_KINDS, ROLE_SCOPE, AuditAction, JobStatus, OrgKind, Role, ScopeLevel, SizeClass
 
 
 class AppendOnlyError(Exception):
@@ -159,6 +159,9 @@ class Organization(models.Model):
     contact_person = models.CharField("联系人", max_length=60, blank=True)
     contact_phone = models.CharField("联系电话", max_length=40, blank=True)
     is_sme = models.BooleanField("小微企业", default=False)
+    size_class = models.CharField("企业规模", max_length=8, choices=SizeClass.choices, blank=True)
+    industry_code = models.CharField("国民经济行业分类", max_length=4, blank=True, help_text="GB/T 4754-2017 门类字母或大类两位代码")
+    contact_email = models.EmailField("联系邮箱", blank=True)
     is_active = models.BooleanField("有效", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

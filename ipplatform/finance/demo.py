@@ -1,6 +1,6 @@
 """Demo data for 质押融资与价值评估 (idempotent): value-model weights, subsidy rules for the province and 青岛,
-a risk compensation fund, and pledges, a valuation and subsidy applications on real patent records, with the
-demo enterprises linked to real applicants (the link is the platform's 对应平台机构 field)."""
+a risk compensation fund, and pledges, a valuation and subsidy applications on real patent records of the demo
+enterprises' own names (verified applicant-name claims, orgs registry). Demo contracts are numbered DEMO-…; pages say 演示数据."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,11 +8,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 
-from ipplatform.core.enums import OrgKind
-from ipplatform.core.models import Organization, User
-from ipplatform.patents.models import Applicant, Patent
+from ipplatform.core.models import User
+from ipplatform.patents.models import Patent
 
 from . import services, subsidies, valuations
 from .enums import Scenario
@@ -51,20 +50,13 @@ def _valid_patents(applicant_q: Q, on: dt.date, limit: int) -> list[Patent]:
     return out
 
 
-def _link(org: Organization, applicants) -> None:
-    for a in applicants:
-        if a.organization_id is None:
-            a.organization = org
-            a.save(update_fields=["organization"])
+def _own_valid_patents(user, on: dt.date, limit: int) -> list[Patent]:
+    """In-force patents the user's organisation holds through its verified applicant-name claims (orgs registry)."""
+    from ipplatform.orgs.services import portfolio_ids
 
-
-def _pick_shandong_applicant(on: dt.date):
-    candidates = (Applicant.objects.filter(region_code__startswith="37", entity_type="enterprise")
-                  .filter(Q(organization__isnull=True)).annotate(n=Count("patent_links")).filter(n__gte=9).order_by("-n", "name"))
-    for a in candidates[:30]:
-        if len(_valid_patents(Q(applicant_links__applicant=a), on, 9)) >= 9:
-            return a
-    return None
+    if user is None or user.organization is None:
+        return []
+    return _valid_patents(Q(pk__in=portfolio_ids(user.organization)), on, limit)
 
 
 @transaction.atomic
@@ -88,18 +80,21 @@ def load(*, stdout, options=None):
         return
     year = today.year
     jan = dt.date(year, 1, 5)
-    applicant = _pick_shandong_applicant(today)
-    if applicant is None:
-        stdout.write("finance: 专利库中没有足够的山东企业有效专利，未生成演示质押（政策规则、模型权重和风险补偿资金已生成）")
+    # The pledgor is a demo enterprise or university that holds enough patents of its own (verified claims of its own
+    # name); no organisation is linked to another body's patents.
+    ent, patents = None, []
+    for username in ("qilu_ent", "laiwu_ent", "haier", "sdu"):
+        own = _own_valid_patents(_user(username), today, 9)
+        if len(own) >= 9:
+            ent, patents = _user(username), own
+            break
+    if ent is None:
+        stdout.write("finance: 演示企业和高校（真实申请人，只认领本单位名称）在专利库中均不足9件有效专利，未生成演示质押"
+                     "（政策规则、模型权重和风险补偿资金已生成）")
         return
     org = ent.organization
-    _link(org, [applicant])
-    patents = _valid_patents(Q(applicant_links__applicant=applicant), today, 9)
-    haier_org = Organization.objects.filter(kind=OrgKind.ENTERPRISE, name="海尔集团公司").first()
-    haier_apps = list(Applicant.objects.filter(name__contains="海尔", organization__isnull=True)) if haier_org else []
-    if haier_org:
-        _link(haier_org, haier_apps)
-    haier_patents = _valid_patents(Q(applicant_links__applicant__in=haier_apps), today, 3) if haier_apps else []
+    second = next((u for u in (_user(n) for n in ("haier", "sdu", "qilu_ent", "laiwu_ent")) if u and u.organization_id != org.pk), None)
+    haier_patents = [p for p in _own_valid_patents(second, today, 12) if p not in patents][:3] if second else []
     scope = "主债权本金、利息、罚息、复利、违约金、损害赔偿金和实现质权的费用"
 
     def pledge(pledgor_user, items, n, *, registered, debt, start, end, disbursed):
@@ -136,7 +131,7 @@ def load(*, stdout, options=None):
         app = subsidies.create_application(by=ent, kind="interest", data={"pledge": a, "year": year, "interest_paid": "9.79",
                                                                            "bank_account": "齐鲁银行济南分行 8000 1234 5678"})
         subsidies.submit_application(application=app, by=ent)
-        subsidies.review_application(application=app, by=_user("city370100") or x, decision="pass", opinion="材料齐全，首次质押，符合条件",
+        subsidies.review_application(application=app, by=_user(f"city{org.city_code}") or x, decision="pass", opinion="材料齐全，首次质押，符合条件",
                                      today=dt.date(year, 10, 12))
         notice_end = app.notice_end
         if today > notice_end:
@@ -168,10 +163,7 @@ def load(*, stdout, options=None):
             "security_scope": scope}
     services.create_pledge(by=bank, pledgor=org, patents=patents[7:9], data=data)
     if haier_patents:
-        e = services.create_pledge(by=bank, pledgor=org, patents=haier_patents[:1], data={**data, "contract_number": f"{DEMO_PREFIX}QLYH-{year}03-005"})
-        services.confirm_pledge(pledge=e, by=ent, co_owner_consent=False, today=dt.date(year, 3, 2))
-        services.refuse_pledge(pledge=e, by=x, today=dt.date(year, 3, 4))
-        haier_user = _user("haier")
+        haier_user = second
         if haier_user and len(haier_patents) >= 3:
             c = pledge(haier_user, haier_patents[1:3], 6, registered=dt.date(year, 3, 2), debt="800", start=dt.date(year, 3, 5),
                        end=dt.date(year, 10, 31), disbursed=dt.date(year, 3, 5))
@@ -184,4 +176,4 @@ def load(*, stdout, options=None):
                     "interest_paid": "21.80", "bank_account": "齐鲁银行青岛分行 8000 5555 0001"})
                 subsidies.submit_application(application=app, by=haier_user)
     n = Pledge.objects.filter(contract_number__startswith=DEMO_PREFIX).count()
-    stdout.write(f"finance: 演示数据已生成：{n}笔质押（出质人关联真实申请人“{applicant.name}”），1项价值评估，补助政策（全省、青岛）和风险补偿资金")
+    stdout.write(f"finance: 演示数据已生成：{n}笔质押（出质人“{org.name}”，均为其本单位名称下的专利），1项价值评估，补助政策（全省、青岛）和风险补偿资金")

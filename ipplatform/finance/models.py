@@ -174,6 +174,11 @@ class Pledge(FSMModelMixin, models.Model):
             return self.cnipa_registration_no
         return f"受理号{self.number}" if self.number else f"待审查#{self.pk}"
 
+    @property
+    def is_demo(self) -> bool:
+        """A demo transaction (load_demo numbers its contracts DEMO-…): pages mark it 演示数据."""
+        return (self.contract_number or "").startswith("DEMO-")
+
     # Transitions: call through core.workflow.run_transition / obj.x(by=..., reason=...), then save.
     @transition(field=state, source=PledgeState.DRAFT, target=PledgeState.SUBMITTED)
     def submit(self, *, by=None, reason=""):

@@ -19,6 +19,7 @@ from ipplatform.core.enums import AuditAction, OrgKind, Role
 from ipplatform.core.models import Organization, User
 from ipplatform.core.workflow import run_transition
 from ipplatform.lib.textnorm import normalize_name
+from ipplatform.orgs.services import holder_check
 from ipplatform.lib.workdays import add_working_days
 from ipplatform.patents import legalstate
 from ipplatform.patents.enums import LegalEventCode, PatentType
@@ -110,16 +111,15 @@ def applicants_of(patent: Patent) -> list:
     return [link.applicant for link in patent.applicant_links.select_related("applicant").order_by("order")]
 
 
-def is_patentee(*, organization: Organization, patent: Patent) -> bool:
-    """True when one of the patent's applicants is linked to the organisation or has its normalised name."""
-    name = normalize_name(organization.name)
-    return any(a.organization_id == organization.pk or normalize_name(a.name) == name for a in applicants_of(patent))
+def is_patentee(*, organization: Organization, patent: Patent, on: dt.date | None = None) -> bool:
+    """True when the organisation is a patentee of record through its verified applicant-name claims (orgs.services.holder_check)."""
+    return holder_check(org=organization, patent=patent, on=on).ok
 
 
-def co_owners(*, organization: Organization, patent: Patent) -> list[str]:
-    """Names of the other applicants (co-owners) of the patent."""
-    name = normalize_name(organization.name)
-    return [a.name for a in applicants_of(patent) if not (a.organization_id == organization.pk or normalize_name(a.name) == name)]
+def co_owners(*, organization: Organization, patent: Patent, on: dt.date | None = None) -> list[str]:
+    """Names of the other patentees of record (co-owners) of the patent."""
+    result = holder_check(org=organization, patent=patent, on=on)
+    return result.others if result.ok else result.holder_names
 
 
 @dataclass
@@ -153,9 +153,9 @@ def check_pledge(pledge: Pledge, *, on: dt.date | None = None) -> list[Check]:
         p = item.patent
         num = p.display_number
         events = list(p.legal_events.all())
-        if not is_patentee(organization=pledge.pledgor, patent=p):
-            names = "；".join(a.name for a in applicants_of(p)) or "（无著录的专利权人）"
-            out.append(Check("not_owner", p.pk, f"{num}的专利权人为{names}，出质人“{pledge.pledgor.name}”不在其中"))
+        ownership = holder_check(org=pledge.pledgor, patent=p, on=on)
+        if not ownership.ok:
+            out.append(Check("not_owner", p.pk, f"{ownership.reason}。规则：{ownership.rule}"))
         grant = legalstate.grant_date_of(patent=p)
         if grant is None or grant > on:
             out.append(Check("not_granted", p.pk, f"{num}尚未授权公告，不能出质"))
@@ -181,8 +181,8 @@ def check_pledge(pledge: Pledge, *, on: dt.date | None = None) -> list[Check]:
         susp = legalstate.suspension_event(patent=p, on=on)
         if susp:
             out.append(Check("suspended", p.pk, f"{num}于{susp.date}{susp.description or '权属纠纷中止'}，尚未恢复"))
-        others = co_owners(organization=pledge.pledgor, patent=p)
-        if others and is_patentee(organization=pledge.pledgor, patent=p) and not pledge.co_owner_consent:
+        others = ownership.others
+        if others and ownership.ok and not pledge.co_owner_consent:
             out.append(Check("co_owner_consent", p.pk, f"{num}的共有人{'、'.join(others)}未书面同意出质"))
         existing = active_pledge(patent_id=p.pk, on=on)
         if existing is not None and existing.pk != pledge.pk:

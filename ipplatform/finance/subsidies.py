@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django_fsm import TransitionNotAllowed
 
+from ipplatform.orgs.services import holder_check
 from ipplatform.core import notify
 from ipplatform.core.api import InputError
 from ipplatform.core.regions import name_of
@@ -125,6 +126,10 @@ def eligibility(*, application: SubsidyApplication, rule: SubsidyRule) -> list[s
             return reasons
         if pledge.pledgor_id != org.pk:
             reasons.append(f"质押登记{pledge.display_number}的出质人不是申请企业")
+        for item in pledge.items.select_related("patent"):
+            ownership = holder_check(org=org, patent=item.patent, on=pledge.cnipa_registered_on or pledge.registered_on)
+            if not ownership.ok:
+                reasons.append(f"出质专利须为申请企业所有：{ownership.reason}（{ownership.rule}）")
         if pledge.cnipa_registered_on is None or pledge.state == PledgeState.REFUSED:
             reasons.append(f"质押{pledge.display_number}尚未在国家知识产权局登记：质权自登记时设立（民法典第四百四十四条），平台审查合格不等于登记")
         if rule.first_pledge_only and pledge.cnipa_registered_on:

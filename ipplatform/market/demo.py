@@ -1,5 +1,6 @@
-"""Demo market data from real patent records (idempotent): listings by 山东大学 and 海尔集团公司, an open licence,
-demands by the demo enterprises, one licence deal taken to completion, one in negotiation, and a trading fair."""
+"""Demo market data from real patent records (idempotent): listings of 山东大学's and 海尔智家's own patents (verified claims
+of their own names), an open licence, demands by the demo enterprises, one licence deal taken to completion (contract
+DEMO-…, pages say 演示数据), one in negotiation, and a trading fair."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,9 +11,8 @@ from django.db.models import Q
 from ipplatform.core.api import InputError
 from ipplatform.core.enums import OrgKind
 from ipplatform.core.models import Organization, User
-from ipplatform.lib.textnorm import normalize_name
 from ipplatform.patents.enums import EntityType, PatentType
-from ipplatform.patents.models import Applicant, Patent
+from ipplatform.patents.models import Patent
 
 from . import flows, services
 from .enums import DealType, EventKind, FeeMethod, Maturity, ParticipantRole
@@ -33,38 +33,12 @@ def _in_force(qs, *, limit: int) -> list[Patent]:
     return out
 
 
-def _holder_patents(org: Organization, *, entity_type: str, keywords: tuple[str, ...], stdout, limit: int = 4) -> list[Patent]:
-    """The organisation's own in-force patents; if the import has none, those of one real applicant linked to it (and said so)."""
-    name = normalize_name(org.name)
-    if Applicant.objects.filter(name=name).update(organization=org):
-        stdout.write(f"  关联申请人“{name}” → 平台机构“{org.name}”")
+def _holder_patents(org: Organization, *, stdout, limit: int = 4) -> list[Patent]:
+    """The organisation's own in-force patents (verified claims of its own names, orgs registry); none when it has none."""
     own = _in_force(services.patents_of(organization=org).filter(is_synthetic=False), limit=limit)
-    if own:
-        return own
-    linked = set(Applicant.objects.filter(organization__isnull=False).values_list("pk", flat=True))
-    granted = Patent.objects.filter(is_synthetic=False, patent_type=PatentType.INVENTION, grant_date__isnull=False, first_applicant__isnull=False)
-    candidates = []
-    for etype in (entity_type, None):
-        qs = granted.filter(first_applicant__entity_type=etype) if etype else granted
-        for kw in keywords + ("",):
-            sub = qs.filter(title__contains=kw) if kw else qs
-            ids = [a for a in sub.values_list("first_applicant", flat=True).distinct()[:50] if a not in linked]
-            candidates += [a for a in ids if a not in candidates]
-        if candidates:
-            break
-    out: list[Patent] = []
-    for applicant_id in candidates[:8]:
-        applicant = Applicant.objects.get(pk=applicant_id)
-        picked = _in_force(granted.filter(first_applicant=applicant, applicant_links__order=1).distinct(), limit=limit - len(out))
-        if not picked:
-            continue
-        applicant.organization = org
-        applicant.save(update_fields=["organization"])
-        stdout.write(f"  演示关联：平台库中“{org.name}”无有效专利，将真实申请人“{applicant.name}”关联到演示机构“{org.name}”")
-        out += [p for p in picked if services.is_owned_by(patent=p, organization=org)]
-        if len(out) >= limit:
-            break
-    return out
+    if not own:
+        stdout.write(f"  “{org.name}”在专利库中没有本单位名称下的有效专利，不生成其挂牌（不关联其他申请人的专利）")
+    return own
 
 
 def _summary(p: Patent) -> str:
@@ -90,7 +64,7 @@ def load(*, stdout, options) -> dict:
         if Listing.objects.filter(holder=user.organization).exists():
             first_listing[username] = Listing.objects.filter(holder=user.organization).order_by("pk").first()
             continue
-        patents = _holder_patents(user.organization, entity_type=etype, keywords=keywords, stdout=stdout, limit=4)
+        patents = _holder_patents(user.organization, stdout=stdout, limit=4)
         for i, p in enumerate(patents[:3]):
             deal_type = types[i % len(types)]
             try:
@@ -172,7 +146,7 @@ def _demo_deals(users, first_listing, stdout) -> int:
     if sdu_listing is not None and sdu_listing.deal_type != DealType.OPEN:
         try:
             with transaction.atomic():
-                deal = flows.start_deal(user=users["qilu_ent"], listing=sdu_listing, message="拟用于新产品线，希望了解许可条件")
+                deal = flows.start_deal(user=users["qilu_ent"], listing=sdu_listing, message="【演示数据】拟用于新产品线，希望了解许可条件")
                 flows.advance_deal(user=users["sdu"], deal=deal, action="negotiate", reason="双方约定面谈")
                 extra = {}
                 if deal.deal_type != DealType.ASSIGNMENT:
@@ -180,10 +154,10 @@ def _demo_deals(users, first_listing, stdout) -> int:
                     if deal.patent.term_end and end > deal.patent.term_end:
                         end = deal.patent.term_end - dt.timedelta(days=1)
                     extra = {"licence_start": today, "licence_end": end}
-                flows.advance_deal(user=users["sdu"], deal=deal, action="sign_contract", amount=25, contract_no="SDU-2026-JS-001",
+                flows.advance_deal(user=users["sdu"], deal=deal, action="sign_contract", amount=25, contract_no="DEMO-SDU-2026-JS-001",
                                    contract_signed_on=today - dt.timedelta(days=80), **extra)
                 flows.advance_deal(user=users["qilu_ent"], deal=deal, action="submit_registration", reason="已向国家知识产权局提交备案")
-                flows.advance_deal(user=users["sdu"], deal=deal, action="complete", registration_no="X2026370000000123", registered_on=today)
+                flows.advance_deal(user=users["sdu"], deal=deal, action="complete", registration_no="DEMO-X2026370000000123", registered_on=today)
             n += 1
         except InputError as e:
             stdout.write(f"  演示交易未成功：{e.message}")
@@ -191,7 +165,7 @@ def _demo_deals(users, first_listing, stdout) -> int:
     if haier_listing is not None and haier_listing.deal_type != DealType.OPEN:
         try:
             with transaction.atomic():
-                deal = flows.start_deal(user=users["laiwu_ent"], listing=haier_listing, message="希望获得许可用于配套产品")
+                deal = flows.start_deal(user=users["laiwu_ent"], listing=haier_listing, message="【演示数据】希望获得许可用于配套产品")
                 flows.advance_deal(user=users["haier"], deal=deal, action="negotiate", reason="进入商务谈判")
             n += 1
         except InputError as e:

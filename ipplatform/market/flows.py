@@ -30,9 +30,9 @@ def open_licence_bars(*, patent: Patent, organization, co_owners_consent: bool, 
     """Every bar to an open licence declaration (empty when the patentee may declare; 专利法 art 50, 细则 art 86)."""
     on = on or svc.today()
     bars = []
-    if organization is None or not svc.is_owned_by(patent=patent, organization=organization):
-        holders = "、".join(svc.holder_names(patent)) or "（未知）"
-        bars.append(f"只有专利权人可以声明开放许可（专利权人：{holders}）")
+    ownership = svc.holder_check(org=organization, patent=patent, on=on)
+    if not ownership.ok:
+        bars.append(f"只有专利权人可以声明开放许可：{ownership.reason}（{ownership.rule}）")
     if patent.patent_type == PatentType.INVENTION and not patent.grant_date:
         bars.append("开放许可仅适用于已授权的专利，该发明专利申请尚未授权")
     elif not patent.valid_at(on):

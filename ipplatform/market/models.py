@@ -268,6 +268,11 @@ class Deal(models.Model):
     def reference(self) -> str:
         return f"market.deal:{self.pk}"
 
+    @property
+    def is_demo(self) -> bool:
+        """A demo transaction (load_demo numbers its contracts DEMO-…): pages mark it 演示数据."""
+        return (self.contract_no or "").startswith("DEMO-") or (self.message or "").startswith("【演示数据】")
+
     @transition(field=state, source=DealState.INQUIRY, target=DealState.NEGOTIATION)
     def negotiate(self, *, by=None, reason=""):
         """Both parties enter negotiation."""

@@ -16,11 +16,11 @@ from ipplatform.core.api import InputError
 from ipplatform.core.enums import PROVINCE_ROLES, STAFF_ROLES, OrgKind
 from ipplatform.core.models import Organization, TechField, TechFieldPattern
 from ipplatform.core.workflow import run_transition
-from ipplatform.lib.textnorm import normalize_name
 from ipplatform.patents import legalstate
 from ipplatform.patents.legalstate import add_months  # noqa: F401 - months as 细则 art 5; used as svc.add_months
 from ipplatform.patents.enums import LegalEventCode, PatentType
 from ipplatform.patents.models import LegalEvent, Patent
+from ipplatform.orgs.services import holder_check, holders_of_record, portfolio_ids
 
 from .enums import (
     EXCLUSIVE_TYPES, LICENCE_TYPES, AccessState, DealState, DealType, DeclarationState, DemandState, ListingState, Maturity,
@@ -178,39 +178,19 @@ def applicant_names(patent: Patent) -> list[str]:
 
 
 def holder_names(patent: Patent) -> list[str]:
-    """Current patentees: the applicants, or the assignee of the latest assignment registered through the market."""
-    last = _assignment_deals(patent.pk).select_related("buyer").last()
-    return [last.buyer.name] if last else applicant_names(patent)
+    """Current patentees of record: the applicants, then registered transfers (orgs.services.holders_of_record)."""
+    holders, _ = holders_of_record(patent)
+    return [h.name for h in holders]
 
 
-def is_owned_by(*, patent: Patent, organization: Organization) -> bool:
-    """True when the organisation is a current patentee (linked applicant or same normalised name)."""
-    last = _assignment_deals(patent.pk).last()
-    if last is not None:
-        return last.buyer_id == organization.pk
-    org_name = normalize_name(organization.name)
-    for link in patent.applicant_links.select_related("applicant"):
-        if link.applicant.organization_id == organization.pk or normalize_name(link.applicant.name) == org_name:
-            return True
-    if not patent.applicant_links.exists():
-        return any(normalize_name(n) == org_name for n in applicant_names(patent))
-    return False
+def is_owned_by(*, patent: Patent, organization: Organization, on: dt.date | None = None) -> bool:
+    """True when the organisation is a current patentee through its verified applicant-name claims (orgs.services.holder_check)."""
+    return holder_check(org=organization, patent=patent, on=on).ok
 
 
 def patents_of(*, organization: Organization):
-    """Patents whose current patentee is the organisation (linked applicants or same normalised name)."""
-    from ipplatform.patents.models import Applicant
-
-    name = normalize_name(organization.name)
-    applicant_ids = list(Applicant.objects.filter(Q(organization=organization) | Q(name=name) | Q(name=organization.name)).values_list("pk", flat=True))
-    sold = _sold_ids(organization)
-    bought = Deal.objects.filter(deal_type=DealType.ASSIGNMENT, state=DealState.COMPLETED, buyer=organization).values_list("patent_id", flat=True)
-    return Patent.objects.filter(Q(applicant_links__applicant_id__in=applicant_ids) | Q(pk__in=list(bought))).exclude(pk__in=sold).distinct()
-
-
-def _sold_ids(organization: Organization) -> list[str]:
-    sold = Deal.objects.filter(deal_type=DealType.ASSIGNMENT, state=DealState.COMPLETED, seller=organization).values_list("patent_id", flat=True)
-    return [pid for pid in sold if _assignment_deals(pid).last().buyer_id != organization.pk]
+    """Patents whose current patentee is the organisation (verified claims and registered transfers)."""
+    return Patent.objects.filter(pk__in=portfolio_ids(organization))
 
 
 # ---------------------------------------------------------------- encumbrances
@@ -290,9 +270,9 @@ def listing_refusals(*, patent: Patent, organization: Organization | None, deal_
     reasons = []
     if organization is None:
         return ["您的账号未关联单位，不能挂牌专利"]
-    if not is_owned_by(patent=patent, organization=organization):
-        holders = "、".join(holder_names(patent)) or "（未知）"
-        reasons.append(f"“{organization.name}”不是该专利的专利权人（专利权人：{holders}），不能挂牌")
+    ownership = holder_check(org=organization, patent=patent, on=on)
+    if not ownership.ok:
+        reasons.append(f"“{organization.name}”不是该专利的专利权人：{ownership.reason}（{ownership.rule}）")
     reason = not_in_force_reason(patent, on)
     if reason:
         reasons.append(reason)

@@ -15,7 +15,7 @@ def make_patent(db):
 
     counter = {"n": 0}
 
-    def make(*, owners=("济南齐鲁新材料科技有限公司（演示）",), patent_type="invention", app_date=dt.date(2016, 5, 4),
+    def make(*, owners=("济南时代新纪元科技有限公司",), patent_type="invention", app_date=dt.date(2016, 5, 4),
              grant_date=dt.date(2019, 8, 20), title=None, events=(), ipc=("C08L23/06",), claims=8, inventors=("张三", "李四"),
              family=None, citations=None, org_links=None, pk=None):
         counter["n"] += 1
@@ -36,6 +36,16 @@ def make_patent(db):
         return p
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def own_name_claims(request):
+    """The demo enterprises own the patents filed under their own names: verified claims of those names (orgs registry)."""
+    if "users" not in request.fixturenames:
+        return
+    users, verified_claim = request.getfixturevalue("users"), request.getfixturevalue("verified_claim")
+    for username in ("qilu_ent", "laiwu_ent", "haier"):
+        verified_claim(users[username].organization)
 
 
 @pytest.fixture

@@ -19,9 +19,8 @@ def _switch(page, login, live_server, username):
 
 def test_pledge_valuation_and_subsidy_end_to_end(live_server, transactional_db, page, login, screenshot, users, make_patent):
     ent = users["qilu_ent"].organization
-    # the enterprise's organisation is linked to its applicant record in the patent store (another spelling of its name)
-    patent = make_patent(owners=("齐鲁新材料科技股份有限公司",), org_links={"齐鲁新材料科技股份有限公司": ent},
-                         app_date=dt.date(2020, 4, 1), grant_date=dt.date(2022, 6, 10), title="一种耐候聚乙烯复合材料及其制备方法")
+    # the patent is filed under the enterprise's own name, which it has claimed (verified claim: own_name_claims)
+    patent = make_patent(app_date=dt.date(2020, 4, 1), grant_date=dt.date(2022, 6, 10), title="一种耐候聚乙烯复合材料及其制备方法")
     today = dt.date.today()
     subsidies.save_rule(by=users["xietiao"], data={"kind": "interest", "region_code": "370000", "year": today.year, "name": "质押融资贴息",
                                                    "mode": "interest_share", "share": "0.5", "cap_per_enterprise": "50", "sme_only": True})

@@ -10,7 +10,7 @@ from openpyxl import Workbook, load_workbook
 from ipplatform.finance import services
 from ipplatform.finance.models import Pledge
 
-QILU = "济南齐鲁新材料科技有限公司（演示）"
+QILU = "济南时代新纪元科技有限公司"
 
 
 def _xlsx(rows) -> io.BytesIO:

@@ -16,7 +16,7 @@ from ipplatform.patents.models import LegalEvent
 
 from .conftest import TODAY
 
-QILU = "济南齐鲁新材料科技有限公司（演示）"
+QILU = "济南时代新纪元科技有限公司"
 
 
 def _pledge(users, patents, data, **overrides):
@@ -46,16 +46,23 @@ def test_not_owner(base):
     assert checks[0].effect == "refuse"
 
 
-def test_owner_by_applicant_link_even_with_another_name(base):
+def test_applicant_linked_by_hand_is_not_an_owner_but_a_verified_former_name_is(base):
+    from ipplatform.orgs import services as orgs
+
     org = base["users"]["qilu_ent"].organization
     patent = base["make"](owners=("齐鲁新材料（济南）有限公司",), org_links={"齐鲁新材料（济南）有限公司": org})
     p = _pledge(base["users"], [patent], base["data"])
+    checks = services.check_pledge(p, on=TODAY)
+    assert _codes(p) == ["not_owner"] and "未经认领核验" in checks[0].reason and "专利法第十条" in checks[0].reason
+    # the old name recorded as 曾用名 and claimed with the name-change notice, verified by the city bureau: it counts
+    orgs.add_former_name(org=org, name="齐鲁新材料（济南）有限公司", used_until=dt.date(2020, 5, 1))
+    base["users"]["qilu_ent"].organization.applicant_claims.create(name="齐鲁新材料(济南)有限公司", name_norm="x", kind="former", state="verified")
     assert _codes(p) == []
 
 
 def test_name_match_is_normalised(base):
-    # full-width brackets vs ASCII brackets are the same registered patentee
-    patent = base["make"](owners=("济南齐鲁新材料科技有限公司(演示)",))
+    # traditional characters and a stray space: the same registered patentee as the verified claim of its name
+    patent = base["make"](owners=("济南時代新紀元 科技有限公司",))
     assert _codes(_pledge(base["users"], [patent], base["data"])) == []
 
 

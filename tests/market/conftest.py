@@ -21,14 +21,13 @@ def real(db):
 
 
 @pytest.fixture
-def owned(real, users):
-    """A real invention treated as granted in 2019 whose applicant is linked to 山东大学 (as the demo does); single owner."""
+def owned(real, users, become_holder):
+    """A real invention treated as granted in 2019, single owner; the `sdu` user acts for that applicant (an organisation of
+    that name with a verified claim of it)."""
     from tests.market import realdata
 
     patent = next(p for p in real if p.abstract and ";" not in p.applicants_text and len(p.abstract) > 60)
-    link = patent.applicant_links.get()
-    link.applicant.organization = users["sdu"].organization
-    link.applicant.save()
+    become_holder(users["sdu"], patent.applicant_links.get().applicant.name)
     return realdata.grant(patent, on=dt.date(2019, 6, 1))
 
 

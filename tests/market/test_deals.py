@@ -45,10 +45,10 @@ def test_assignment_deal_history_and_legal_event(owned, users, listing_kwargs, o
                      ("registration", "completed", "sdu")]
     assert history(deal)[1].reason == "合同HT-001，金额80.00万元"
     event = LegalEvent.objects.get(patent=owned, reference=f"market.deal:{deal.pk}")
-    assert event.code == "transfer" and event.source == "交易登记" and "海尔集团公司" in event.description
+    assert event.code == "transfer" and event.source == "交易登记" and "海尔智家股份有限公司" in event.description
     assert _fresh(listing).state == ListingState.CLOSED
     # ownership follows the registered assignment
-    assert services.holder_names(owned) == ["海尔集团公司"]
+    assert services.holder_names(owned) == ["海尔智家股份有限公司"]
     assert services.is_owned_by(patent=owned, organization=users["haier"].organization)
     assert not services.is_owned_by(patent=owned, organization=users["sdu"].organization)
     assert owned in services.patents_of(organization=users["haier"].organization)

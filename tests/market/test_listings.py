@@ -33,11 +33,10 @@ def test_refused_when_not_the_patentee(owned, users, listing_kwargs):
     assert "不是该专利的专利权人" in exc.value.message and owned.applicants_text in exc.value.message
 
 
-def test_refused_when_not_granted(real, users, listing_kwargs):
+def test_refused_when_not_granted(real, users, listing_kwargs, become_holder):
     patent = next(p for p in real if ";" not in p.applicants_text)
     link = patent.applicant_links.get()
-    link.applicant.organization = users["sdu"].organization
-    link.applicant.save()
+    become_holder(users["sdu"], link.applicant.name)
     assert "尚未授权" in _refused(users, patent, "assignment", listing_kwargs)
 
 

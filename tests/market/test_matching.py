@@ -57,11 +57,10 @@ def test_ipc_hint_adds_proximity_and_explains_it(corpus, users):
     assert match.ipc_score == 0.75 and match.ipc_prefix == p.ipc_main[:4] and f"分类号同一小类（{p.ipc_main[:4]}）" in match.reasons
 
 
-def test_listing_finds_demand_and_likely_buyers(corpus, users, listing_kwargs):
+def test_listing_finds_demand_and_likely_buyers(corpus, users, listing_kwargs, become_holder):
     p = next(p for p in corpus if p.source_file.startswith("sipo_export") and ";" not in p.applicants_text and len(p.abstract) > 150)
     link = p.applicant_links.get()
-    link.applicant.organization = users["sdu"].organization
-    link.applicant.save()
+    become_holder(users["sdu"], link.applicant.name)
     realdata.grant(p, on=dt.date(2013, 1, 2))
     p.application_date = dt.date(2020, 5, 31)  # scenario: within term
     p.save()

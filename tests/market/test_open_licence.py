@@ -34,21 +34,19 @@ def _bars(users, patent, **extra) -> str:
     return exc.value.message
 
 
-def test_bar_not_granted(real, users):
+def test_bar_not_granted(real, users, become_holder):
     patent = next(p for p in real if ";" not in p.applicants_text)
     link = patent.applicant_links.get()
-    link.applicant.organization = users["sdu"].organization
-    link.applicant.save()
+    become_holder(users["sdu"], link.applicant.name)
     assert "仅适用于已授权的专利" in _bars(users, patent)
 
 
-def test_bar_co_owners_must_all_agree(real, users):
+def test_bar_co_owners_must_all_agree(real, users, become_holder):
     from tests.market import realdata
 
     patent = next(p for p in real if ";" in p.applicants_text)
     first = patent.applicant_links.order_by("order").first().applicant
-    first.organization = users["sdu"].organization
-    first.save()
+    become_holder(users["sdu"], first.name)
     realdata.grant(patent, on=dt.date(2019, 6, 1))
     assert "全体共有人同意" in _bars(users, patent)
     assert _declare(users, patent, co_owners_consent=True).state == DeclarationState.PUBLISHED
@@ -64,13 +62,12 @@ def test_bar_fees_not_paid(owned, users):
     assert "年费未按规定缴纳" in _bars(users, owned)
 
 
-def test_bar_evaluation_report_for_utility_models(db, users):
+def test_bar_evaluation_report_for_utility_models(db, users, become_holder):
     from tests.market import realdata
 
     patent = realdata.load_sipo_export()[0]  # a real 2012 utility model, expired in 2022
     link = patent.applicant_links.order_by("order").first()
-    link.applicant.organization = users["sdu"].organization
-    link.applicant.save()
+    become_holder(users["sdu"], link.applicant.name)
     message = _bars(users, patent)
     assert "实用新型专利声明开放许可须提供专利权评价报告" in message and "届满" in message
     # the same record as if filed recently: only the missing evaluation report bars it

@@ -92,7 +92,7 @@ def test_events_registration_and_capacity(owned, users, listing_kwargs, orgs, cl
     assert "名额（1）已满" in response.content.decode()
     client.force_login(users["xietiao"])
     page = client.get(f"/market/events/{event.pk}/").content.decode()
-    assert "济南齐鲁新材料科技有限公司（演示）" in page and listing.title in page
+    assert "济南时代新纪元科技有限公司" in page and listing.title in page
     client.force_login(users["qilu_ent"])
     assert client.get("/market/events/new/").status_code == 403
     assert MarketEvent.objects.count() == 1

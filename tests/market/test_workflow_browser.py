@@ -11,14 +11,13 @@ from tests.market import realdata
 
 
 @pytest.mark.browser
-def test_list_demand_match_and_take_open_licence(transactional_db, live_server, page, login, screenshot, users):
+def test_list_demand_match_and_take_open_licence(transactional_db, live_server, page, login, screenshot, users, become_holder):
     from ipplatform.search import services as search
 
     corpus = realdata.load_sipo_export() + realdata.load_sipo_epub(limit=300)
     patent = next(p for p in corpus if p.source_file.startswith("sipo_export") and ";" not in p.applicants_text and len(p.abstract) > 150)
     link = patent.applicant_links.get()
-    link.applicant.organization = users["sdu"].organization  # as the demo links a real applicant to the demo university
-    link.applicant.save()
+    become_holder(users["sdu"], link.applicant.name)
     patent.application_date, patent.publication_date = dt.date(2021, 3, 1), dt.date(2021, 9, 1)  # scenario: within its term
     patent.save()
     search.rebuild_index()
@@ -78,7 +77,7 @@ def test_list_demand_match_and_take_open_licence(transactional_db, live_server, 
     page.click("button:has-text('书面通知并实施')")
     page.wait_for_selector("#notice")
     notice = page.inner_text("#notice")
-    assert "第五十一条" in notice and "HX-2026-0315" in notice and "济南齐鲁新材料科技有限公司（演示）" in notice
+    assert "第五十一条" in notice and "HX-2026-0315" in notice and "济南时代新纪元科技有限公司" in notice
     screenshot(page, "market_open_licence_taken")
     with page.expect_download() as download:
         page.click("text=下载实施通知书（Word）")

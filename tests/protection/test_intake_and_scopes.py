@@ -58,7 +58,7 @@ def _report_case(users, client):
     intake = Intake.objects.get()
     assert intake.confidential
     case = services.convert_intake(intake=intake, by=users["city370200"], case_type="infringement")
-    haier = Organization.objects.get(name="海尔集团公司")
+    haier = Organization.objects.get(name="海尔智家股份有限公司")
     client.force_login(users["city370200"])
     client.post(f"/protection/cases/{case.pk}/respondent/", {"respondent_org": haier.pk})
     client.logout()
@@ -68,7 +68,7 @@ def _report_case(users, client):
 
 def test_reporter_identity_never_reaches_the_respondent(users, client):
     case = _report_case(users, client)
-    assert case.reporter_confidential and case.requester_name == "举报人李四" and case.respondent_org.name == "海尔集团公司"
+    assert case.reporter_confidential and case.requester_name == "举报人李四" and case.respondent_org.name == "海尔智家股份有限公司"
     client.force_login(users["haier"])  # the reported party
     assert client.get(f"/protection/cases/{case.pk}/").status_code == 403
     view = client.get(f"/protection/cases/{case.pk}/party/").content.decode()

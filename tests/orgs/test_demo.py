@@ -1,0 +1,49 @@
+"""The demo registry: demo organisations hold only their own applicant names (verified claims); earlier hand links of
+other bodies' applicants are removed, so no demo organisation owns another body's patents."""
+from __future__ import annotations
+
+import io
+
+from ipplatform.orgs import demo, services
+from ipplatform.orgs.models import ApplicantClaim
+from ipplatform.patents.models import Applicant
+
+from .conftest import TODAY, load_applicant_records
+
+
+def test_demo_claims_only_own_names_and_unlinks_others(users):
+    haier = users["haier"].organization
+    tcl = load_applicant_records("TCL集团股份有限公司", limit=1)[0]
+    Applicant.objects.filter(name="TCL集团股份有限公司").update(organization=haier)  # what the old demo did
+    Applicant.objects.create(name="山东大学")
+    out = io.StringIO()
+    demo.load(stdout=out)
+    demo.load(stdout=out)  # idempotent
+    assert Applicant.objects.get(name="TCL集团股份有限公司").organization is None
+    assert not services.holder_check(org=haier, patent=tcl, on=TODAY).ok
+    sdu = users["sdu"].organization
+    assert Applicant.objects.get(name="山东大学").organization == sdu
+    for org in (haier, sdu, users["qilu_ent"].organization, users["laiwu_ent"].organization):
+        claims = ApplicantClaim.objects.filter(organization=org, state="verified")
+        assert [c.name for c in claims] == [org.name]
+        assert "演示数据" in claims[0].decision_note
+    assert "山东大学（著录0件）" in out.getvalue()
+
+
+def test_demo_account_moves_to_a_real_applicant_with_patents_in_force(users):
+    import datetime as dt
+
+    from ipplatform.patents.models import Patent, PatentApplicant
+
+    a = Applicant.objects.create(name="山东泰开高压开关有限公司", region_code="370902", entity_type="enterprise")
+    for i in range(10):
+        p = Patent.objects.create(id=f"20172000000{i:02d}", patent_type="utility", title=f"一种高压开关柜{i}", application_date=dt.date(2020, 3, 1),
+                                  publication_date=dt.date(2020, 10, 1), source="manual", region_code="370902", city_code="370900")
+        PatentApplicant.objects.create(patent=p, applicant=a, order=1)
+    out = io.StringIO()
+    demo.load(stdout=out)
+    qilu = users["qilu_ent"].__class__.objects.get(username="qilu_ent")
+    assert qilu.organization.name == "山东泰开高压开关有限公司" and qilu.organization.region_code == "370902"
+    assert "演示账号qilu_ent代表真实申请人“山东泰开高压开关有限公司”（本单位名称下有效专利10件）" in out.getvalue()
+    assert len(services.portfolio_ids(qilu.organization)) == 10
+    assert ApplicantClaim.objects.get(organization=qilu.organization).state == "verified"
