@@ -59,6 +59,10 @@ INSTALLED_APPS = [
     "ipplatform.training",
     "ipplatform.publicity",
     "ipplatform.portal",
+    "ipplatform.experts",
+    "ipplatform.agencies",
+    "ipplatform.census",
+    "ipplatform.credit",
 ]
 
 MIDDLEWARE = [

@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from ipplatform.core import views as core_views
 
-DOMAIN_APPS = ["core", "patents", "search", "analytics", "navigation", "protection", "orgs", "market", "finance", "workplan", "training", "publicity", "portal"]
+DOMAIN_APPS = ["core", "patents", "search", "analytics", "navigation", "protection", "orgs", "market", "finance", "workplan", "experts", "agencies", "census", "credit", "training", "publicity", "portal"]
 
 admin.site.site_header = "知识产权公共服务平台 · 后台管理"
 admin.site.site_title = "平台后台"

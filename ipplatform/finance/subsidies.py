@@ -115,9 +115,14 @@ def rule_text(rule: SubsidyRule) -> str:
 
 def eligibility(*, application: SubsidyApplication, rule: SubsidyRule) -> list[str]:
     """Reasons the application does not meet the rule (empty: eligible)."""
+    from ipplatform.credit.services import eligibility_block
+
     reasons = []
     org = application.applicant
     pledge = application.pledge
+    blocked = eligibility_block(org=org)
+    if blocked:
+        reasons.append(blocked)
     if rule.sme_only and not org.is_sme:
         reasons.append(f"{rule_text(rule).split('：')[0]}仅限小微企业，“{org.name}”未登记为小微企业")
     if application.kind == SubsidyKind.INTEREST:

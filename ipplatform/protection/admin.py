@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AgencyHead, DeadlineRule, DocumentTemplate, ExpertProfile
+from .models import AgencyHead, DeadlineRule, DocumentTemplate
 
 
 @admin.register(DeadlineRule)
@@ -13,12 +13,6 @@ class DeadlineRuleAdmin(admin.ModelAdmin):
 @admin.register(DocumentTemplate)
 class DocumentTemplateAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "case_types", "updated_at"]
-
-
-@admin.register(ExpertProfile)
-class ExpertProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "fields", "title", "employer", "is_active"]
-    search_fields = ["fields", "user__username", "user__real_name"]
 
 
 @admin.register(AgencyHead)

@@ -190,6 +190,8 @@ class Case(FSMModelMixin, models.Model):
     patent_no = models.CharField("专利号", max_length=40, blank=True)
     platform = models.CharField("电商平台", max_length=100, blank=True)
     crime_suspected = models.BooleanField("涉嫌犯罪（应当移送）", default=False)
+    priority = models.BooleanField("优先办理", default=False, help_text="请求人为重点保护单位或保护联盟成员")
+    priority_basis = models.CharField("优先办理依据", max_length=300, blank=True)
     outcome = models.CharField("处理结果", max_length=20, choices=Outcome.choices, blank=True, default="")
     outcome_note = models.TextField("结果说明", blank=True)
     penalty_amount = models.DecimalField("罚款金额（元）", max_digits=14, decimal_places=2, null=True, blank=True)
@@ -584,25 +586,6 @@ class EvidenceRecord(AppendOnlyModel):
 
 
 # ---------------------------------------------------------------- around the cases
-
-
-class ExpertProfile(models.Model):
-    """A member of the infringement-determination expert pool."""
-
-    user = models.OneToOneField(USER, on_delete=models.CASCADE, related_name="protection_expert")
-    fields = models.CharField("技术领域", max_length=300, help_text="IPC小类或领域名称，分号分隔")
-    title = models.CharField("职称", max_length=60, blank=True)
-    employer = models.CharField("工作单位", max_length=200, blank=True)
-    is_active = models.BooleanField("在库", default=True)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "侵权判定专家"
-
-    def __str__(self):
-        return f"{self.user.display_name}（{self.fields}）"
-
-    def field_list(self) -> list[str]:
-        return [x.strip() for x in self.fields.replace("；", ";").split(";") if x.strip()]
 
 
 class ConflictDeclaration(AppendOnlyModel):

@@ -17,7 +17,7 @@ from ipplatform.core import audit, regions
 from ipplatform.core.api import InputError
 from ipplatform.core.enums import AuditAction, OrgKind, Role
 from ipplatform.core.models import Division, Organization, User
-from ipplatform.core.notify import notify
+from ipplatform.core.notify import notify, notify_many
 from ipplatform.core.workflow import run_transition
 
 from . import deadlines as dl
@@ -244,7 +244,23 @@ def create_case(*, case_type: str, title: str, by, region_code: str = "", respon
             except IntegrityError:
                 continue
         _open_deadlines(case, "create", anchor=received_on)
+        _mark_priority(case)
     return case
+
+
+def _mark_priority(case: Case) -> None:
+    """Complaints of key protected units and alliance members are handled first: flag the case and tell its bureau."""
+    from ipplatform.agencies.services import protection_priority
+
+    org = case.requester_user.organization if case.requester_user_id and case.requester_user.organization_id else None
+    basis = protection_priority(org=org, name=case.requester_name, on=case.received_on)
+    if not basis:
+        return
+    case.priority, case.priority_basis = True, "；".join(basis)[:300]
+    case.save(update_fields=["priority", "priority_basis"])
+    notify_many(users=User.objects.filter(organization=case.handling_org, is_active=True),
+                title=f"优先办理：{case.case_no}", body=f"请求人{case.requester_name}：{case.priority_basis}",
+                url=f"/protection/cases/{case.pk}/", kind="protection", dedupe_key=f"protection:priority:{case.pk}")
 
 
 def convert_intake(*, intake: Intake, by, case_type: str, reason: str = "") -> Case:
@@ -749,24 +765,22 @@ def assign_handler(*, case: Case, by, handler) -> Case:
 
 
 def experts(*, field: str = ""):
-    """Active experts of the pool, optionally those whose technical fields contain `field`."""
-    from .models import ExpertProfile
+    """Active experts of the one pool (experts.Expert) with a platform account, optionally those whose fields contain `field`."""
+    from ipplatform.experts.models import Expert
 
-    qs = ExpertProfile.objects.filter(is_active=True, user__is_active=True, user__role=Role.EXPERT).select_related("user")
-    if field.strip():
-        qs = qs.filter(Q(fields__icontains=field.strip()) | Q(user__expert_fields__icontains=field.strip()))
+    qs = Expert.objects.filter(is_active=True, user__is_active=True, user__role=Role.EXPERT).select_related("user", "employer")
+    term = field.strip()
+    if term:
+        qs = qs.filter(Q(ipc_codes__icontains=term.replace(" ", "")) | Q(industries__icontains=term) | Q(keywords__icontains=term)
+                       | Q(user__expert_fields__icontains=term))
     return qs.order_by("user__username")
 
 
 def ensure_expert_profiles() -> int:
-    """Create pool entries for users with the expert role (fields copied from their account)."""
-    from .models import ExpertProfile
+    """Create pool entries (experts.Expert) for users with the expert role (fields copied from their account)."""
+    from ipplatform.experts.services import ensure_for_expert_accounts
 
-    n = 0
-    for user in User.objects.filter(role=Role.EXPERT, is_active=True, protection_expert__isnull=True):
-        ExpertProfile.objects.create(user=user, fields=user.expert_fields or "未填写", employer=user.organization.name if user.organization else "")
-        n += 1
-    return n
+    return ensure_for_expert_accounts()
 
 
 def request_consultation(*, case: Case, by, expert, question: str):
@@ -774,8 +788,15 @@ def request_consultation(*, case: Case, by, expert, question: str):
     from .models import Consultation
 
     require_case_worker(by, case)
-    if expert is None or expert.role != Role.EXPERT or not hasattr(expert, "protection_expert") or not expert.protection_expert.is_active:
+    from ipplatform.experts.services import conflicts_with, for_user
+
+    pool = for_user(expert) if expert is not None else None
+    if expert is None or expert.role != Role.EXPERT or pool is None or not pool.is_active:
         raise InputError("请选择专家库中的在库专家", field="expert")
+    parties = [case.respondent_org, case.requester_user.organization if case.requester_user_id else None]
+    conflicts = conflicts_with(expert=pool, orgs=[o for o in parties if o is not None])
+    if conflicts:
+        raise InputError("；".join(conflicts) + "，应当回避", field="expert")
     if not (question or "").strip():
         raise InputError("请填写咨询问题", field="question")
     if case.conflict_declarations.filter(expert=expert, has_conflict=True).exists():

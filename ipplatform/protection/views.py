@@ -237,7 +237,9 @@ def _filtered_cases(request):
         qs = qs.filter(Q(case_no__icontains=term) | Q(title__icontains=term) | Q(respondent_name__icontains=term) | Q(patent_no__icontains=term))
     if f.get("open") == "1":
         qs = qs.exclude(state__in=TERMINAL_STATES)
-    return qs
+    if f.get("priority") == "1":
+        qs = qs.filter(priority=True)
+    return qs.order_by("-priority", "-created_at")
 
 
 @login_required
