@@ -158,10 +158,10 @@ def normalize_pubno(value) -> tuple[str, str]:
     return f"CN{m.group(2)}{kind}", kind[:1]
 
 
-_OFFICE = re.compile(r"\s*([A-Z]{2})\s*\d")
+_OFFICE = re.compile(r"\s*([A-Z]{2})[A-Z]{0,2}\s*\d")  # US2019…, WO2023…, BRPI2117369A2
 OFFICE_NAMES = {"US": "美国专利商标局", "WO": "世界知识产权组织", "EP": "欧洲专利局", "JP": "日本特许厅", "KR": "韩国特许厅",
                 "DE": "德国专利商标局", "GB": "英国知识产权局", "FR": "法国工业产权局", "TW": "台湾地区专利机构", "IN": "印度专利局",
-                "AU": "澳大利亚知识产权局", "CA": "加拿大知识产权局", "RU": "俄罗斯联邦知识产权局"}
+                "AU": "澳大利亚知识产权局", "CA": "加拿大知识产权局", "RU": "俄罗斯联邦知识产权局", "BR": "巴西国家工业产权局"}
 
 
 def foreign_office(row: dict, mapping: dict) -> tuple[str, str] | None:

@@ -74,3 +74,15 @@ def test_incopat_slice_foreign_documents_counted_not_dropped(patents_env):
     two = Patent.objects.get(publication_number="CN115965470A")  # "; "-joined applicants
     assert two.applicants_text == "中国建设银行股份有限公司; 建信金融科技有限责任公司"
     assert Patent.objects.get(pk="2023200650358").patent_type == PatentType.UTILITY
+
+
+@pytest.mark.parametrize("number, office", [
+    ("BRPI2117369A2", "巴西国家工业产权局"),  # incoPat line 555 (a two-letter office code followed by more letters)
+    ("US20190320115A1", "美国专利商标局"), ("WO2023056875A1", "世界知识产权组织"), ("IN7305DELNP2014", "印度专利局"),
+    ("CN110298449A", None), ("201410399736.0", None),
+])
+def test_foreign_office_numbers(number, office):
+    from ipplatform.patents.records import foreign_office
+
+    got = foreign_office({"号": number}, {"publication_number": "号"})
+    assert (got[0] if got else None) == office
