@@ -159,6 +159,7 @@ SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "ipplatform" / "locale"]  # Chinese for packages that ship none (django-axes' admin section)
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -155,8 +155,11 @@ def reap_stale_jobs(*, now=None) -> dict:
 
 
 def _reaper_loop(every: float) -> None:
+    from .health import note_worker_alive
+
     while True:
         try:
+            note_worker_alive()
             reap_stale_jobs()
         except Exception:
             log.exception("reaping stale jobs failed")
