@@ -240,6 +240,8 @@ CACHES = {
     "default": ({"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "ipp"} if REDIS_URL
                 else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ipplatform", "OPTIONS": {"MAX_ENTRIES": 5000}}),
 }
+if env_bool("CACHE_DISABLED", False):  # bench/web_load.py's "before" baseline
+    CACHES["default"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 CACHE_TIMEOUT = int(os.environ.get("CACHE_TIMEOUT", str(6 * 3600)))
 
 # Background jobs (ipplatform.core.jobs) on huey: SQLite storage under DATA_DIR by default, Redis when REDIS_URL
