@@ -260,5 +260,9 @@ HUEY = {
 JOB_HEARTBEAT = float(os.environ.get("JOB_HEARTBEAT", "10"))
 JOB_LEASE = float(os.environ.get("JOB_LEASE", "60"))
 JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "3"))
+# Several web nodes (docs/deployment.md): "writer" updates the search index (the node running the job worker);
+# "replica" nodes send changes to the writer through the queue and copy its segments (manage.py sync_index).
+SEARCH_INDEX_ROLE = os.environ.get("SEARCH_INDEX_ROLE", "writer")
+SEARCH_INDEX_SOURCE = os.environ.get("SEARCH_INDEX_SOURCE", "")
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", DATA_DIR / "backups"))
 BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "7"))
