@@ -35,8 +35,10 @@ stamp=".venv/.installed-$(cat pyproject.toml "$lock" | sha1sum | cut -c1-12)-${w
 if [ ! -f "$stamp" ]; then
   echo "==> pip install -r $lock (pinned, hashes checked)"
   .venv/bin/pip install -q --upgrade pip >/dev/null 2>&1 || true
-  .venv/bin/pip install -q --require-hashes -r "$lock" 2>&1 | grep -v -E "^(WARNING: Location|  )" || true
-  .venv/bin/pip install -q --no-deps --no-build-isolation -e . 2>&1 | grep -v -E "^(WARNING: Location|  )" || true
+  .venv/bin/pip install -q --require-hashes -r "$lock" 2>&1 | { grep -v -E "^(WARNING: Location|  )" || true; }
+  [ "${PIPESTATUS[0]}" = "0" ] || { echo "!! pip install -r $lock failed" >&2; exit 1; }
+  .venv/bin/pip install -q --no-deps -e . 2>&1 | { grep -v -E "^(WARNING: Location|  )" || true; }
+  [ "${PIPESTATUS[0]}" = "0" ] || { echo "!! pip install -e . failed" >&2; exit 1; }
   .venv/bin/python -c "import django, tantivy, opencc, docx, openpyxl, huey"
   touch "$stamp"
 fi
