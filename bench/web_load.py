@@ -175,13 +175,14 @@ async def page_set(port: int, staff_cookie: str) -> list[tuple[str, dict]]:
     staff = {"Cookie": staff_cookie}
     c = Conn(port)
     _, _, body = await c.request("/search/?q=%E7%94%B5%E6%B1%A0", staff)
-    ids = list(dict.fromkeys(re.findall(rb'href="/patents/([0-9A-Za-z.]{5,32})/"', body)))[:4]
+    ids = list(dict.fromkeys(re.findall(rb'href="/patents/((?:CN)?[0-9][0-9A-Za-z.]{4,31})/"', body)))[:4]
     c.close()
     patents = [f"/patents/{i.decode()}/" for i in ids] or ["/search/?q=%E7%94%B5%E6%B1%A0"]
     pages = [
-        ("/", {}),  # public home
+        ("/login/", {}),  # public: the entry page (anonymous home redirects here)
         ("/search/?q=%E7%94%B5%E6%B1%A0", {}),  # public search 电池
         ("/market/", {}),  # public market showcase
+        ("/protection/intake/", {}),  # public 12330 intake form
         (patents[0], {}),  # public patent page
         ("/", staff),
         ("/search/?q=%E6%96%B0%E8%83%BD%E6%BA%90+AND+%E5%9C%B0%E5%8C%BA%3D%E9%9D%92%E5%B2%9B", staff),  # 新能源 AND 地区=青岛
@@ -303,7 +304,7 @@ async def run_phase(label: str, port: int, args) -> dict:
     out["closed 50"] = r
     print(f"  closed loop 50 conns   {fmt(r)}", flush=True)
     for name, path, hdr in [("province dashboard", "/stats/", {"Cookie": staff}), ("work-plan board", "/workplan/board/", {"Cookie": staff}),
-                            ("home (public)", "/", {})]:
+                            ("home (staff)", "/", {"Cookie": staff})]:
         r = await single_page(port, path, hdr, seconds=max(3.0, args.seconds / 4))
         out[name] = r
         print(f"  one at a time: {name:20s} {r['rps']:6.1f} req/s  p50 {r['p50']:6.1f} ms  errors {r['errors']}", flush=True)
