@@ -77,3 +77,15 @@ def test_lockout_admin_section_is_chinese(users, password):
     with translation.override("zh-hans"):
         names = {f.name: str(f.verbose_name) for f in AccessAttempt._meta.get_fields() if hasattr(f, "verbose_name")}
     assert names["ip_address"] == "IP 地址" and names["username"] == "用户名" and names["failures_since_start"] == "失败次数"
+
+
+def test_pages_do_not_rewrite_the_session_on_every_request(users, password):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = Client()
+    c.post("/login/", {"username": "xinxi", "password": password})
+    c.get("/")
+    with CaptureQueriesContext(connection) as q:
+        c.get("/")
+    assert not [x for x in q.captured_queries if "django_session" in x["sql"] and x["sql"].lstrip().upper().startswith(("UPDATE", "INSERT"))]
