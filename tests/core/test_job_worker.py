@@ -91,7 +91,7 @@ def test_killed_worker_jobs_resume_or_fail(tmp_path):
                             kwargs={"path": str(csv), "display_name": csv.name, "mode": "lenient"})
         # kill when the import has committed its first batch and the counting jobs are under way
         _wait(lambda: _scalar(db, "select count(*) from patents_patent") >= 5000 and counter.exists() and len(counter.read_text().split()) >= 3,
-              90, "the first import batch and three counting steps")
+              300, "the first import batch and three counting steps")
     finally:
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait()
@@ -102,7 +102,7 @@ def test_killed_worker_jobs_resume_or_fail(tmp_path):
 
     worker = _start_worker(env, log)
     try:
-        _wait(lambda: all(j["status"] in ("done", "failed") for j in _jobs(db).values()), 120, "every job to finish or fail")
+        _wait(lambda: all(j["status"] in ("done", "failed") for j in _jobs(db).values()), 300, "every job to finish or fail")
     finally:
         os.killpg(worker.pid, signal.SIGINT)
         worker.wait(timeout=30)
