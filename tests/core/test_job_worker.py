@@ -84,9 +84,9 @@ def test_killed_worker_jobs_resume_or_fail(tmp_path):
     worker = _start_worker(env, log)
     try:
         resumable = _submit(env, kind="selftest.resumable", title="可续做计数", func_path="ipplatform.core.selftest.resumable_count",
-                            kwargs={"n": 30, "path": str(counter), "step_seconds": 0.15})
+                            kwargs={"n": 600, "path": str(counter), "step_seconds": 0.05})
         plain = _submit(env, kind="selftest", title="不可续做计数", func_path="ipplatform.core.selftest.count_to",
-                        kwargs={"n": 200, "step_seconds": 0.1})
+                        kwargs={"n": 6000, "step_seconds": 0.1})
         importing = _submit(env, kind="patents.import", title="导入专利数据：模拟专利.csv", func_path="ipplatform.patents.services.run_upload_job",
                             kwargs={"path": str(csv), "display_name": csv.name, "mode": "lenient"})
         # kill when the import has committed its first batch and the counting jobs are under way
@@ -111,7 +111,7 @@ def test_killed_worker_jobs_resume_or_fail(tmp_path):
     # the resumable counter went on from the step after the last one written, each step exactly once
     r = after[resumable]
     assert r["status"] == "done" and r["attempts"] == 2, r
-    assert counter.read_text().split() == [str(i) for i in range(1, 31)]
+    assert counter.read_text().split() == [str(i) for i in range(1, 601)]
     assert f"本次从第 {killed_at + 1} 步开始" in json.loads(r["result"])["summary"]
 
     # the job that cannot resume is failed with the reason, not left 运行中
