@@ -61,6 +61,9 @@ def _resolve(func_path: str) -> Callable:
     return getattr(importlib.import_module(module), name)
 
 
+_running_here: set[int] = set()  # jobs this process is running: alive by definition, whatever their heartbeat says
+
+
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
@@ -96,6 +99,7 @@ def run_job(job_id: int, func_path: str, kwargs: dict) -> None:
     now = timezone.now()
     BackgroundJob.objects.filter(pk=job_id).update(status=JobStatus.RUNNING, started_at=job.started_at or now, heartbeat_at=now,
                                                     worker=worker_name(), attempts=job.attempts + 1)
+    _running_here.add(job_id)
     beat = None
     if not HUEY.immediate:
         beat = _Heartbeat(job_id, settings.JOB_HEARTBEAT)
@@ -110,6 +114,7 @@ def run_job(job_id: int, func_path: str, kwargs: dict) -> None:
             status=JobStatus.FAILED, error=f"{exc}\n\n{traceback.format_exc(limit=5)}", finished_at=timezone.now()
         )
     finally:
+        _running_here.discard(job_id)
         if beat is not None:
             beat.stop.set()
 
@@ -137,7 +142,9 @@ def reap_stale_jobs(*, now=None) -> dict:
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.JOB_LEASE)
     retried, failed = [], []
-    for job in BackgroundJob.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=cutoff):
+    # a heartbeat can be late while a long write transaction (an import batch on SQLite) holds the database: jobs
+    # running in this very process are alive and never reaped here
+    for job in BackgroundJob.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=cutoff).exclude(pk__in=list(_running_here)):
         with transaction.atomic():
             claimed = BackgroundJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING, heartbeat_at=job.heartbeat_at)
             lost = f"执行进程 {job.worker or '未知'} 在 {timezone.localtime(job.heartbeat_at):%Y-%m-%d %H:%M:%S} 后失去响应（超过 {settings.JOB_LEASE:g} 秒无心跳）"

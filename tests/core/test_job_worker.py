@@ -21,7 +21,7 @@ PY = sys.executable
 
 def _env(data_dir: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DATABASE_REPLICA_URL", "REDIS_URL", "JOBS_IMMEDIATE"}}
-    env.update(DATA_DIR=str(data_dir), DATABASE_URL=f"sqlite:///{data_dir / 'db.sqlite3'}", JOB_HEARTBEAT="0.3", JOB_LEASE="2",
+    env.update(DATA_DIR=str(data_dir), DATABASE_URL=f"sqlite:///{data_dir / 'db.sqlite3'}", JOB_HEARTBEAT="0.5", JOB_LEASE="5",
                HUEY_NAME=f"test-{os.getpid()}", LOG_LEVEL="ERROR", ACCESS_LOG_LEVEL="ERROR", PYTHONUNBUFFERED="1")
     return env
 
