@@ -1,5 +1,6 @@
 """Settings from environment variables, with safe defaults (SQLite under var/)."""
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -46,6 +47,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_htmx",
     "axes",
+    "huey.contrib.djhuey",
+    "drf_spectacular_sidecar",
     "ipplatform.core",
     "ipplatform.patents",
     "ipplatform.search",
@@ -66,6 +69,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "ipplatform.core.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -116,6 +120,12 @@ SQLITE_OPTIONS = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
+# Reads of statistics, search facets and reports may go to a streaming replica (DATABASE_REPLICA_URL);
+# ipplatform.core.dbrouter sends them there unless the request or job has written (read-your-writes).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["ipplatform.core.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 
@@ -157,6 +167,7 @@ SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "ipplatform" / "locale"]  # Chinese for packages that ship none (django-axes' admin section)
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -171,8 +182,21 @@ STATICFILES_DIRS = [
     ("vendor/maps", BASE_DIR / "node_modules" / "echarts4" / "map" / "json" / "province"),
 ]
 WHITENOISE_USE_FINDERS = True
+# collectstatic writes hashed, gzip/brotli-compressed copies; whitenoise serves them with a one-year
+# immutable Cache-Control. Tests and DEBUG keep plain names (no manifest needed before collectstatic).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": os.environ.get("STATICFILES_STORAGE",
+                                              "whitenoise.storage.CompressedManifestStaticFilesStorage"
+                                              if not DEBUG and "pytest" not in sys.modules and (STATIC_ROOT / "staticfiles.json").exists()
+                                              else "django.contrib.staticfiles.storage.StaticFilesStorage")},
+}
+WHITENOISE_MAX_AGE = 3600
 WHITENOISE_AUTOREFRESH = DEBUG
-MEDIA_ROOT = DATA_DIR / "files"
+# Several web nodes share uploads and generated documents through one directory (NFS or similar mount):
+# SHARED_DIR (default DATA_DIR). The search index stays per node (see docs/deployment.md).
+SHARED_DIR = Path(os.environ["SHARED_DIR"]).resolve() if os.environ.get("SHARED_DIR") else None  # None: DATA_DIR
+MEDIA_ROOT = (SHARED_DIR or DATA_DIR) / "files"
 MEDIA_URL = "/files/"  # never served directly: downloads go through permission-checked views
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
@@ -189,6 +213,10 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "知识产权公共服务平台 API",
     "DESCRIPTION": "ipplatform REST API (v1)",
+    # Swagger UI and ReDoc from drf-spectacular-sidecar, served by the platform itself (no CDN on an intranet).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
 }
@@ -196,10 +224,53 @@ SPECTACULAR_SETTINGS = {
 # Audit chain hash: "sha256" (default) or "sm3".
 AUDIT_HASH = os.environ.get("AUDIT_HASH", "sha256")
 
+# Structured logs: one JSON object per line with the request id (X-Request-ID) of the request that logged it;
+# LOG_FORMAT=text for plain lines.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "ipplatform.core.observability.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "ipplatform.core.observability.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                             "formatter": os.environ.get("LOG_FORMAT", "json")}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {"ipplatform.requests": {"level": os.environ.get("ACCESS_LOG_LEVEL", "INFO"), "handlers": ["console"], "propagate": False}},
 }
 SILENCED_SYSTEM_CHECKS = ["staticfiles.W004"]  # node_modules may be absent until setup runs
+
+# Cache for statistics and dashboard fragments (ipplatform.core.cache): local memory by default, Redis when
+# REDIS_URL is set (then shared by every process and node).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": ({"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "ipp"} if REDIS_URL
+                else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ipplatform", "OPTIONS": {"MAX_ENTRIES": 5000}}),
+}
+if env_bool("CACHE_DISABLED", False):  # bench/web_load.py's "before" baseline
+    CACHES["default"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+CACHE_TIMEOUT = int(os.environ.get("CACHE_TIMEOUT", str(6 * 3600)))
+
+# Background jobs (ipplatform.core.jobs) on huey: SQLite storage under DATA_DIR by default, Redis when REDIS_URL
+# is set. `manage.py run_huey` is the worker (scripts/run.sh starts it); it also runs the periodic jobs.
+# A running job renews its lease every JOB_HEARTBEAT seconds; a job whose lease is older than JOB_LEASE seconds
+# has lost its worker and is retried (resumable kinds) or marked failed.
+HUEY = {
+    "huey_class": "huey.RedisHuey" if REDIS_URL else "huey.SqliteHuey",
+    "name": os.environ.get("HUEY_NAME", "ipplatform"),
+    "immediate": env_bool("JOBS_IMMEDIATE", False),
+    "utc": False,  # crontab times are Asia/Shanghai (Django sets TZ)
+    "connection": {"url": REDIS_URL} if REDIS_URL else {"filename": str(DATA_DIR / "jobs-queue.sqlite3")},
+    "consumer": {"workers": int(os.environ.get("JOB_WORKERS", "2")), "worker_type": "thread", "periodic": True,
+                 "check_worker_health": True, "health_check_interval": 10},
+}
+JOB_HEARTBEAT = float(os.environ.get("JOB_HEARTBEAT", "10"))
+JOB_LEASE = float(os.environ.get("JOB_LEASE", "60"))
+JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "3"))
+# Several web nodes (docs/deployment.md): "writer" updates the search index (the node running the job worker);
+# "replica" nodes send changes to the writer through the queue and copy its segments (manage.py sync_index).
+SEARCH_INDEX_ROLE = os.environ.get("SEARCH_INDEX_ROLE", "writer")
+SEARCH_INDEX_SOURCE = os.environ.get("SEARCH_INDEX_SOURCE", "")
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", DATA_DIR / "backups"))
+BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "7"))

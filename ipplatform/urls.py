@@ -2,8 +2,9 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.contrib.auth import views as auth_views
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from ipplatform.core import health
 from ipplatform.core import views as core_views
 
 DOMAIN_APPS = ["core", "patents", "search", "analytics", "navigation", "protection", "orgs", "market", "finance", "workplan", "experts", "agencies", "census", "credit", "training", "publicity", "portal"]
@@ -19,5 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("healthz", health.healthz, name="healthz"),
 ]
 urlpatterns += [path("", include(f"ipplatform.{app}.urls")) for app in DOMAIN_APPS]

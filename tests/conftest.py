@@ -13,6 +13,24 @@ SCREENSHOT_DIR = Path(__file__).resolve().parent.parent / "var" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _jobs_run_immediately():
+    """Queued jobs run at once in the test's thread (huey immediate mode, in-memory storage); tests of the real
+    worker (tests/core/test_job_worker.py) start `manage.py run_huey` processes of their own."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (statistics cached by an earlier test's data must not leak)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -47,7 +47,7 @@ class SummaryView(APIView):
     @extend_schema(summary="统计概况：申请、授权（按类型）、增长率、职务/非职务、申请人类型、有效发明专利与万人拥有量、目标、各市排名、趋势",
                    parameters=COMMON + [CITY], responses=OpenApiTypes.OBJECT)
     def get(self, request):
-        dash = services.dashboard(city_code=_city(request), **_params(request))
+        dash = services.cached_dashboard(city_code=_city(request), **_params(request))
         return Response(dash)
 
 
@@ -56,7 +56,7 @@ class TargetsView(APIView):
                    responses=inline_serializer("StatTargets", {"scope": serializers.DictField(), "period": serializers.DictField(),
                                                               "include_synthetic": serializers.BooleanField(), "targets": TARGETS}))
     def get(self, request):
-        dash = services.dashboard(city_code=_city(request), **_params(request))
+        dash = services.cached_dashboard(city_code=_city(request), **_params(request))
         return Response({"scope": dash["scope"], "period": dash["period"], "include_synthetic": dash["include_synthetic"], "targets": dash["targets"]})
 
 
@@ -67,7 +67,7 @@ class CitiesView(APIView):
             from django.core.exceptions import PermissionDenied
 
             raise PermissionDenied("市、县局用户只能查看本市统计")
-        dash = services.dashboard(**_params(request))
+        dash = services.cached_dashboard(**_params(request))
         return Response({"period": dash["period"], "valid_date": dash["valid_date"], "divisions": dash["scope"]["divisions"],
                          "include_synthetic": dash["include_synthetic"], "cities": dash["cities"], "basis": dash["basis"]})
 
@@ -75,7 +75,7 @@ class CitiesView(APIView):
 class TrendView(APIView):
     @extend_schema(summary="1985年以来逐年申请量、授权量（按类型）与年末有效发明专利", parameters=COMMON + [CITY], responses=OpenApiTypes.OBJECT)
     def get(self, request):
-        dash = services.dashboard(city_code=_city(request), **_params(request))
+        dash = services.cached_dashboard(city_code=_city(request), **_params(request))
         return Response({"scope": dash["scope"], "include_synthetic": dash["include_synthetic"], "trend": dash["trend"], "basis": dash["basis"]})
 
 
@@ -88,4 +88,4 @@ class ComparisonView(APIView):
 
             raise PermissionDenied("区域发展评价仅向省局用户开放")
         p = _params(request)
-        return Response(services.comparison(year=p["year"], divisions=p["divisions"], include_synthetic=p["include_synthetic"]))
+        return Response(services.cached_comparison(year=p["year"], divisions=p["divisions"], include_synthetic=p["include_synthetic"]))

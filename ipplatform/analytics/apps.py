@@ -15,6 +15,17 @@ class AnalyticsConfig(AppConfig):
         from .aggregates import on_patents_changed
 
         patents_changed.connect(on_patents_changed, dispatch_uid="analytics_refresh")
+        # cached statistics (core.cache namespace "stats") follow the records (after the aggregates above) and the
+        # official figures: population and this app's own tables (weights, targets, official statistics)
+        from django.db.models.signals import post_delete, post_save
+
+        from ipplatform.core import cache
+
+        patents_changed.connect(cache.invalidating_receiver("stats"), dispatch_uid="analytics_cache_records", weak=False)
+        official = cache.invalidating_receiver("stats", when=lambda m: m._meta.app_label == "analytics" and m.__name__ != "StatReport"
+                                               or m._meta.label in ("core.Population", "core.OfficialFigure"))
+        post_save.connect(official, dispatch_uid="analytics_cache_official_save", weak=False)
+        post_delete.connect(official, dispatch_uid="analytics_cache_official_delete", weak=False)
         city_roles = frozenset({Role.CITY_OFFICER, Role.COUNTY_OFFICER})
         self.nav_items = [
             NavItem("全省统计监测", "analytics:province", "全省专利申请、授权、有效量与年度目标，17市地图与排名", roles=PROVINCE_ROLES),

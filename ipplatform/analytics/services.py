@@ -594,7 +594,7 @@ def _targets(dash: dict, *, fig: Figures, divisions: str, include_synthetic: boo
 def target_status(*, year: int, city_code: str | None = None) -> list[dict]:
     """The work plan's three targets for a year (province or one city): met / on_track / behind / insufficient with 口径
     and what the status rests on (source: official / records / none)."""
-    dash = dashboard(year=year, city_code=city_code)
+    dash = cached_dashboard(year=year, city_code=city_code)
     return [{k: r[k] for k in ("key", "label", "target", "value", "unit", "status", "status_label", "basis", "source")} for r in dash["targets"]]
 
 
@@ -899,3 +899,30 @@ def report_path(report: StatReport) -> Path | None:
         return None
     path = Path(settings.DATA_DIR) / report.file_path
     return path if path.exists() else None
+
+
+# ---------------------------------------------------------------- cached reads (core.cache, namespace "stats")
+
+def cached_dashboard(**kwargs) -> dict:
+    """dashboard(**kwargs) from the statistics cache (keyed by scope, period, filters and today's date); computed on
+    the read replica when one is configured."""
+    from ipplatform.core.cache import cached
+    from ipplatform.core.dbrouter import replica_reads
+
+    def compute():
+        with replica_reads():
+            return dashboard(**kwargs)
+
+    return cached("stats", {"fn": "dashboard", "today": timezone.localdate(), **kwargs}, compute)
+
+
+def cached_comparison(**kwargs) -> dict:
+    """comparison(**kwargs) from the statistics cache; computed on the read replica when one is configured."""
+    from ipplatform.core.cache import cached
+    from ipplatform.core.dbrouter import replica_reads
+
+    def compute():
+        with replica_reads():
+            return comparison(**kwargs)
+
+    return cached("stats", {"fn": "comparison", "today": timezone.localdate(), **kwargs}, compute)

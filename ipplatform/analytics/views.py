@@ -79,7 +79,7 @@ def _render_dashboard(request, city_code: str | None):
            "divisions_choices": Divisions.choices, "query": _query_without(request, "export", "table"), "is_admin": is_admin(request.user),
            "cities_2015": services.city_list(Divisions.Y2015), "own_city": allowed_city(request.user)}
     try:
-        dash = services.dashboard(city_code=city_code, **params)
+        dash = services.cached_dashboard(city_code=city_code, **params)
     except InputError as exc:
         ctx["error"] = exc
         return render(request, template, ctx, status=400)
@@ -153,7 +153,7 @@ def comparison(request):
     ctx = {"params": params, "years": list(range(timezone.localdate().year, services.FIRST_YEAR, -1)), "divisions_choices": Divisions.choices,
            "is_admin": is_admin(request.user), "query": _query_without(request, "export", "table")}
     try:
-        comp = services.comparison(year=params["year"], divisions=params["divisions"], include_synthetic=params["include_synthetic"])
+        comp = services.cached_comparison(year=params["year"], divisions=params["divisions"], include_synthetic=params["include_synthetic"])
     except InputError as exc:
         ctx["error"] = exc
         return render(request, "analytics/comparison.html", ctx, status=400)

@@ -9,6 +9,10 @@ class CoreConfig(AppConfig):
     nav_items: list = []
 
     def ready(self):
+        from django.apps import apps as django_apps
+
+        if django_apps.is_installed("axes"):
+            django_apps.get_app_config("axes").verbose_name = "登录锁定"  # the admin section's title (axes has no zh-hans)
         from django.contrib.auth import signals as auth_signals
         from django_fsm.signals import post_transition
 

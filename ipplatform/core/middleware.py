@@ -42,5 +42,8 @@ class IdleTimeoutMiddleware:
                 if request.path.startswith("/api/"):
                     return self.get_response(request)
                 return redirect(f"{reverse('login')}?next={request.path}&timeout=1")
-            request.session["last_activity"] = now
+            # the session row is rewritten at most once a minute (1/30 of the timeout), not on every request: under
+            # load every saved session is a write transaction, and the logout stays within a minute of the limit
+            if last is None or now - last >= min(60, settings.SESSION_IDLE_TIMEOUT // 30):
+                request.session["last_activity"] = now
         return self.get_response(request)

@@ -305,6 +305,13 @@ class BackgroundJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # queue bookkeeping: what to run again, and the lease a living worker renews (core.jobs)
+    func_path = models.CharField("任务函数", max_length=200, blank=True)
+    kwargs = models.JSONField("任务参数", null=True, blank=True)
+    resumable = models.BooleanField("可续做", default=False)
+    attempts = models.PositiveSmallIntegerField("执行次数", default=0)
+    worker = models.CharField("执行进程", max_length=120, blank=True)
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "后台任务"

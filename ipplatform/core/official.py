@@ -337,8 +337,10 @@ def import_table(data: bytes, *, filename: str, meta: dict | None = None, all_or
         OfficialFigure.objects.bulk_create(new.values(), batch_size=500)
         result.created = len(new)
         if result.created or result.updated:
-            from . import audit
+            from . import audit, cache
             from .enums import AuditAction
+
+            cache.invalidate("stats")  # bulk_create sends no post_save: cached statistics must not outlive the new figures
 
             audit.record(AuditAction.IMPORT, object_type="core.officialfigure", object_repr=f"官方专利统计数据导入：{filename}", reason=result.summary)
     return result

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -15,8 +16,8 @@ from django.views.decorators.http import require_POST
 from ipplatform.core.downloads import attachment
 from ipplatform.lib.xlsx import Sheet, workbook_bytes
 
-from . import audit, population, regions
-from .enums import AuditAction, Role
+from . import audit, jobs, population, regions
+from .enums import AuditAction, JobStatus, Role
 from .forms import LoginForm, PopulationImportForm
 from .models import (
     AuditEvent,
@@ -110,6 +111,9 @@ def audit_verify(request):
 @login_required
 def job_detail(request, pk: int):
     job = get_in_scope(BackgroundJob.objects.all(), request.user, pk=pk)
+    if job.status == JobStatus.RUNNING and job.heartbeat_at and (timezone.now() - job.heartbeat_at).total_seconds() > settings.JOB_LEASE:
+        jobs.reap_stale_jobs()  # its worker died: show it failed or queued again, never 运行中 forever
+        job.refresh_from_db()
     template = "core/_job_status.html" if request.htmx else "core/job_detail.html"
     return render(request, template, {"job": job})
 

@@ -18,6 +18,7 @@ from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from ipplatform.core.storage import shared_dir
 from ipplatform.core import audit
 from ipplatform.core.api import InputError
 from ipplatform.core.enums import AuditAction
@@ -566,11 +567,11 @@ def write_error_report(*, result: ImportResult, path, name: str) -> int:
 def _finish(run: ImportRun, result: ImportResult, *, name: str) -> None:
     error_file = ""
     if result.errors:
-        folder = Path(settings.DATA_DIR) / "patents" / "imports"
+        folder = shared_dir() / "patents" / "imports"
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / f"import-{run.pk}-errors.xlsx"
         write_error_report(result=result, path=target, name=name)
-        error_file = str(target.relative_to(Path(settings.DATA_DIR)))
+        error_file = str(target.relative_to(shared_dir()))
         result.error_file = str(target)
     preview = [{"line": e.line, "field": e.field, "value": e.value, "reason": e.reason, "severity": e.severity} for e in result.errors[:200]]
     status = ImportStatus.ROLLED_BACK if result.rolled_back else ImportStatus.DONE
@@ -610,6 +611,11 @@ def run_upload_job(*, progress, path: str, display_name: str, mode: str, mapping
     mapping = ColumnMapping.objects.get(pk=mapping_id) if mapping_id else None
     job_id = getattr(progress, "job_id", None)
     job = BackgroundJob.objects.filter(pk=job_id).first() if job_id else None
+    if job is not None and job.attempts > 1:
+        # the worker of an earlier attempt died mid-file: its run stops here; this attempt imports the file again,
+        # and the batches that attempt committed come back as unchanged records (the import is idempotent)
+        ImportRun.objects.filter(job=job, status=ImportStatus.RUNNING).update(
+            status=ImportStatus.FAILED, finished_at=timezone.now(), message=f"导入中断：执行进程失去响应，已由第 {job.attempts} 次执行续做")
     try:
         result = import_file(path=path, fmt=fmt, mode=mode, mapping=mapping, user=current_user(), progress=progress, display_name=display_name, job=job)
     except InputError as exc:

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from ipplatform.core.storage import shared_dir
 from ipplatform.core import audit, jobs
 from ipplatform.core.api import InputError
 from ipplatform.core.downloads import XLSX, attachment
@@ -52,7 +53,7 @@ def upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
-        folder = Path(settings.DATA_DIR) / "patents" / "uploads"
+        folder = shared_dir() / "patents" / "uploads"
         folder.mkdir(parents=True, exist_ok=True)
         safe = re.sub(r"[^\w.\-]+", "_", Path(f.name).name)[-120:]
         target = folder / f"{uuid.uuid4().hex[:12]}-{safe}"
@@ -89,7 +90,7 @@ def import_errors(request, pk: int):
     run = get_in_scope(ImportRun.objects.all(), request.user, pk=pk)
     if not run.error_file:
         raise Http404("该次导入没有错误报告")
-    path = Path(settings.DATA_DIR) / run.error_file
+    path = shared_dir() / run.error_file
     if not path.exists():
         raise Http404("错误报告文件已不存在")
     audit.record(AuditAction.EXPORT, obj=run, reason="下载导入错误报告")

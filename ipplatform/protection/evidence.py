@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from ipplatform.core.storage import shared_dir
 from ipplatform.core.api import InputError
 from ipplatform.lib.filesniff import RefusedFile, sniff
 from ipplatform.lib.hashing import digest_hex, file_digest
@@ -28,7 +29,7 @@ def max_bytes() -> int:
 
 
 def evidence_root() -> Path:
-    return Path(settings.DATA_DIR) / "protection" / "evidence"
+    return shared_dir() / "protection" / "evidence"
 
 
 def _record_payload(r: EvidenceRecord) -> bytes:
@@ -110,7 +111,7 @@ def add_record(*, case: Case, by, upload, file_name: str, stage: str, kind: str,
         seq = locked.evidence_count + 1
         prev = locked.evidence_head or GENESIS
         rel = f"protection/evidence/{case.pk}/{seq:05d}_{digest[:16]}{ext}"
-        target = Path(settings.DATA_DIR) / rel
+        target = shared_dir() / rel
         with open(target, "wb") as fh:
             for chunk in _chunks(upload):
                 fh.write(chunk)
@@ -147,7 +148,7 @@ def verify_case(case: Case) -> CaseCheck:
             report.problems.append(f"第{expected}至{r.seq - 1}号记录缺失（被删除）")
         if r.prev_hash != prev or record_hash(r, r.prev_hash) != r.record_hash:
             report.problems.append(f"第{r.seq}号记录“{r.title}”的登记信息被改动或链接断开")
-        path = Path(settings.DATA_DIR) / r.stored_path
+        path = shared_dir() / r.stored_path
         if not path.exists():
             report.problems.append(f"第{r.seq}号记录“{r.title}”的文件缺失：{r.stored_path}")
         else:
@@ -179,4 +180,4 @@ def verify_all(*, cases=None, progress=None) -> list[CaseCheck]:
 
 
 def open_file(record: EvidenceRecord):
-    return open(Path(settings.DATA_DIR) / record.stored_path, "rb")
+    return open(shared_dir() / record.stored_path, "rb")

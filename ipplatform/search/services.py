@@ -179,6 +179,12 @@ def on_patents_changed(sender, ids=(), deleted=(), **kwargs):
 
 
 def _safe_index(ids, deleted):
+    if getattr(settings, "SEARCH_INDEX_ROLE", "writer") == "replica":
+        # a replica node's index is a copy of the writer's: the change goes to the writer (its job worker)
+        from .tasks import index_on_writer
+
+        index_on_writer(list(ids), list(deleted))
+        return
     try:
         index_ids(ids=ids, deleted=deleted)
     except Exception:  # the sender's transaction has committed: never fail it because of the index
