@@ -21,3 +21,9 @@ urlpatterns = [
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 urlpatterns += [path("", include(f"ipplatform.{app}.urls")) for app in DOMAIN_APPS]
+
+# Chinese error pages (JSON under /api/): ipplatform/core/errors.py
+handler400 = "ipplatform.core.errors.bad_request"
+handler403 = "ipplatform.core.errors.forbidden"
+handler404 = "ipplatform.core.errors.not_found"
+handler500 = "ipplatform.core.errors.server_error"

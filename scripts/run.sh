@@ -10,4 +10,4 @@ export DEBUG="${DEBUG:-0}"
 .venv/bin/python manage.py collectstatic --noinput -v0
 echo
 echo "==> 平台已启动：http://${BIND:-127.0.0.1:8000}  （Ctrl+C 停止）"
-exec .venv/bin/gunicorn ipplatform.wsgi:application --bind "${BIND:-127.0.0.1:8000}" --workers "${WORKERS:-2}" --threads 4 --timeout 300 --access-logfile -
+exec .venv/bin/gunicorn ipplatform.wsgi:application --bind "${BIND:-127.0.0.1:8000}" --workers "${WORKERS:-2}" --threads 4 --timeout 300 --limit-request-line 8190 --access-logfile -

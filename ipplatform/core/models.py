@@ -307,7 +307,7 @@ class BackgroundJob(models.Model):
         verbose_name = verbose_name_plural = "后台任务"
         ordering = ["-created_at"]
 
-    scope_paths = {"owner": "created_by"}
+    scope_paths = {"owner": "created_by", "personal": "province"}  # a job is its starter's (and the province admin's)
 
     @property
     def percent(self) -> int:

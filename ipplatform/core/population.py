@@ -20,7 +20,7 @@ class ImportResult:
 def _row_errors(line: int, code, year, value, known_codes) -> list[dict]:
     errs = []
     code_s = str(code or "").strip()
-    if not (len(code_s) == 6 and code_s.isdigit()):
+    if not (len(code_s) == 6 and code_s.isascii() and code_s.isdigit()):
         errs.append({"line": line, "field": "区划代码", "value": code, "reason": "区划代码应为6位数字"})
     elif code_s not in known_codes:
         errs.append({"line": line, "field": "区划代码", "value": code, "reason": "GB/T 2260（2014-2016）中无此区划代码"})

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -15,7 +14,8 @@ from django.views.decorators.http import require_POST
 from ipplatform.core.downloads import attachment
 from ipplatform.lib.xlsx import Sheet, workbook_bytes
 
-from . import audit, population, regions
+from . import audit, inputs, population, regions
+from .inputs import InputError
 from .enums import AuditAction, Role
 from .forms import LoginForm, PopulationImportForm
 from .models import (
@@ -72,9 +72,9 @@ def _audit_queryset(request):
     for key, lookup in (("date_from", "created_at__date__gte"), ("date_to", "created_at__date__lte")):
         if f.get(key):
             try:
-                qs = qs.filter(**{lookup: dt.date.fromisoformat(f[key])})
-            except ValueError:
-                messages.error(request, f"日期“{f[key]}”格式不正确，应为YYYY-MM-DD")
+                qs = qs.filter(**{lookup: inputs.parse_date(f[key], field=key, label="日期")})
+            except InputError as exc:
+                messages.error(request, exc.message)
     return qs
 
 

@@ -5,7 +5,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -337,13 +337,11 @@ def parse_patent_list(fileobj) -> PatentListResult:
 
 
 def _money(value, label: str, field_name: str) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        amount = Decimal(str(value).replace(",", "").strip())
-    except InvalidOperation:
-        raise InputError(f"{label}“{value}”不是有效的金额", field=field_name)
-    if amount <= 0:
+    from ipplatform.core.inputs import MAX_MONEY, parse_decimal
+
+    amount = parse_decimal(value, field=field_name, label=label, min_value=0, max_value=MAX_MONEY, places=2,
+                           required=False, rounding=True)
+    if amount is not None and amount <= 0:
         raise InputError(f"{label}应大于0", field=field_name)
     return amount
 

@@ -5,7 +5,6 @@ import datetime as dt
 import hashlib
 import re
 import secrets
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -225,6 +224,10 @@ def create_case(*, case_type: str, title: str, by, region_code: str = "", respon
         region, org = by.organization.region_code, by.organization
     if org is None:
         raise InputError("无法确定管辖地：请选择管辖市或填写被请求人住所地（含市、县名称）", field="region_code")
+    if by is not None and intake is None and parent is None:
+        from ipplatform.core.scopes import require_region_in_scope
+
+        require_region_in_scope(by, region, "案件")
     received_on = received_on or today()
     dept = Organization.objects.filter(kind=OrgKind.DEPARTMENT, name="法律事务处").first()
     with transaction.atomic():
@@ -280,23 +283,18 @@ def available_transitions(case: Case) -> list[tuple[str, str]]:
 
 
 def _parse_date(value, field: str, label: str) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InputError(f"“{label}”日期格式不正确，应为YYYY-MM-DD", field=field)
+    from ipplatform.core.inputs import parse_date
+
+    return parse_date(value, field=field, label=label, required=False)
 
 
 def _check_rules(case: Case, name: str, on: dt.date, data: dict) -> None:
     """Statutory rules checked before a transition (each raises InputError in Chinese)."""
     if name == "decide_penalty":
-        try:
-            amount = Decimal(str(data.get("penalty_amount") or "0"))
-        except InvalidOperation:
-            raise InputError("罚款金额必须是数字（元）", field="penalty_amount")
+        from ipplatform.core.inputs import MAX_MONEY, parse_decimal
+
+        amount = parse_decimal(data.get("penalty_amount") or "0", field="penalty_amount", label="罚款金额（元）",
+                               min_value=0, max_value=MAX_MONEY, places=2, rounding=True)
         if amount < 0:
             raise InputError("罚款金额不能为负数", field="penalty_amount")
         case.penalty_amount = amount
