@@ -94,6 +94,15 @@ TEMPLATES = [
     }
 ]
 
+# The cache is shared by every worker process and survives restarts (throttles and lockout counters must not be
+# per process): a table in the platform's database (`manage.py createcachetable`; test databases create it).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "ipplatform_cache",
+    }
+}
+
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'ipplatform.sqlite3'}"),
@@ -130,7 +139,8 @@ LOGOUT_REDIRECT_URL = "login"
 # 等保2.0 level 3: lock for 10 minutes after 5 failures; idle sessions end after 30 minutes.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1 / 6  # hours = 10 minutes
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+# Lock a username only together with the client address: a stranger elsewhere cannot lock the real owner out.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_VERBOSE = False

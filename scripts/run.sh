@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export DEBUG="${DEBUG:-0}"
 .venv/bin/python manage.py migrate --noinput -v0
+.venv/bin/python manage.py createcachetable
 .venv/bin/python manage.py load_demo "$@"
 .venv/bin/python manage.py collectstatic --noinput -v0
 echo
