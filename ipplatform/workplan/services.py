@@ -123,19 +123,13 @@ def docx_text(data: bytes) -> str:
 
 def spreadsheet_rows(data: bytes, *, suffix: str) -> list[tuple[int, list[str]]]:
     """Rows after the header of the first sheet: (row number, [部分, 任务, 工作内容, 责任单位])."""
+    from ipplatform.lib import sheetread
+
     try:
-        if suffix == ".xls":
-            import xlrd
-
-            book = xlrd.open_workbook(file_contents=data)
-            sheet = book.sheet_by_index(0)
-            raw = [[sheet.cell_value(r, c) for c in range(sheet.ncols)] for r in range(sheet.nrows)]
-        else:
-            from openpyxl import load_workbook
-
-            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            raw = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
-    except Exception:
+        raw = list(sheetread.rows(data, suffix=suffix, max_rows=5000, max_cols=30, max_cell_chars=5000, max_seconds=60))
+    except sheetread.SheetTooLarge as exc:
+        raise InputError(str(exc), field="file", line=exc.line)
+    except sheetread.SheetUnreadable:
         raise InputError(f"无法读取Excel文件：文件已损坏或不是 {suffix} 格式", field="file")
     header_row = None
     for i, row in enumerate(raw[:10]):
