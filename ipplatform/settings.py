@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "ipplatform.core.middleware.RequestContextMiddleware",
     "ipplatform.core.middleware.IdleTimeoutMiddleware",
     "ipplatform.core.middleware.InputErrorMiddleware",
+    "ipplatform.core.middleware.ForcePasswordChangeMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -18,6 +18,7 @@ RULES = [
     Rule("api-docs", allow=EVERYONE),
     Rule("core:audit", allow=PROVINCE),
     Rule("core:audit_verify", allow=PROVINCE),
+    Rule("core:password_change", allow=SIGNED_IN),
     Rule("core:job", allow=PROVINCE | {"city370100"}, obj=Obj("core.BackgroundJob", make=lambda: _job("city370100")), why="a job's progress page: whoever started it, and the province-wide roles (not the departments)"),
     Rule("core:notifications", allow=SIGNED_IN),
     Rule("core:notification_read", allow=frozenset({"city370100"}), obj=Obj("core.Notification", user__username="city370100"), method="POST"),

@@ -17,6 +17,9 @@ class CoreConfig(AppConfig):
         from .navigation import NavItem
 
         pre_save.connect(textguard.on_pre_save, dispatch_uid="textguard_pre_save")
+        from .models import User
+
+        pre_save.connect(signals.mark_reset_password, sender=User, dispatch_uid="mark_reset_password")
         pre_save.connect(audit.on_pre_save, dispatch_uid="audit_pre_save")
         post_save.connect(audit.on_post_save, dispatch_uid="audit_post_save")
         post_delete.connect(audit.on_post_delete, dispatch_uid="audit_post_delete")

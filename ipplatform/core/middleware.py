@@ -81,6 +81,32 @@ class SecurityHeadersMiddleware:
         return response
 
 
+class ForcePasswordChangeMiddleware:
+    """A password an administrator set for someone else must be changed at first login: until then every page
+    leads to the password change page (API: 403 with the reason). Demo accounts are not forced (their published
+    password is the point of the demo); core.signals marks resets."""
+
+    ALLOWED = ("/account/password/", "/logout/", "/static/", "/login/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated and getattr(user, "must_change_password", False)
+                and not request.path.startswith(self.ALLOWED)):
+            if request.path.startswith("/api/"):
+                from django.http import JsonResponse
+
+                return JsonResponse({"error": "管理员已重置您的密码：请先在“修改密码”页面设置新密码"}, status=403,
+                                    json_dumps_params={"ensure_ascii": False})
+            from django.contrib import messages
+
+            messages.warning(request, "管理员已重置您的密码，请先设置新密码")
+            return redirect("core:password_change")
+        return self.get_response(request)
+
+
 class InputErrorMiddleware:
     """Bad input that a view did not turn into a message itself: a Chinese 400 page (JSON under /api/), never a 500."""
 

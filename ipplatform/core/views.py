@@ -87,6 +87,25 @@ def _audit_row(e: AuditEvent):
 
 
 @login_required
+def password_change(request):
+    """Every signed-in user changes their own password (the old one first; the password policy applies)."""
+    from django.contrib.auth import get_user_model, update_session_auth_hash
+    from django.contrib.auth.forms import PasswordChangeForm
+
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        if user.must_change_password:
+            get_user_model().objects.filter(pk=user.pk).update(must_change_password=False)
+            user.must_change_password = False
+        update_session_auth_hash(request, user)  # stay signed in on this browser
+        audit.record(AuditAction.UPDATE, obj=user, reason="用户修改了自己的密码")
+        messages.success(request, "密码已修改")
+        return redirect("home")
+    return render(request, "registration/password_change.html", {"form": form})
+
+
+@login_required
 def audit_list(request):
     require_roles(request.user, AUDIT_VIEWERS)
     qs = _audit_queryset(request)

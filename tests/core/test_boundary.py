@@ -185,3 +185,37 @@ def test_lockout_is_by_username_and_address(users, password):
     r = owner.post("/login/", {"username": "admin", "password": password})
     assert r.status_code == 302
     assert json.dumps({"ok": True})
+
+
+@pytest.mark.parametrize("username", ["city370100", "haier", "public", "expert"])
+def test_every_user_can_change_their_password(users, password, username):
+    c = Client()
+    assert c.post("/login/", {"username": username, "password": password}).status_code == 302
+    page = c.get("/account/password/")
+    assert page.status_code == 200 and "修改密码" in page.content.decode()
+    r = c.post("/account/password/", {"old_password": "wrong", "new_password1": "Qilu#2026pw", "new_password2": "Qilu#2026pw"})
+    assert r.status_code == 200 and "旧密码" in r.content.decode()
+    r = c.post("/account/password/", {"old_password": password, "new_password1": "Qilu#2026pw", "new_password2": "Qilu#2026pw"})
+    assert r.status_code == 302 and c.get("/protection/").status_code == 200  # still signed in
+    assert Client().post("/login/", {"username": username, "password": "Qilu#2026pw"}).status_code == 302
+    assert Client().post("/login/", {"username": username, "password": password}).status_code == 200
+
+
+def test_a_password_reset_by_the_administrator_must_be_changed_at_first_login(users, password):
+    from ipplatform.core.models import User
+
+    target = users["city370200"]
+    User.objects.filter(pk=target.pk).update(is_demo=False)  # demo accounts keep their published password
+    admin = Client()
+    admin.force_login(users["admin"])
+    r = admin.post(f"/admin/core/user/{target.pk}/password/", {"password1": "Reset#2026a", "password2": "Reset#2026a"})
+    assert r.status_code == 302
+    assert User.objects.get(pk=target.pk).must_change_password
+    c = Client()
+    assert c.post("/login/", {"username": "city370200", "password": "Reset#2026a"}).status_code == 302
+    r = c.get("/protection/")
+    assert r.status_code == 302 and r["Location"] == "/account/password/"
+    assert c.get("/api/v1/me").status_code == 403
+    r = c.post("/account/password/", {"old_password": "Reset#2026a", "new_password1": "Mine#2026b", "new_password2": "Mine#2026b"})
+    assert r.status_code == 302 and not User.objects.get(pk=target.pk).must_change_password
+    assert c.get("/protection/").status_code == 200
