@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "ipplatform.core.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "ipplatform.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -82,6 +83,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "ipplatform.core.middleware.RequestContextMiddleware",
     "ipplatform.core.middleware.IdleTimeoutMiddleware",
+    "ipplatform.core.middleware.InputErrorMiddleware",
+    "ipplatform.core.middleware.ForcePasswordChangeMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -103,6 +106,15 @@ TEMPLATES = [
         },
     }
 ]
+
+# The cache is shared by every worker process and survives restarts (throttles and lockout counters must not be
+# per process): a table in the platform's database (`manage.py createcachetable`; test databases create it).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "ipplatform_cache",
+    }
+}
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -146,7 +158,8 @@ LOGOUT_REDIRECT_URL = "login"
 # 等保2.0 level 3: lock for 10 minutes after 5 failures; idle sessions end after 30 minutes.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1 / 6  # hours = 10 minutes
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+# Lock a username only together with the client address: a stranger elsewhere cannot lock the real owner out.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_VERBOSE = False
@@ -209,7 +222,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "EXCEPTION_HANDLER": "ipplatform.core.api.exception_handler",
+    # JSON bodies must be objects (a list or a number is a Chinese 400, never an AttributeError)
+    "DEFAULT_PARSER_CLASSES": ["ipplatform.core.parsers.JSONObjectParser", "rest_framework.parsers.FormParser",
+                               "rest_framework.parsers.MultiPartParser"],
 }
+# Longer URLs get a Chinese 414 page (scripts/run.sh lets gunicorn pass request lines up to 8190 bytes).
+MAX_URL_LENGTH = int(os.environ.get("MAX_URL_LENGTH", "4096"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "知识产权公共服务平台 API",
     "DESCRIPTION": "ipplatform REST API (v1)",
@@ -219,10 +237,19 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # every operation documents the Chinese JSON error answers (400/401/403/404/...): core/schema.py
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "ipplatform.core.schema.add_error_responses"],
 }
 
-# Audit chain hash: "sha256" (default) or "sm3".
+# Audit chain hash: "sha256" (default) or "sm3"; the chain is an HMAC with a key the database does not hold
+# (AUDIT_KEY, or the file AUDIT_KEY_FILE created under DATA_DIR on first use). Each new head of the audit chain and
+# of every case's evidence chain is appended to a sink outside the database (core.anchors); syslog optional.
 AUDIT_HASH = os.environ.get("AUDIT_HASH", "sha256")
+AUDIT_KEY = os.environ.get("AUDIT_KEY", "")
+AUDIT_KEY_FILE = os.environ.get("AUDIT_KEY_FILE", "")
+AUDIT_ANCHOR_PATH = os.environ.get("AUDIT_ANCHOR_PATH", "")
+EVIDENCE_ANCHOR_PATH = os.environ.get("EVIDENCE_ANCHOR_PATH", "")
+AUDIT_ANCHOR_SYSLOG = os.environ.get("AUDIT_ANCHOR_SYSLOG", "")
 
 # Structured logs: one JSON object per line with the request id (X-Request-ID) of the request that logged it;
 # LOG_FORMAT=text for plain lines.

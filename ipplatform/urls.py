@@ -24,3 +24,9 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
 ]
 urlpatterns += [path("", include(f"ipplatform.{app}.urls")) for app in DOMAIN_APPS]
+
+# Chinese error pages (JSON under /api/): ipplatform/core/errors.py
+handler400 = "ipplatform.core.errors.bad_request"
+handler403 = "ipplatform.core.errors.forbidden"
+handler404 = "ipplatform.core.errors.not_found"
+handler500 = "ipplatform.core.errors.server_error"

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export DEBUG="${DEBUG:-0}"
 .venv/bin/python manage.py migrate --noinput -v0
+.venv/bin/python manage.py createcachetable
 .venv/bin/python manage.py load_demo "$@"
 # hashed, compressed copies (gzip/brotli) that whitenoise serves with far-future cache headers
 STATICFILES_STORAGE=whitenoise.storage.CompressedManifestStaticFilesStorage .venv/bin/python manage.py collectstatic --noinput -v0
@@ -15,4 +16,4 @@ worker=$!
 trap 'kill "$worker" 2>/dev/null; wait "$worker" 2>/dev/null' EXIT INT TERM
 echo
 echo "==> 平台已启动：http://${BIND:-127.0.0.1:8000}  （后台任务进程 $worker；Ctrl+C 停止）"
-.venv/bin/gunicorn ipplatform.wsgi:application --bind "${BIND:-127.0.0.1:8000}" --workers "${WORKERS:-2}" --threads 4 --timeout 300
+.venv/bin/gunicorn ipplatform.wsgi:application --bind "${BIND:-127.0.0.1:8000}" --workers "${WORKERS:-2}" --threads 4 --timeout 300 --limit-request-line 8190

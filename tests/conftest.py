@@ -71,9 +71,25 @@ def _load_shared_rows():
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the shared rows once per test database; each test runs in a transaction rolled back afterwards.
 
-    Browser tests (transactional) empty the database when they finish; the fixtures below then load again."""
+    Browser tests (transactional) empty the database when they finish; the fixtures below then load again.
+    The append-only tables' DELETE triggers are dropped for the test database (flushes empty every table);
+    tests/core/test_tamper.py creates them again inside its own transaction."""
+    from django.db import connection
+
+    from ipplatform.core.dbguards import APPEND_ONLY_TABLES, drop_no_delete_triggers
+
     with django_db_blocker.unblock():
+        with connection.schema_editor() as editor:
+            drop_no_delete_triggers(editor, APPEND_ONLY_TABLES)
         _load_shared_rows()
+
+
+@pytest.fixture(autouse=True)
+def _anchor_sinks(settings, tmp_path_factory):
+    """Each test appends audit and evidence anchors (core.anchors) to its own files, not to var/."""
+    folder = tmp_path_factory.mktemp("anchors")
+    settings.AUDIT_ANCHOR_PATH = str(folder / "audit.log")
+    settings.EVIDENCE_ANCHOR_PATH = str(folder / "evidence.log")
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -63,14 +63,9 @@ def _minus_year(day: dt.date) -> dt.date:
 
 
 def _parse_date(value, name: str) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InputError(f"{name}“{value}”格式不正确，应为YYYY-MM-DD（如2015-06-30）", field=name)
+    from ipplatform.core.inputs import parse_date
+
+    return parse_date(value, field=name, label=name, required=False)
 
 
 def parse_year(value, *, default: int | None = None) -> int:
@@ -616,10 +611,9 @@ def update_weights(*, values: dict[str, str], user) -> list[IndexWeight]:
     parsed = {}
     for w in weights:
         raw = str(values.get(w.key, "")).strip()
-        try:
-            v = Decimal(raw)
-        except Exception:
-            raise InputError(f"“{w.label}”的权重“{raw}”不是数字", field=w.key)
+        from ipplatform.core.inputs import parse_decimal
+
+        v = parse_decimal(raw, field=w.key, label=f"“{w.label}”的权重", min_value=0, max_value=100, places=2, rounding=True)
         if not Decimal("0") <= v <= Decimal("100"):
             raise InputError(f"“{w.label}”的权重应在0到100之间，收到{raw}", field=w.key)
         parsed[w.key] = v.quantize(Decimal("0.01"))

@@ -8,24 +8,13 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler as drf_exception_handler
 
+from .errors import chinese_message
+from .inputs import InputError
 from .models import IPCEntry
 from .scopes import scope_of
 
 
-class InputError(Exception):
-    """Bad user input with a position: raised by services, shown by pages and the API alike."""
-
-    def __init__(self, message: str, *, field: str = "", position: int | None = None, line: int | None = None):
-        super().__init__(message)
-        self.message, self.field, self.position, self.line = message, field, position, line
-
-    def as_dict(self) -> dict:
-        data = {"error": self.message}
-        for key in ("field", "position", "line"):
-            value = getattr(self, key)
-            if value not in (None, ""):
-                data[key] = value
-        return data
+__all__ = ["InputError", "exception_handler", "MeView", "IPCView"]  # InputError lives in core.inputs (no DRF there)
 
 
 def exception_handler(exc, context):
@@ -34,9 +23,9 @@ def exception_handler(exc, context):
     if isinstance(exc, ValidationError):
         return Response({"error": "；".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):
-        return Response({"error": str(exc) or "未找到"}, status=status.HTTP_404_NOT_FOUND)
+        return Response({"error": chinese_message(exc, "未找到")}, status=status.HTTP_404_NOT_FOUND)
     if isinstance(exc, PermissionDenied):
-        return Response({"error": str(exc) or "无权访问"}, status=status.HTTP_403_FORBIDDEN)
+        return Response({"error": chinese_message(exc, "无权访问")}, status=status.HTTP_403_FORBIDDEN)
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict) and "detail" in response.data:
         response.data = {"error": str(response.data["detail"])}

@@ -16,10 +16,14 @@ class CoreConfig(AppConfig):
         from django.contrib.auth import signals as auth_signals
         from django_fsm.signals import post_transition
 
-        from . import audit, signals, workflow
+        from . import audit, signals, textguard, workflow
         from .enums import Role
         from .navigation import NavItem
 
+        pre_save.connect(textguard.on_pre_save, dispatch_uid="textguard_pre_save")
+        from .models import User
+
+        pre_save.connect(signals.mark_reset_password, sender=User, dispatch_uid="mark_reset_password")
         pre_save.connect(audit.on_pre_save, dispatch_uid="audit_pre_save")
         post_save.connect(audit.on_post_save, dispatch_uid="audit_post_save")
         post_delete.connect(audit.on_post_delete, dispatch_uid="audit_post_delete")

@@ -12,9 +12,7 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from ipplatform.lib.hashing import digest_hex
-
-from . import context
+from . import anchors, context
 from .enums import AuditAction
 
 log = logging.getLogger(__name__)
@@ -60,7 +58,8 @@ def _payload(event) -> bytes:
 
 
 def compute_hash(event, prev_hash: str) -> str:
-    return digest_hex(prev_hash.encode() + _payload(event), settings.AUDIT_HASH)
+    """The event's link: an HMAC (key outside the database, core.anchors) over the previous hash and the payload."""
+    return anchors.keyed_digest(prev_hash.encode() + _payload(event), settings.AUDIT_HASH)
 
 
 def _lock_chain():
@@ -99,6 +98,8 @@ def record(action: str, *, obj: models.Model | None = None, object_type: str = "
         )
         event.hash = compute_hash(event, event.prev_hash)
         event.save(force_insert=True)
+        anchor = {"seq": event.seq, "hash": event.hash, "at": event.created_at.isoformat(timespec="seconds")}
+        transaction.on_commit(lambda: anchors.audit_sink().append(anchor))
     return event
 
 
@@ -108,6 +109,9 @@ class ChainReport:
     checked: int
     broken_seq: int | None = None
     reason: str = ""
+    anchored: int = 0  # events confirmed by the external sink
+    unanchored: int = 0  # newest events not yet in the sink (written after commit)
+    note: str = ""
 
 
 def verify_chain(*, batch: int = 5000) -> ChainReport:
@@ -130,7 +134,32 @@ def verify_chain(*, batch: int = 5000) -> ChainReport:
                 return ChainReport(False, checked, event.seq, f"第{event.seq}条记录内容被篡改（哈希不符）")
             prev_hash, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
             last_seq = event.seq
-    return ChainReport(True, checked)
+    return _check_anchors(checked)
+
+
+def _check_anchors(checked: int) -> ChainReport:
+    """Compare the (internally consistent) chain with the heads anchored outside the database."""
+    from .models import AuditEvent
+
+    sink = anchors.audit_sink()
+    entries = [e for e in sink.entries() if "seq" in e and "hash" in e]
+    if not sink.exists:
+        return ChainReport(True, checked, unanchored=checked, note="外部锚点文件不存在：仅校验了数据库内的哈希链")
+    anchored = {}
+    for e in entries:
+        anchored[int(e["seq"])] = e["hash"]
+    if anchored:
+        top = max(anchored)
+        if top > checked:
+            first_missing = checked + 1
+            return ChainReport(False, checked, first_missing,
+                               f"外部锚点记录了第{first_missing}至{top}条记录，数据库中已不存在（被删除或截断）", len(anchored))
+        stored = dict(AuditEvent.objects.filter(seq__in=list(anchored)).values_list("seq", "hash"))
+        for seq in sorted(anchored):
+            if stored.get(seq) != anchored[seq]:
+                return ChainReport(False, checked, seq, f"第{seq}条记录与外部锚点不符（被改写）", len(anchored))
+    newest = max(anchored) if anchored else 0
+    return ChainReport(True, checked, anchored=len(anchored), unanchored=checked - newest)
 
 
 # ---------------------------------------------------------------- automatic model change auditing

@@ -198,6 +198,8 @@ class User(AbstractUser):
     phone = models.CharField("手机", max_length=30, blank=True)
     expert_fields = models.CharField("专家技术领域", max_length=300, blank=True, help_text="IPC小类或技术领域，分号分隔")
     is_demo = models.BooleanField("演示账号", default=False)
+    must_change_password = models.BooleanField("下次登录须修改密码", default=False,
+                                               help_text="管理员重置的密码：用户登录后须先修改（core.middleware）")
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"
@@ -317,7 +319,7 @@ class BackgroundJob(models.Model):
         verbose_name = verbose_name_plural = "后台任务"
         ordering = ["-created_at"]
 
-    scope_paths = {"owner": "created_by"}
+    scope_paths = {"owner": "created_by", "personal": "province"}  # a job is its starter's (and the province admin's)
 
     @property
     def percent(self) -> int:

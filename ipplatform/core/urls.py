@@ -6,6 +6,7 @@ from . import api, views
 app_name = "core"
 
 urlpatterns = [
+    path("account/password/", views.password_change, name="password_change"),
     path("audit/", views.audit_list, name="audit"),
     path("audit/verify/", views.audit_verify, name="audit_verify"),
     path("jobs/<int:pk>/", views.job_detail, name="job"),

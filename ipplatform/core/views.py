@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,8 +15,9 @@ from django.views.decorators.http import require_POST
 from ipplatform.core.downloads import attachment
 from ipplatform.lib.xlsx import Sheet, workbook_bytes
 
-from . import audit, jobs, population, regions
+from . import audit, inputs, jobs, population, regions
 from .enums import AuditAction, JobStatus, Role
+from .inputs import InputError
 from .forms import LoginForm, PopulationImportForm
 from .models import (
     AuditEvent,
@@ -73,9 +73,9 @@ def _audit_queryset(request):
     for key, lookup in (("date_from", "created_at__date__gte"), ("date_to", "created_at__date__lte")):
         if f.get(key):
             try:
-                qs = qs.filter(**{lookup: dt.date.fromisoformat(f[key])})
-            except ValueError:
-                messages.error(request, f"日期“{f[key]}”格式不正确，应为YYYY-MM-DD")
+                qs = qs.filter(**{lookup: inputs.parse_date(f[key], field=key, label="日期")})
+            except InputError as exc:
+                messages.error(request, exc.message)
     return qs
 
 
@@ -85,6 +85,25 @@ AUDIT_HEADERS = ["序号", "时间", "用户", "IP地址", "操作", "对象类�
 def _audit_row(e: AuditEvent):
     return [e.seq, timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M:%S"), e.actor_name, e.ip, e.get_action_display(),
             e.object_type, e.object_id, e.object_repr, e.before, e.after, e.reason, e.hash]
+
+
+@login_required
+def password_change(request):
+    """Every signed-in user changes their own password (the old one first; the password policy applies)."""
+    from django.contrib.auth import get_user_model, update_session_auth_hash
+    from django.contrib.auth.forms import PasswordChangeForm
+
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        if user.must_change_password:
+            get_user_model().objects.filter(pk=user.pk).update(must_change_password=False)
+            user.must_change_password = False
+        update_session_auth_hash(request, user)  # stay signed in on this browser
+        audit.record(AuditAction.UPDATE, obj=user, reason="用户修改了自己的密码")
+        messages.success(request, "密码已修改")
+        return redirect("home")
+    return render(request, "registration/password_change.html", {"form": form})
 
 
 @login_required

@@ -1,14 +1,13 @@
 """REST API of 质押融资与价值评估 (scoped to the caller; errors as Chinese JSON)."""
 from __future__ import annotations
 
-import datetime as dt
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ipplatform.core.api import InputError
+from ipplatform.core.inputs import parse_date
 from ipplatform.core.scopes import get_in_scope, restrict
 from ipplatform.core.workflow import history
 
@@ -95,10 +94,7 @@ class ActivePledgeView(APIView):
                                                                 "pledgee": serializers.CharField(allow_null=True)}))
     def get(self, request, patent_id: str):
         raw = request.query_params.get("on")
-        try:
-            on = dt.date.fromisoformat(raw) if raw else None
-        except ValueError:
-            raise InputError(f"日期“{raw}”格式不正确，应为YYYY-MM-DD", field="on")
+        on = parse_date(raw, field="on", label="日期", required=False)
         pid = services.normalize_number(patent_id)
         p = services.active_pledge(patent_id=pid, on=on)
         return Response({"patent": pid, "pledged": p is not None, "number": p.cnipa_registration_no if p else None,

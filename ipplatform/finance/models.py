@@ -286,6 +286,9 @@ class PaymentBatch(FSMModelMixin, models.Model):
         verbose_name = verbose_name_plural = "集中兑付批次"
         ordering = ["-created_at"]
 
+    # A city or county bureau sees the batches that pay its own region's applications (and only those rows).
+    scope_paths = {"region": "applications__region_code", "owner": "created_by"}
+
     def __str__(self):
         return f"{self.number} {self.title}"
 

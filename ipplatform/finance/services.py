@@ -5,7 +5,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -253,20 +253,31 @@ def parse_patent_numbers(text: str) -> PatentListResult:
 
 def parse_patent_list(fileobj) -> PatentListResult:
     """Read the Excel patent list (first sheet, header row 1): every bad row is reported with its line and field."""
-    from openpyxl import load_workbook
+    from ipplatform.lib import sheetread
 
     result = PatentListResult()
     name = getattr(fileobj, "name", "") or "上传文件"
-    try:
-        wb = load_workbook(fileobj, read_only=True, data_only=True)
-    except Exception:
-        result.errors.append({"line": 0, "field": "文件", "value": name, "reason": "无法读取该Excel文件，请使用模板（.xlsx）"})
-        return result
-    ws = wb.worksheets[0]
     seen: dict[str, int] = {}
-    for line, row in enumerate(ws.iter_rows(values_only=True), start=1):
+    try:
+        _read_patent_list(sheetread.rows(fileobj, max_rows=PATENT_LIST_MAX_ROWS, max_cols=10, max_cell_chars=500), result, seen)
+    except sheetread.SheetUnreadable:
+        result.errors.append({"line": 0, "field": "文件", "value": name, "reason": "无法读取该Excel文件，请使用模板（.xlsx）"})
+    except sheetread.SheetTooLarge as exc:
+        result.errors.append({"line": exc.line or 0, "field": "文件", "value": name, "reason": str(exc)})
+    return result
+
+
+PATENT_LIST_MAX_ROWS = 2000  # a pledge contract lists tens of patents; far more is not a patent list
+MAX_ROW_ERRORS = 200  # errors listed on the page; the rest are counted
+
+
+def _read_patent_list(rows, result, seen) -> None:
+    for line, row in enumerate(rows, start=1):
         if line == 1 or row is None or all(v in (None, "") for v in row):
             continue
+        if len(result.errors) >= MAX_ROW_ERRORS:
+            result.errors.append({"line": line, "field": "文件", "value": "", "reason": f"错误超过{MAX_ROW_ERRORS}条，其余行未检查：请按模板修改后重新上传"})
+            return
         row = list(row) + [None, None]
         number, title = row[0], row[1]
         text = str(number or "").strip()
@@ -288,21 +299,17 @@ def parse_patent_list(fileobj) -> PatentListResult:
             continue
         seen[patent.pk] = line
         result.patents.append(patent)
-    wb.close()
-    return result
 
 
 # ---------------------------------------------------------------- creating and editing
 
 
 def _money(value, label: str, field_name: str) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        amount = Decimal(str(value).replace(",", "").strip())
-    except InvalidOperation:
-        raise InputError(f"{label}“{value}”不是有效的金额", field=field_name)
-    if amount <= 0:
+    from ipplatform.core.inputs import MAX_MONEY, parse_decimal
+
+    amount = parse_decimal(value, field=field_name, label=label, min_value=0, max_value=MAX_MONEY, places=2,
+                           required=False, rounding=True)
+    if amount is not None and amount <= 0:
         raise InputError(f"{label}应大于0", field=field_name)
     return amount
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 from django.core.exceptions import PermissionDenied
@@ -32,17 +32,10 @@ COUNTED_STATES = (SubsidyState.NOTICE, SubsidyState.APPROVED, SubsidyState.PAID)
 
 
 def _dec(value, label: str, field: str, *, required=True) -> Decimal | None:
-    if value in (None, ""):
-        if required:
-            raise InputError(f"请填写{label}", field=field)
-        return None
-    try:
-        d = Decimal(str(value).replace(",", "").strip())
-    except InvalidOperation:
-        raise InputError(f"{label}“{value}”不是有效的数字", field=field)
-    if d < 0:
-        raise InputError(f"{label}不能为负数", field=field)
-    return d
+    from ipplatform.core.inputs import MAX_MONEY, parse_decimal
+
+    return parse_decimal(value, field=field, label=label, min_value=0, max_value=MAX_MONEY, places=4, required=required,
+                         rounding=True)
 
 
 # ---------------------------------------------------------------- rules
@@ -66,7 +59,7 @@ def save_rule(*, by, data: dict, based_on: SubsidyRule | None = None) -> Subsidy
     kind, region, year = data.get("kind"), (data.get("region_code") or "").strip(), data.get("year")
     if kind not in SubsidyKind.values:
         raise InputError("请选择补助类型", field="kind")
-    if not (len(region) == 6 and region.isdigit()):
+    if not (len(region) == 6 and region.isascii() and region.isdigit()):
         raise InputError("适用地区应为6位区划代码（全省为370000）", field="region_code")
     try:
         year = int(year)
@@ -371,9 +364,15 @@ def create_batch(*, by, title: str, applications: list[SubsidyApplication], toda
 BATCH_HEADERS = ["序号", "申请编号", "补助类型", "企业名称", "统一社会信用代码", "所在地市", "收款账户", "适用政策", "核定金额（万元）"]
 
 
-def batch_sheet(batch: PaymentBatch) -> Sheet:
+def batch_sheet(batch: PaymentBatch, *, user=None) -> Sheet:
+    """The payment list of a batch; with `user`, only the applications inside the user's data scope."""
+    from ipplatform.core.scopes import restrict
+
+    applications = batch.applications.select_related("applicant", "rule").order_by("pk")
+    if user is not None:
+        applications = restrict(applications, user)
     rows, total = [], Decimal("0")
-    for n, a in enumerate(batch.applications.select_related("applicant", "rule").order_by("pk"), start=1):
+    for n, a in enumerate(applications, start=1):
         rows.append([n, a.pk, a.get_kind_display(), a.applicant.name, a.applicant.uscc, name_of(a.region_code[:4] + "00"), a.bank_account,
                      str(a.rule) if a.rule else "", a.amount])
         total += a.amount or 0

@@ -1,7 +1,6 @@
 """Pages of 质押融资与价值评估 (thin: parsing, scope checks and rendering; rules live in services / valuations / subsidies)."""
 from __future__ import annotations
 
-import datetime as dt
 from functools import wraps
 
 from django.utils import timezone
@@ -11,9 +10,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from ipplatform.core.api import InputError
+from ipplatform.core import inputs
+from ipplatform.core.inputs import InputError
 from ipplatform.core.enums import OrgKind, Role, STAFF_ROLES
 from ipplatform.core.models import Organization, TechField
 from ipplatform.core.regions import name_of
@@ -35,13 +36,7 @@ PLEDGOR_KINDS = (OrgKind.ENTERPRISE, OrgKind.UNIVERSITY, OrgKind.INSTITUTE)
 
 
 def _date(value, label: str, field: str):
-    value = (value or "").strip() if isinstance(value, str) else value
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"{label}“{value}”不是有效日期（应为YYYY-MM-DD）", field=field)
+    return inputs.parse_date(value, field=field, label=label, required=False)
 
 
 def _require(ok: bool, message: str = "您的角色无权使用此功能") -> None:
@@ -69,7 +64,7 @@ def action_view(func):
             return func(request, *args, **kwargs)
         except InputError as exc:
             messages.error(request, exc.message)
-            return redirect(request.POST.get("next") or request.META.get("HTTP_REFERER") or "finance:home")
+            return redirect(inputs.back_url(request, reverse("finance:home")))
 
     return login_required(require_POST(wrapper))
 
@@ -127,9 +122,9 @@ def _pledge_queryset(request):
     for key, lookup in (("from", "registered_on__gte"), ("to", "registered_on__lte")):
         if f.get(key):
             try:
-                qs = qs.filter(**{lookup: dt.date.fromisoformat(f[key])})
-            except ValueError:
-                messages.error(request, f"日期“{f[key]}”格式不正确，应为YYYY-MM-DD")
+                qs = qs.filter(**{lookup: inputs.parse_date(f[key], field=key, label="日期")})
+            except InputError as exc:
+                messages.error(request, exc.message)
     return qs
 
 
@@ -199,12 +194,11 @@ def _pledge_data(request) -> dict:
         "risks_confirmed": bool(post.get("risks_confirmed")),
     }
     if post.get("loan_rate"):
-        try:
-            data["loan_rate"] = float(post["loan_rate"])
-        except ValueError:
-            raise InputError(f"贷款年利率“{post['loan_rate']}”不是数字", field="loan_rate")
+        data["loan_rate"] = inputs.parse_decimal(post["loan_rate"], field="loan_rate", label="贷款年利率（%）", min_value=0,
+                                                 max_value=100, places=3, rounding=True)
     if post.get("valuation"):
-        data["valuation"] = restrict(Valuation.objects.all(), request.user).filter(pk=post["valuation"]).first()
+        valuation = inputs.parse_id(post["valuation"], field="valuation", label="估值记录")
+        data["valuation"] = restrict(Valuation.objects.all(), request.user).filter(pk=valuation).first()
     return data
 
 
@@ -367,7 +361,7 @@ def valuation_new(request):
             return render(request, "finance/valuation_form.html", {"error": exc, "v": request.POST, "scenarios": Scenario.choices,
                                                                     "orgs": Organization.objects.filter(kind__in=PLEDGOR_KINDS)})
         link = request.POST.get("pledge")
-        if link and link.isdigit():
+        if link and inputs.is_id(link):
             pledge = restrict(Pledge.objects.all(), request.user).filter(pk=link, pledgee_id=request.user.organization_id,
                                                                          state__in=[PledgeState.DRAFT, PledgeState.DEFECT]).first()
             if pledge is not None:
@@ -485,7 +479,7 @@ def _subsidy_qs(request):
     if request.GET.get("kind"):
         qs = qs.filter(kind=request.GET["kind"])
     if request.GET.get("year"):
-        qs = qs.filter(year=request.GET["year"]) if request.GET["year"].isdigit() else qs
+        qs = qs.filter(year=request.GET["year"]) if inputs.is_id(request.GET["year"]) else qs
     return qs
 
 
@@ -611,8 +605,8 @@ def batch_list(request):
     _require(_staff(request.user))
     if request.method == "POST":
         try:
-            ids = request.POST.getlist("applications")
-            apps = list(SubsidyApplication.objects.filter(pk__in=ids))
+            ids = [i for i in request.POST.getlist("applications") if inputs.is_id(i)]
+            apps = list(restrict(SubsidyApplication.objects.filter(pk__in=ids), request.user))
             batch = subsidies.create_batch(by=request.user, title=request.POST.get("title", ""), applications=apps)
         except InputError as exc:
             messages.error(request, exc.message)
@@ -620,17 +614,17 @@ def batch_list(request):
         messages.success(request, f"已编制兑付批次{batch.number}")
         return redirect("finance:batch_detail", pk=batch.pk)
     ready = restrict(SubsidyApplication.objects.filter(state=SubsidyState.APPROVED, batch__isnull=True), request.user).select_related("applicant", "rule")
-    batches = PaymentBatch.objects.annotate(n=Count("applications"), total=Sum("applications__amount"))
+    batches = restrict(PaymentBatch.objects.all(), request.user).annotate(n=Count("applications"), total=Sum("applications__amount"))
     return render(request, "finance/batches.html", {"ready": ready, "batches": batches, "can_edit": services.is_reviewer(request.user)})
 
 
 @login_required
 def batch_detail(request, pk: int):
     _require(_staff(request.user))
-    batch = get_object_or_404(PaymentBatch, pk=pk)
+    batch = get_in_scope(PaymentBatch.objects.all(), request.user, pk=pk)
     if request.GET.get("export") == "xlsx":
         services.record_export(what=f"兑付批次{batch.number}导出")
-        return attachment(workbook_bytes([subsidies.batch_sheet(batch)]), f"payment-batch-{batch.number}.xlsx")
+        return attachment(workbook_bytes([subsidies.batch_sheet(batch, user=request.user)]), f"payment-batch-{batch.number}.xlsx")
     if request.method == "POST":
         try:
             if request.POST.get("action") == "export":
@@ -642,7 +636,7 @@ def batch_detail(request, pk: int):
         else:
             messages.success(request, "已办理")
         return redirect("finance:batch_detail", pk=pk)
-    sheet = subsidies.batch_sheet(batch)
+    sheet = subsidies.batch_sheet(batch, user=request.user)
     return render(request, "finance/batch_detail.html", {"batch": batch, "sheet": sheet, "history": _history(batch),
                                                           "can_edit": services.is_reviewer(request.user)})
 

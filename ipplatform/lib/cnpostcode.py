@@ -53,7 +53,7 @@ def extract(text: str | None) -> tuple[str, str]:
 
 
 def is_valid(postcode: str | None) -> bool:
-    return bool(postcode) and len(postcode) == 6 and postcode.isdigit() and postcode[:2] in PROVINCE_BY_ZONE
+    return bool(postcode) and len(postcode) == 6 and postcode.isascii() and postcode.isdigit() and postcode[:2] in PROVINCE_BY_ZONE
 
 
 def province_of(postcode: str | None) -> str:

@@ -13,6 +13,7 @@ from ipplatform.core import scopes
 from . import flows, matching, services
 from .enums import DealType
 from .models import Deal, Demand, Listing, OpenLicenceDeclaration
+from ipplatform.core.inputs import is_id
 
 
 class ListingSerializer(serializers.ModelSerializer):
@@ -211,4 +212,4 @@ class StatsView(APIView):
                                                                "by_month": serializers.ListField(child=serializers.DictField())}))
     def get(self, request):
         year = request.query_params.get("year", "")
-        return Response(services.market_stats(user=request.user, year=int(year) if year.isdigit() else None))
+        return Response(services.market_stats(user=request.user, year=int(year) if is_id(year) and len(year) == 4 else None))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -11,6 +11,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from ipplatform.core.inputs import is_id
 from ipplatform.core import regions, scopes
 from ipplatform.core.api import InputError
 from ipplatform.core.enums import PROVINCE_ROLES, STAFF_ROLES, OrgKind
@@ -42,33 +43,19 @@ def today() -> dt.date:
 
 def parse_amount(value, *, field: str, label: str, required: bool = False) -> Decimal | None:
     """A non-negative amount in 万元 from form input, or a Chinese InputError naming the field."""
-    if value in (None, ""):
-        if required:
-            raise InputError(f"请填写{label}", field=field)
-        return None
-    try:
-        amount = Decimal(str(value).strip().replace(",", "").replace("，", ""))
-    except InvalidOperation:
-        raise InputError(f"{label}“{value}”不是有效的数字（单位：万元）", field=field)
-    if amount < 0 or amount.is_nan() or amount.is_infinite():
-        raise InputError(f"{label}不能为负数", field=field)
-    if amount >= Decimal("1e10"):
-        raise InputError(f"{label}“{value}”超出范围", field=field)
-    return amount.quantize(Decimal("0.01"))
+    from ipplatform.core.inputs import MAX_MONEY, parse_decimal
+
+    if isinstance(value, str):
+        value = value.replace("，", ",")
+    return parse_decimal(value, field=field, label=f"{label}（万元）", min_value=0, max_value=MAX_MONEY, places=2,
+                         required=required, rounding=True)
 
 
 def parse_date(value, *, field: str, label: str, required: bool = True) -> dt.date | None:
     """A date from form input (YYYY-MM-DD) or a Chinese InputError naming the field."""
-    if isinstance(value, dt.date):
-        return value
-    if value in (None, ""):
-        if required:
-            raise InputError(f"请填写{label}", field=field)
-        return None
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InputError(f"{label}“{value}”格式不正确，应为YYYY-MM-DD", field=field)
+    from ipplatform.core.inputs import parse_date as parse
+
+    return parse(value, field=field, label=label, required=required)
 
 
 def require_text(value, *, field: str, label: str, max_length: int | None = None) -> str:
@@ -404,11 +391,11 @@ def showcase(*, q: str = "", section: str = "", field: str = "", city: str = "",
     if section:
         qs = qs.filter(ipc_main__startswith=section[:1].upper())
     if field:
-        qs = qs.filter(tech_field_id=field) if str(field).isdigit() else qs.none()
+        qs = qs.filter(tech_field_id=field) if is_id(field) else qs.none()
     if city:
         qs = qs.filter(city_code=city)
     if center:
-        qs = qs.filter(trading_center_id=center) if str(center).isdigit() else qs.none()
+        qs = qs.filter(trading_center_id=center) if is_id(center) else qs.none()
     if deal_type:
         qs = qs.filter(deal_type=deal_type)
     if q:
@@ -568,10 +555,9 @@ def create_event(*, user, title: str, kind: str, venue: str, starts_on, ends_on,
         raise InputError("结束日期不能早于开始日期", field="ends_on")
     cap = None
     if capacity not in (None, ""):
-        try:
-            cap = int(capacity)
-        except (TypeError, ValueError):
-            raise InputError(f"名额“{capacity}”应为整数", field="capacity")
+        from ipplatform.core.inputs import parse_int
+
+        cap = parse_int(capacity, field="capacity", label="名额", min_value=1, max_value=100000)
     center = Organization.objects.filter(pk=trading_center_id, kind=OrgKind.TRADING_CENTER).first() if trading_center_id else None
     event = MarketEvent.objects.create(
         title=require_text(title, field="title", label="活动名称", max_length=200), kind=choice(kind, EventKind, field="kind", label="活动类型"),

@@ -33,6 +33,7 @@ from .enums import (
     Maturity,
     ParticipantRole,
 )
+from ipplatform.core.inputs import is_id
 from .models import (
     DataRoomAccess,
     Deal,
@@ -451,7 +452,7 @@ def deal_list(request):
 def deal_start(request, pk: int):
     listing = get_object_or_404(Listing, pk=pk)
     demand = None
-    if request.POST.get("demand", "").isdigit():
+    if is_id(request.POST.get("demand", "")):
         demand = get_object_or_404(Demand, pk=request.POST["demand"])
     try:
         deal = flows.start_deal(user=request.user, listing=listing, message=request.POST.get("message", ""), demand=demand)
@@ -506,7 +507,8 @@ def event_detail(request, pk: int):
     event = get_object_or_404(MarketEvent.objects.select_related("trading_center"), pk=pk)
     user = request.user
     registered = user.is_authenticated and event.registrations.filter(user=user).exists()
-    show_people = user.is_authenticated and (services.is_staff(user) or user.pk == event.created_by_id)
+    # registrants' names and organisations: the organiser, and staff whose data scope contains the event
+    show_people = user.is_authenticated and (user.pk == event.created_by_id or (services.is_staff(user) and scopes.can_access(user, event)))
     return render(request, "market/event_detail.html", {
         "event": event, "registered": registered, "roles": ParticipantRole.choices, "today": services.today(),
         "registrations": event.registrations.select_related("organization", "user") if show_people else [],
@@ -551,7 +553,7 @@ def event_create(request):
 @login_required
 def stats(request):
     year = request.GET.get("year", "")
-    year_int = int(year) if year.isdigit() else None
+    year_int = int(year) if is_id(year) and len(year) == 4 else None
     data = services.market_stats(user=request.user, year=year_int)
     if request.GET.get("export") == "xlsx":
         audit.record(AuditAction.EXPORT, object_type="market.stats", object_repr="交易市场统计导出", reason=request.GET.urlencode())

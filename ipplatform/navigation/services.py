@@ -22,6 +22,7 @@ from . import analyses
 from .enums import Combine, ManualAction, ReportStatus, SubjectKind
 from .models import CheckItem, CheckSheet, EffectTerm, ManualEntry, Membership, Report, ReportResult, ThematicDatabase
 from .presets import PRESETS
+from ipplatform.core.inputs import is_id
 
 log = logging.getLogger(__name__)
 CACHE_SECONDS = 6 * 3600
@@ -477,7 +478,7 @@ def resolve_subject(*, kind: str, value: str, user=None) -> Subject:
     if not value:
         raise InputError("请填写分析对象", field="value")
     if kind == SubjectKind.DATABASE:
-        db = visible_databases(user).filter(pk=int(value) if value.isdigit() else -1).first()
+        db = visible_databases(user).filter(pk=int(value) if is_id(value) else -1).first()
         if db is None:
             raise InputError(f"专题库“{value}”不存在或不在您的数据范围内", field="value")
         version = f"{db.pk}-{db.refreshed_at.timestamp() if db.refreshed_at else 0}-{db.member_count}-{db.updated_at.timestamp()}"

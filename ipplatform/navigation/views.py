@@ -21,6 +21,7 @@ from ipplatform.core.scopes import get_in_scope
 from . import analyses, documents, services
 from .enums import Combine, ManualAction, ReportStatus, SubjectKind
 from .models import CheckSheet, ManualEntry, Report
+from ipplatform.core.inputs import back_url, is_id, parse_id, parse_int
 
 DEFAULT_KEYS = ["trend", "lifecycle", "ipc_subclass", "applicants", "regions", "effect_matrix"]
 
@@ -60,7 +61,7 @@ def db_edit(request, pk: int | None = None):
         try:
             db = services.save_database(
                 db=db, user=request.user, name=f.get("name", ""), description=f.get("description", ""), query=f.get("query", ""),
-                ipc_text=f.get("ipc_prefixes", ""), tech_fields=[int(x) for x in f.getlist("tech_fields") if x.isdigit()],
+                ipc_text=f.get("ipc_prefixes", ""), tech_fields=[int(x) for x in f.getlist("tech_fields") if is_id(x)],
                 combine=f.get("combine", Combine.UNION), is_shared=bool(f.get("is_shared")), auto_refresh=bool(f.get("auto_refresh")))
         except InputError as exc:
             error = exc
@@ -141,7 +142,7 @@ def db_manual(request, pk: int):
     db = _get_db(request, pk, edit=True)
     try:
         if request.POST.get("remove"):
-            services.remove_manual(db=db, entry_id=int(request.POST["remove"]))
+            services.remove_manual(db=db, entry_id=parse_id(request.POST["remove"], field="remove", label="调整记录"))
             messages.success(request, "已撤销该人工调整")
         else:
             ids = services.resolve_ids(text=request.POST.get("ids", ""))
@@ -150,11 +151,12 @@ def db_manual(request, pk: int):
             messages.success(request, f"已{ManualAction(action).label}{n}件，今后更新专题库时保留该调整")
     except InputError as exc:
         messages.error(request, exc.message)
-    return redirect(request.POST.get("next") or reverse("navigation:db_detail", args=[db.pk]))
+    return redirect(back_url(request, reverse("navigation:db_detail", args=[db.pk])))
 
 
 @login_required
 def db_members_xlsx(request, pk: int):
+    _require_analyst(request.user)
     db = _get_db(request, pk)
     from ipplatform.lib.xlsx import Sheet, workbook_bytes
     from ipplatform.patents.models import Patent
@@ -175,12 +177,13 @@ def db_members_xlsx(request, pk: int):
 @login_required
 @require_POST
 def check_new(request, pk: int):
+    _require_analyst(request.user)
     db = _get_db(request, pk)
     try:
-        size = int(request.POST.get("size") or 50)
+        size = parse_int(request.POST.get("size"), field="size", label="样本量", min_value=1, max_value=100000, default=50)
         sheet = services.create_check_sheet(db=db, size=size, user=request.user)
-    except (InputError, ValueError) as exc:
-        messages.error(request, getattr(exc, "message", "样本量应为整数"))
+    except InputError as exc:
+        messages.error(request, exc.message)
         return redirect("navigation:db_detail", db.pk)
     return redirect("navigation:check_detail", sheet.pk)
 

@@ -37,7 +37,7 @@ class ApplicantEditForm(forms.Form):
 
     def clean_region_code(self):
         code = self.cleaned_data["region_code"].strip()
-        if code and not (len(code) == 6 and code.isdigit()):
+        if code and not (len(code) == 6 and code.isascii() and code.isdigit()):
             raise forms.ValidationError(f"区划代码“{code}”应为6位数字")
         return code
 

@@ -134,9 +134,13 @@ def _open_source(path: Path) -> Source:
 
         wb = load_workbook(path, read_only=True, data_only=True)
         ws = wb.worksheets[0]
-        src.total = ws.max_row or 0
+        src.total = ws.max_row or 0  # the declared size: an estimate for progress only
+        ws.reset_dimensions()  # rows are read as stored, never padded to a declared A1:XFD1048576 (lib.sheetread)
         for row in ws.iter_rows(min_row=1, max_row=1, values_only=True):
-            src.headers = [_norm_header(h) for h in row]
+            cells = list(row)
+            while cells and cells[-1] in (None, ""):
+                cells.pop()
+            src.headers = [_norm_header(h) for h in cells[:200]]
         wb.close()
     elif container == "xls":
         import xlrd
@@ -248,6 +252,7 @@ def _iter_xlsx(src: Source):
     wb = load_workbook(src.path, read_only=True, data_only=True)
     try:
         ws = wb.worksheets[0]
+        ws.reset_dimensions()
         n = len(src.headers)
         for idx, row in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
             src.position = idx

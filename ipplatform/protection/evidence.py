@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from ipplatform.core import anchors
 from ipplatform.core.storage import shared_dir
 from ipplatform.core.api import InputError
 from ipplatform.lib.filesniff import RefusedFile, sniff
@@ -124,6 +125,8 @@ def add_record(*, case: Case, by, upload, file_name: str, stage: str, kind: str,
         r.record_hash = record_hash(r, prev)
         r.save()
         Case.objects.filter(pk=case.pk).update(evidence_count=seq, evidence_head=r.record_hash)
+        anchor = {"case": case.pk, "case_no": locked.case_no, "seq": seq, "hash": r.record_hash}
+        transaction.on_commit(lambda: anchors.evidence_sink().append(anchor))
     case.evidence_count, case.evidence_head = seq, r.record_hash
     return r
 
@@ -139,9 +142,26 @@ class CaseCheck:
         return not self.problems
 
 
-def verify_case(case: Case) -> CaseCheck:
-    """Check every file against its digest, every record against the chain, and the count against the case."""
+def _anchored(case_ids=None) -> dict[int, dict[int, str]]:
+    """Record hashes anchored outside the database: {case pk: {seq: hash}}."""
+    out: dict[int, dict[int, str]] = {}
+    for e in anchors.evidence_sink().entries():
+        if "case" in e and "seq" in e and (case_ids is None or e["case"] in case_ids):
+            out.setdefault(int(e["case"]), {})[int(e["seq"])] = e.get("hash", "")
+    return out
+
+
+def verify_case(case: Case, *, anchored: dict[int, str] | None = None) -> CaseCheck:
+    """Check every file against its digest, every record against the chain and the external anchors, and the count
+    against the case."""
     report = CaseCheck(case)
+    anchored = _anchored({case.pk}).get(case.pk, {}) if anchored is None else anchored
+    stored = dict(case.evidence.values_list("seq", "record_hash"))
+    for seq in sorted(anchored):
+        if seq not in stored:
+            report.problems.append(f"第{seq}号记录已从数据库删除（外部锚点记录了它）")
+        elif stored[seq] != anchored[seq]:
+            report.problems.append(f"第{seq}号记录与外部锚点不符（被改写）")
     prev, expected = GENESIS, 1
     for r in case.evidence.order_by("seq"):
         if r.seq != expected:
@@ -168,12 +188,13 @@ def verify_case(case: Case) -> CaseCheck:
 def verify_all(*, cases=None, progress=None) -> list[CaseCheck]:
     """Verify the full-process record of every case (or the given ones) that has records."""
     qs = cases if cases is not None else Case.objects.all()
-    qs = qs.filter(evidence_count__gt=0) | qs.filter(evidence__isnull=False)
+    anchored = _anchored()
+    qs = qs.filter(evidence_count__gt=0) | qs.filter(evidence__isnull=False) | qs.filter(pk__in=list(anchored))
     qs = qs.distinct().order_by("pk")
     total = qs.count()
     out = []
     for i, case in enumerate(qs.iterator(), 1):
-        out.append(verify_case(case))
+        out.append(verify_case(case, anchored=anchored.get(case.pk, {})))
         if progress:
             progress(i, total)
     return out

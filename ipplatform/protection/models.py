@@ -122,6 +122,7 @@ class Intake(FSMModelMixin, models.Model):
     created_at = models.DateTimeField("登记时间", auto_now_add=True, db_index=True)
 
     scope_paths = {"region": "region_code", "owner": ["requester_user"]}
+    text_limits = {"description": 5000, "public_reply": 5000}  # core.textguard: the intake form's limits
 
     class Meta:
         verbose_name = verbose_name_plural = "12330受理登记"

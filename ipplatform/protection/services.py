@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from decimal import Decimal, InvalidOperation
 import re
 import secrets
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -226,6 +226,10 @@ def create_case(*, case_type: str, title: str, by, region_code: str = "", respon
         region, org = by.organization.region_code, by.organization
     if org is None:
         raise InputError("无法确定管辖地：请选择管辖市或填写被请求人住所地（含市、县名称）", field="region_code")
+    if by is not None and intake is None and parent is None:
+        from ipplatform.core.scopes import require_region_in_scope
+
+        require_region_in_scope(by, region, "案件")
     received_on = received_on or today()
     dept = Organization.objects.filter(kind=OrgKind.DEPARTMENT, name="法律事务处").first()
     with transaction.atomic():
@@ -297,14 +301,9 @@ def available_transitions(case: Case) -> list[tuple[str, str]]:
 
 
 def _parse_date(value, field: str, label: str) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InputError(f"“{label}”日期格式不正确，应为YYYY-MM-DD", field=field)
+    from ipplatform.core.inputs import parse_date
+
+    return parse_date(value, field=field, label=label, required=False)
 
 
 def _money(value, field: str, label: str) -> Decimal:
@@ -322,7 +321,10 @@ def _money(value, field: str, label: str) -> Decimal:
 def _check_rules(case: Case, name: str, on: dt.date, data: dict) -> None:
     """Statutory rules checked before a transition (each raises InputError in Chinese)."""
     if name == "decide_penalty":
-        amount = _money(data.get("penalty_amount") or "0", "penalty_amount", "罚款金额")
+        from ipplatform.core.inputs import MAX_MONEY, parse_decimal
+
+        amount = parse_decimal(data.get("penalty_amount") or "0", field="penalty_amount", label="罚款金额（元）",
+                               min_value=0, max_value=MAX_MONEY, places=2, rounding=True)
         if data.get("illegal_gains") not in (None, ""):
             case.illegal_gains = _money(data["illegal_gains"], "illegal_gains", "违法所得")
         cap = law.fine_cap(illegal_gains=case.illegal_gains)

@@ -1,7 +1,6 @@
 """Pages of rights-protection assistance and enforcement (thin: rules live in services/evidence/documents/stats)."""
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
 
@@ -19,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from ipplatform.core import audit, regions
+from ipplatform.core.inputs import is_id, parse_date
 from ipplatform.core.api import InputError
 from ipplatform.core.downloads import DOCX, XLSX, attachment
 from ipplatform.core.enums import AuditAction, OrgKind, Role
@@ -231,7 +231,7 @@ def _filtered_cases(request):
         if f.get(key):
             qs = qs.filter(**{key: f[key]})
     if f.get("handler"):
-        qs = qs.filter(handler_id=f["handler"]) if f["handler"].isdigit() else qs
+        qs = qs.filter(handler_id=f["handler"]) if is_id(f["handler"]) else qs
     if f.get("q"):
         term = f["q"].strip()
         qs = qs.filter(Q(case_no__icontains=term) | Q(title__icontains=term) | Q(respondent_name__icontains=term) | Q(patent_no__icontains=term))
@@ -269,9 +269,9 @@ def case_new(request):
     error = None
     if request.method == "POST":
         try:
-            received = dt.date.fromisoformat(values["received_on"]) if values["received_on"] else None
-        except ValueError:
-            error = InputError("收到日期格式不正确，应为YYYY-MM-DD", field="received_on")
+            received = parse_date(values["received_on"], field="received_on", label="收到日期", required=False)
+        except InputError as exc:
+            error = exc
         else:
             try:
                 case = services.create_case(
@@ -548,8 +548,8 @@ BOARD_HEADERS = ["案号", "案由", "期限", "起算日", "届满日", "剩余
 def deadline_board(request):
     _staff_required(request)
     f = request.GET
-    rows = services.board(user=request.user, handler_id=f.get("handler") if (f.get("handler") or "").isdigit() else None,
-                          city_code=f.get("city_code", ""), department_id=f.get("department") if (f.get("department") or "").isdigit() else None,
+    rows = services.board(user=request.user, handler_id=f.get("handler") if is_id(f.get("handler") or "") else None,
+                          city_code=f.get("city_code", ""), department_id=f.get("department") if is_id(f.get("department") or "") else None,
                           status=f.get("status", ""))
     if f.get("export") == "xlsx":
         data = workbook_bytes([Sheet("期限看板", BOARD_HEADERS, ([r["case"].case_no, r["case"].title, r["deadline"].name, r["deadline"].anchor,
@@ -581,7 +581,7 @@ def evidence_verify(request):
 def statistics(request):
     _staff_required(request)
     year = request.GET.get("year", "")
-    year_int = int(year) if year.isdigit() else None
+    year_int = int(year) if is_id(year) and len(year) == 4 else None
     data = stats_mod.statistics(user=request.user, year=year_int)
     if request.GET.get("export") == "xlsx":
         audit.record(AuditAction.EXPORT, object_type="protection.case", object_repr="案件统计导出", reason=request.GET.urlencode())

@@ -38,7 +38,7 @@ class SavedSearch(models.Model):
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["user", "name"], name="saved_search_user_name")]
 
-    scope_paths = {"owner": "user"}
+    scope_paths = {"owner": "user", "personal": True}  # a saved search is the user's own, whatever the role
 
     def __str__(self):
         return self.name

@@ -346,11 +346,20 @@ def _keyword_value(fd: FieldDef, text: str, position: int) -> str:
 # ---------------------------------------------------------------- parser
 
 
+MAX_DEPTH = 32  # nested brackets and NOTs: far beyond any real query, far below Python's recursion limit
+
+
 class Parser:
     def __init__(self, query: str):
         self.query = query
         self.toks = lex(query)
         self.i = 0
+        self.depth = 0
+
+    def _enter(self, tok: Tok) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise InputError(f"检索式嵌套过深：括号和NOT最多嵌套{MAX_DEPTH}层（第{tok.pos + 1}个字符处）", position=tok.pos)
 
     @property
     def tok(self) -> Tok:
@@ -411,19 +420,24 @@ class Parser:
             t = self.take()
             if not self._starts_operand():
                 self.error(f"{t.text} 之后缺少检索词")
-            return Not(self.unary(ctx))
+            self._enter(t)
+            node = Not(self.unary(ctx))
+            self.depth -= 1
+            return node
         return self.primary(ctx)
 
     def primary(self, ctx) -> Node:
         t = self.tok
         if t.kind == "(":
             self.take()
+            self._enter(t)
             if self.tok.kind == ")":
                 self.error("括号内没有检索词")
             node = self.expr(ctx)
             if self.tok.kind != ")":
                 raise InputError(f"括号未闭合：第{t.pos + 1}个字符处的左括号缺少右括号", position=t.pos)
             self.take()
+            self.depth -= 1
             return node
         if t.kind == "FIELD":
             if ctx is not None:

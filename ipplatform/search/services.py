@@ -31,6 +31,7 @@ from . import query as ql
 from .backends.base import FACETS, SORT_LABELS, SORTS, IndexUnavailable
 from .backends.tantivy_backend import TantivyBackend, is_engine_error
 from .documents import documents_of, iter_documents
+from ipplatform.core.inputs import is_id
 
 log = logging.getLogger(__name__)
 MAX_PAGE = 200
@@ -202,7 +203,7 @@ def _region_codes(value: str, position: int) -> list[str]:
     from ipplatform.core.models import Division
 
     v = value.strip()
-    if v.isdigit():
+    if is_id(v):
         if len(v) == 2:
             v += "0000"
         elif len(v) == 4:

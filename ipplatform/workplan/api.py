@@ -12,6 +12,7 @@ from ipplatform.core.api import InputError
 
 from . import services
 from .models import Plan
+from ipplatform.core.inputs import is_id
 
 PARAMS = [
     OpenApiParameter("year", int, description="年度，缺省为最近导入的年度"),
@@ -28,16 +29,13 @@ TASK_FIELDS = {
 
 def _plan_and_date(request) -> tuple[Plan, dt.date]:
     year = request.query_params.get("year")
-    if year and not year.isdigit():
+    if year and not is_id(year):
         raise InputError(f"年度“{year}”不是有效年份", field="year")
     plan = Plan.objects.filter(year=int(year)).first() if year else Plan.objects.order_by("-year").first()
     if plan is None:
         raise InputError(f"尚未导入{year + '年' if year else '任何'}工作要点", field="year")
     as_of = request.query_params.get("as_of")
-    try:
-        return plan, (dt.date.fromisoformat(as_of) if as_of else services.default_as_of(plan))
-    except ValueError:
-        raise InputError(f"截至日期“{as_of}”格式不正确，应为YYYY-MM-DD", field="as_of")
+    return plan, (services.parse_date(as_of, field="as_of", label="截至日期") if as_of else services.default_as_of(plan))
 
 
 def _task_json(r) -> dict:

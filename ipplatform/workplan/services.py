@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from ipplatform.core.inputs import is_id
 from ipplatform.core import audit, regions
 from ipplatform.core.api import InputError
 from ipplatform.core.enums import AuditAction, OrgKind, Role
@@ -122,19 +123,13 @@ def docx_text(data: bytes) -> str:
 
 def spreadsheet_rows(data: bytes, *, suffix: str) -> list[tuple[int, list[str]]]:
     """Rows after the header of the first sheet: (row number, [部分, 任务, 工作内容, 责任单位])."""
+    from ipplatform.lib import sheetread
+
     try:
-        if suffix == ".xls":
-            import xlrd
-
-            book = xlrd.open_workbook(file_contents=data)
-            sheet = book.sheet_by_index(0)
-            raw = [[sheet.cell_value(r, c) for c in range(sheet.ncols)] for r in range(sheet.nrows)]
-        else:
-            from openpyxl import load_workbook
-
-            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            raw = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
-    except Exception:
+        raw = list(sheetread.rows(data, suffix=suffix, max_rows=5000, max_cols=30, max_cell_chars=5000, max_seconds=60))
+    except sheetread.SheetTooLarge as exc:
+        raise InputError(str(exc), field="file", line=exc.line)
+    except sheetread.SheetUnreadable:
         raise InputError(f"无法读取Excel文件：文件已损坏或不是 {suffix} 格式", field="file")
     header_row = None
     for i, row in enumerate(raw[:10]):
@@ -209,7 +204,7 @@ def _as_id(value, *, field: str) -> int | None:
     """A numeric id from form input, None when empty; InputError otherwise."""
     if value in (None, ""):
         return None
-    if not str(value).strip().isdigit():
+    if not is_id(value):
         raise InputError(f"“{value}”不是有效的机构编号", field=field)
     return int(value)
 
@@ -550,12 +545,9 @@ def _acting_unit(user, task: Task, organization_id=None) -> Organization:
 
 def parse_date(value, *, field: str, label: str) -> dt.date:
     """A YYYY-MM-DD date or a Chinese InputError naming the field."""
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value or "").strip())
-    except ValueError:
-        raise InputError(f"{label}“{value or ''}”不是有效日期，应为YYYY-MM-DD", field=field)
+    from ipplatform.core.inputs import parse_date as parse
+
+    return parse(value, field=field, label=label)
 
 
 def add_milestone(*, task: Task, user, title: str, due_date, organization_id=None) -> Milestone:
@@ -607,7 +599,10 @@ def parse_figures(text: str) -> list[dict]:
         m = FIGURE_RE.match(line)
         if not m:
             raise InputError(f"报送数据第{n}行“{line[:30]}”格式不正确，应为“指标名称：数值 单位”，如“质押融资金额：12.5 亿元”", field="figures", line=n)
-        value = float(m.group("value").replace(",", "").replace("，", ""))
+        digits = m.group("value").replace(",", "").replace("，", "")
+        if len(digits) > 16 or not digits.lstrip("-").replace(".", "", 1).isascii():
+            raise InputError(f"报送数据第{n}行的数值“{digits[:20]}”超出范围或不是阿拉伯数字", field="figures", line=n)
+        value = float(digits)
         out.append({"name": m.group("name").strip(), "value": int(value) if value.is_integer() else value, "unit": m.group("unit")})
     return out
 
@@ -806,7 +801,7 @@ def send_reminder(*, task: Task, by, organization_ids, message: str, reply_by=No
     message = (message or "").strip()
     if not message:
         raise InputError("督办事项不能为空", field="message")
-    ids = [int(i) for i in organization_ids or [] if str(i).strip().isdigit()]
+    ids = [int(i) for i in organization_ids or [] if is_id(i)]
     units = list(Organization.objects.filter(pk__in=task.assignments.filter(organization_id__in=ids).values("organization_id")))
     if not units:
         raise InputError("请至少选择一个该任务的责任单位", field="organization")

@@ -31,6 +31,7 @@ from .enums import (
     UnitRole,
 )
 from .models import Assignment, Milestone, Plan, PlanImport, ReportAttachment
+from ipplatform.core.inputs import back_url, is_id
 
 
 def _error_text(exc: InputError) -> str:
@@ -44,7 +45,7 @@ def post_action(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        back = request.POST.get("next") or request.META.get("HTTP_REFERER") or reverse("workplan:index")
+        back = back_url(request, reverse("workplan:index"))
         try:
             return view(request, *args, **kwargs) or redirect(back)
         except InputError as exc:
@@ -59,7 +60,7 @@ def post_action(view):
 def _plan(request) -> Plan | None:
     pk = request.GET.get("plan") or request.POST.get("plan")
     if pk:
-        if not str(pk).isdigit():
+        if not is_id(pk):
             raise Http404("年度工作要点不存在")
         return get_object_or_404(Plan, pk=pk)
     return Plan.objects.order_by("-year").first()
@@ -70,9 +71,9 @@ def _as_of(request, plan: Plan) -> dt.date:
     if not value:
         return services.default_as_of(plan)
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        messages.error(request, f"截至日期“{value}”格式不正确，应为YYYY-MM-DD，已按默认日期统计")
+        return services.parse_date(value, field="as_of", label="截至日期")
+    except InputError as exc:
+        messages.error(request, f"{exc.message}，已按默认日期统计")
         return services.default_as_of(plan)
 
 
@@ -251,7 +252,7 @@ def task_report(request, pk: int):
         try:
             report = services.file_report(task=task, user=request.user, period_key=values["period"], percent=values["percent"], text=values["text"],
                                           figures=values["figures"], files=request.FILES.getlist("files"),
-                                          organization_id=int(values["organization"]) if values["organization"].isdigit() else None)
+                                          organization_id=int(values["organization"]) if is_id(values["organization"]) else None)
             messages.success(request, f"已报送{report.organization.name}{report.period_key}的进展")
             return redirect("workplan:task", pk=task.pk)
         except InputError as exc:
@@ -318,7 +319,7 @@ def task_units(request, pk: int):
         messages.success(request, f"报送周期已改为{task.get_frequency_display()}")
     elif action in ("remove", "map"):
         pk = request.POST.get("assignment", "")
-        a = get_object_or_404(Assignment, pk=int(pk) if pk.isdigit() else 0, task=task)
+        a = get_object_or_404(Assignment, pk=int(pk) if is_id(pk) else 0, task=task)
         if action == "remove":
             services.remove_assignment(assignment=a, user=request.user)
             messages.success(request, f"已移除责任单位“{a.display_name}”")
@@ -410,8 +411,8 @@ def board(request):
     if request.GET.get("export") == "xlsx":
         audit.record(AuditAction.EXPORT, obj=plan, reason=f"督导看板导出，截至{as_of}")
         return downloads.attachment(documents.board_workbook(plan=plan, user=request.user, as_of=as_of), f"{plan.year}年工作要点督导看板_{as_of}.xlsx", XLSX)
-    section = int(request.GET["section"]) if (request.GET.get("section") or "").isdigit() else None
-    org = int(request.GET["unit"]) if (request.GET.get("unit") or "").isdigit() else None
+    section = int(request.GET["section"]) if is_id(request.GET.get("section") or "") else None
+    org = int(request.GET["unit"]) if is_id(request.GET.get("unit") or "") else None
     data = services.board(plan=plan, user=request.user, as_of=as_of, section=section, organization_id=org)
     targets, target_note = services.targets_with_measurements(plan)
     return render(request, "workplan/board.html", {

@@ -36,3 +36,34 @@
   document.addEventListener("DOMContentLoaded", () => renderCharts(document));
   document.addEventListener("htmx:afterSwap", (e) => renderCharts(e.target));
 })();
+
+// Behaviours declared in markup (no inline scripts or handlers: the Content-Security-Policy allows none).
+// - <form data-confirm="…"> or <button data-confirm="…">: ask before submitting.
+// - <select data-toggle-kind="db" data-toggle-on="#a" data-toggle-off="#b">: show #a (and enable it) when the value
+//   equals data-toggle-kind, else #b.
+// - <button data-figure="…" data-target="#id">: append the text as a new line to the target textarea.
+(function () {
+  document.addEventListener("submit", (e) => {
+    const form = e.target;
+    const msg = form.dataset && form.dataset.confirm;
+    if (msg && !window.confirm(msg)) e.preventDefault();
+  }, true);
+  document.addEventListener("click", (e) => {
+    const btn = e.target.closest && e.target.closest("button[data-confirm]");
+    if (btn && !window.confirm(btn.dataset.confirm)) e.preventDefault();
+    const fig = e.target.closest && e.target.closest("[data-figure]");
+    if (fig) {
+      const t = document.querySelector(fig.dataset.target || "#id_figures");
+      if (t) t.value = (t.value ? t.value.replace(/\s*$/, "") + "\n" : "") + fig.dataset.figure;
+    }
+  });
+  function applyToggle(sel) {
+    const on = document.querySelector(sel.dataset.toggleOn), off = document.querySelector(sel.dataset.toggleOff);
+    const match = sel.value === sel.dataset.toggleKind;
+    if (on) { on.disabled = on.hidden = !match; }
+    if (off) { off.disabled = off.hidden = match; }
+  }
+  document.addEventListener("change", (e) => {
+    if (e.target.dataset && e.target.dataset.toggleKind !== undefined) applyToggle(e.target);
+  });
+})();
