@@ -168,7 +168,8 @@ def load(*, stdout, options=None):
             c = pledge(haier_user, haier_patents[1:3], 6, registered=dt.date(year, 3, 2), debt="800", start=dt.date(year, 3, 5),
                        end=dt.date(year, 10, 31), disbursed=dt.date(year, 3, 5))
             services.register_pledge(pledge=c, by=x, today=dt.date(year, 3, 2))
-            services.record_cnipa_registration(pledge=c, by=x, registration_no=f"演示数据-Y{year}3700004", registered_on=dt.date(year, 3, 2), today=dt.date(year, 3, 2))
+            services.record_cnipa_registration(pledge=c, by=x, registration_no=f"演示数据-Y{year}3700004", registered_on=dt.date(year, 3, 2),
+                                               today=dt.date(year, 3, 2))
             if today > dt.date(year, 11, 5):
                 services.cancel_pledge(pledge=c, by=bank, reason="贷款已结清", repaid_on=dt.date(year, 10, 31), today=dt.date(year, 11, 3))
                 app = subsidies.create_application(by=haier_user, kind="interest", data={

@@ -50,13 +50,15 @@ class CaseTransitionView(APIView):
     @extend_schema(summary="办理一个流程环节（须填写理由）", request=inline_serializer("ProtectionTransition", {
         "transition": serializers.CharField(), "reason": serializers.CharField(), "outcome": serializers.CharField(required=False),
         "hearing_date": serializers.DateField(required=False), "penalty_amount": serializers.CharField(required=False),
-        "basis": serializers.CharField(required=False), "documents": serializers.ListField(child=serializers.CharField(), required=False)}),
+        "basis": serializers.CharField(required=False), "documents": serializers.ListField(child=serializers.CharField(), required=False),
+        "panel": serializers.ListField(child=serializers.IntegerField(), required=False)}),
         responses=CaseOut)
     def post(self, request, pk: int):
         case = get_case(request.user, pk)
         data = {k: request.data.get(k, "") for k in ("outcome", "hearing_date", "penalty_amount", "basis", "illegal_gains", "violation_ended_on",
                                                      "delivered_on")}
         data["documents"] = request.data.get("documents") or []
+        data["panel"] = request.data.get("panel") or []
         services.transition(case=case, name=str(request.data.get("transition", "")), by=request.user, reason=str(request.data.get("reason", "")), **data)
         return Response(_case_json(get_case(request.user, pk), request.user))
 

@@ -29,6 +29,15 @@ DEADLINE_RULES = [
      "《行政处罚法》第六十一条：当事人不在场的，行政机关应当在7日内依照《民事诉讼法》的有关规定将行政处罚决定书送达当事人；第八十五条：“七日”指工作日。"),
     ("CF_PUBLISH", "counterfeit", "公示行政处罚信息", "deadline", 20, "wd", "decide_penalty", "publish_penalty", 0,
      "《市场监督管理行政处罚信息公示规定》第九条：自作出行政处罚决定之日起20个工作日内公示；《专利法》第六十八条：假冒专利的，予以公告。"),
+    ("CF_SEIZURE", "counterfeit", "查封、扣押期限", "deadline", 30, "cd", "seize", "release_seizure", 30,
+     "《行政强制法》第二十五条：查封、扣押的期限不得超过30日；情况复杂的，经行政机关负责人批准，可以延长，但是延长期限不得超过30日（只可延长一次）。"
+     "期限届满应当解除查封、扣押（第二十八条）。"),
+    ("CF_PRESERVE", "counterfeit", "先行登记保存物品的处理决定", "deadline", 7, "wd", "preserve", "decide_preserved", 0,
+     "《行政处罚法》第五十六条：先行登记保存的，应当在7日内及时作出处理决定；第八十五条：“七日”指工作日，不含法定节假日。"),
+    ("CF_REPORTER", "counterfeit", "告知实名举报人立案结果", "deadline", 5, "wd", "file_case", "tell_reporter", 0,
+     "《市场监督管理投诉举报处理暂行办法》第三十一条：举报人实名举报的，有处理权限的市场监督管理部门还应当自作出是否立案决定之日起5个工作日内告知举报人。"),
+    ("PT_GOODS", "police_transfer", "向公安机关移交涉案物品", "deadline", 3, "cd", "police_accept", "hand_over_goods", 0,
+     "《行政执法机关移送涉嫌犯罪案件的规定》第十二条：对公安机关决定立案的案件，行政执法机关应当自接到立案通知书之日起3日内将涉案物品以及与案件有关的其他材料移交公安机关，并办结交接手续。"),
     ("EC_FORWARD", "ecommerce", "转送被投诉人", "deadline", 3, "wd", "create", "forward_to_seller,maintain_measures", 0,
      "《电子商务法》第四十二条；《山东省电子商务领域专利侵权纠纷快速处理规程》：平台应及时采取必要措施并在3个工作日内将通知转送平台内经营者。"),
     ("EC_DETERMINE", "ecommerce", "答复平台侵权判定请求", "deadline", 2, "wd", "request_determination", "answer_determination", 0,
@@ -49,6 +58,11 @@ DEADLINE_RULES = [
 ]
 
 # periods that run for the parties (答辩期、起诉期…): when over, the office takes the next step; not office delays
+# extendable once only (行政强制法 art 25: 可以延长，但是延长期限不得超过30日)
+EXTEND_ONCE = {"CF_SEIZURE"}
+# opened only for cases from a named report (实名举报)
+NAMED_REPORT_ONLY = {"CF_REPORTER"}
+
 PARTY_PERIODS = {"INF_DEFENCE", "INF_SUE", "CF_HEARING_REQ", "EC_WAIT", "PT_RECONSIDER_REQ"}
 
 # code, name, case_types (comma separated, empty = all), body with {占位符}

@@ -41,6 +41,16 @@ def ensure_head(officer) -> User:
     return user
 
 
+def ensure_panel(officer) -> list[int]:
+    """Three officers of the bureau (the officer and two demo colleagues) for an infringement panel (专利行政执法办法 art 13)."""
+    from ipplatform.core.demo import _account
+
+    org = officer.organization
+    tail = officer.username.removeprefix("city")
+    others = [_account(f"panel{tail}{i}", officer.role, org, f"{org.name}执法人员{i}（演示）") for i in (1, 2)]
+    return [officer.pk] + [u.pk for u in others]
+
+
 def _walk(case, steps, by):
     for name, on, reason, data in steps:
         services.transition(case=case, name=name, by=by, reason=reason, on=on, **data)
@@ -116,7 +126,7 @@ def load(*, stdout, options):
                               requester_name="青岛某家电公司", respondent_name="青岛某洗涤设备厂", respondent_address="青岛市城阳区", patent_no="ZL201620111222.3",
                               received_on=d(80), handler=qd)
     _walk(c6, [("accept", d(78), "受理", {}), ("serve_respondent", d(76), "送达", {}), ("begin_investigation", d(60), "调查", {}),
-               ("written_review", d(40), "事实清楚，书面审理", {}), ("decide", d(20), "被控产品落入保护范围", {"outcome": "stop_infringement"}),
+               ("written_review", d(40), "事实清楚，书面审理", {}), ("decide", d(20), "被控产品落入保护范围", {"outcome": "stop_infringement", "panel": ensure_panel(qd)}),
                ("serve_decision", d(18), "直接送达", {})], qd)
 
     # 7. 举报（身份保密）和咨询

@@ -209,6 +209,13 @@ class Case(FSMModelMixin, models.Model):
     illegal_gains = models.DecimalField("违法所得（元）", max_digits=14, decimal_places=2, null=True, blank=True)
     published_on = models.DateField("处罚信息公示日期", null=True, blank=True)
     counter_delivered_on = models.DateField("不侵权声明到达权利人日期", null=True, blank=True)
+    # payment of the fine and enforcement (行政处罚法 arts 67, 72; 行政强制法 arts 53, 54)
+    served_on = models.DateField("决定书送达日期", null=True, blank=True)
+    demand_served_on = models.DateField("催告书送达日期", null=True, blank=True)
+    court_applied_on = models.DateField("申请人民法院强制执行日期", null=True, blank=True)
+    measures = models.JSONField("执法措施和公示记录", default=list, blank=True,
+                                help_text="查封扣押、先行登记保存、移交涉案物品、平台公示等：[{measure, on, by, note}]")
+    panel_members = models.ManyToManyField(USER, verbose_name="合议组成员", blank=True, related_name="+")
     transfer_documents = models.JSONField("移送材料", default=list, blank=True)
     evidence_count = models.PositiveIntegerField("全过程记录条数", default=0)
     evidence_head = models.CharField("记录链末端哈希", max_length=64, blank=True)

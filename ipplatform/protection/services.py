@@ -21,6 +21,7 @@ from ipplatform.core.notify import notify, notify_many
 from ipplatform.core.workflow import run_transition
 
 from . import deadlines as dl
+from .defaults import EXTEND_ONCE, NAMED_REPORT_ONLY
 from . import law
 from .access import cases_for, is_case_worker, require_case_worker
 from .enums import (
@@ -352,7 +353,15 @@ def _check_rules(case: Case, name: str, on: dt.date, data: dict) -> None:
         outcome = data.get("outcome")
         if outcome not in (Outcome.STOP_INFRINGEMENT, Outcome.DISMISS):
             raise InputError("请选择处理决定：责令停止侵权或驳回请求", field="outcome")
+        ids = [int(x) for x in (data.get("panel") or []) if str(x).isdigit()]
+        members = list(User.objects.filter(pk__in=ids, organization=case.handling_org, is_active=True))
+        if len(members) != len(set(ids)):
+            raise InputError("合议组成员须为本机关在职执法人员", field="panel")
+        bar = law.panel_bar(members=len(members))
+        if bar:
+            raise InputError(bar, field="panel")
         case.outcome = outcome
+        case._panel = members
     if name == "schedule_hearing":
         hearing = _parse_date(data.get("hearing_date"), "hearing_date", "口头审理日期")
         if hearing is None:
@@ -413,12 +422,16 @@ def transition(*, case: Case, name: str, by, reason: str, on: dt.date | None = N
             case.accepted_on = on
         if name == "notify_pre_decision":
             case.pre_decision_on = on
+        if name == "serve_decision":
+            case.served_on = on
         if name in ("decide", "mediate", "decide_penalty", "decide_no_penalty", "decide_transfer", "lift_measures", "maintain_measures",
                     "approve_transfer", "reject_transfer", "refuse", "decline_filing"):
             case.decided_on = on
         if case.is_terminal:
             case.closed_on = on
         case.save()
+        if name == "decide":
+            case.panel_members.set(case._panel)
         if name == "suspend":
             Suspension.objects.create(case=case, begin=on, reason=reason.strip(), basis=data.get("basis", "").strip(), created_by=by)
         if name == "resume":
@@ -559,6 +572,110 @@ def publish_penalty(*, case: Case, by, on: dt.date | None = None) -> Case:
     return case
 
 
+# measure: (label, case type, rule that must be open first or "", rule shown on the rules page)
+MEASURES = {
+    "seize": ("查封、扣押", CaseType.COUNTERFEIT, "", "seizure_period"),
+    "release_seizure": ("解除查封、扣押", CaseType.COUNTERFEIT, "CF_SEIZURE", "seizure_period"),
+    "preserve": ("先行登记保存", CaseType.COUNTERFEIT, "", "preservation_decision"),
+    "decide_preserved": ("对先行登记保存物品作出处理决定", CaseType.COUNTERFEIT, "CF_PRESERVE", "preservation_decision"),
+    "hand_over_goods": ("涉案物品及有关材料移交公安机关", CaseType.POLICE_TRANSFER, "PT_GOODS", "goods_handover"),
+    "tell_reporter": ("告知实名举报人立案结果", CaseType.COUNTERFEIT, "CF_REPORTER", "reporter_notice"),
+    "publish_notice": ("平台公示通知", CaseType.ECOMMERCE, "", "ecommerce_publish"),
+    "publish_counter": ("平台公示不侵权声明", CaseType.ECOMMERCE, "", "ecommerce_publish"),
+    "publish_outcome": ("平台公示处理结果", CaseType.ECOMMERCE, "", "ecommerce_publish"),
+}
+
+
+def record_measure(*, case: Case, by, measure: str, note: str, on: dt.date | None = None) -> Case:
+    """Record an enforcement measure or a platform publication on the case, opening or closing its statutory time limit."""
+    require_case_worker(by, case)
+    on = on or today()
+    if measure not in MEASURES:
+        raise InputError(f"未知的措施“{measure}”", field="measure")
+    label, case_type, needs_open, rule_code = MEASURES[measure]
+    if case.case_type != case_type:
+        raise InputError(f"“{label}”不适用于{case.get_case_type_display()}", field="measure")
+    if case.is_terminal:
+        raise InputError(f"案件已{case.get_state_display()}，不能再登记“{label}”", field="measure")
+    note = (note or "").strip()
+    if not note or len(note) > 200:
+        raise InputError(f"请填写“{label}”的文书名称、编号或公示网址（200字以内）", field="note")
+    if needs_open and not case.deadlines.filter(rule__code=needs_open, status=DeadlineStatus.OPEN).exists():
+        raise InputError(f"本案没有待办的“{DeadlineRule.objects.get(code=needs_open).name}”，不能登记“{label}”", field="measure")
+    if measure in ("seize", "preserve"):
+        code = "CF_SEIZURE" if measure == "seize" else "CF_PRESERVE"
+        if case.deadlines.filter(rule__code=code, status=DeadlineStatus.OPEN).exists():
+            raise InputError(f"本案已有未了结的“{label}”，请先解除或作出处理决定" + law.cite(rule_code), field="measure")
+    if measure == "publish_outcome" and not case.outcome:
+        raise InputError("本案尚无处理结果，不能登记公示处理结果" + law.cite(rule_code), field="measure")
+    if measure == "hand_over_goods" and case.state != S.POLICE_ACCEPTED:
+        raise InputError("公安机关立案后方可移交涉案物品", field="measure")
+    with transaction.atomic():
+        case.measures = [*case.measures, {"measure": measure, "label": label, "on": on.isoformat(), "by": by.display_name, "note": note}]
+        case.save(update_fields=["measures", "updated_at"])
+        _close_deadlines(case, measure, on)
+        _open_deadlines(case, measure, anchor=on)
+        audit.record(AuditAction.UPDATE, obj=case, actor=by, reason=f"{on}{label}：{note}")
+    return case
+
+
+def measure_choices(case: Case) -> list[tuple[str, str]]:
+    """The measures the case page offers for this case type."""
+    return [(k, v[0]) for k, v in MEASURES.items() if v[1] == case.case_type]
+
+
+def _penalty_unpaid(case: Case) -> bool:
+    return case.case_type == CaseType.COUNTERFEIT and case.outcome == Outcome.PENALTY and case.state == S.SERVED and bool(case.served_on)
+
+
+def record_demand(*, case: Case, by, on: dt.date | None = None) -> Case:
+    """Record the service of the 催告书 (行政强制法 art 54): only once the fine is overdue and unpaid."""
+    require_case_worker(by, case)
+    on = on or today()
+    if not _penalty_unpaid(case):
+        raise InputError("只有已送达且尚未执行完毕的行政处罚决定可以催告", field="demand_served_on")
+    due = law.payment_due(served_on=case.served_on)
+    if on <= due:
+        raise InputError(f"缴纳罚款期限至{due}届满，届满后当事人仍未履行的方可催告" + law.cite("payment_period"), field="demand_served_on")
+    if case.demand_served_on:
+        raise InputError(f"催告书已于{case.demand_served_on}送达", field="demand_served_on")
+    case.demand_served_on = on
+    case.save(update_fields=["demand_served_on", "updated_at"])
+    audit.record(AuditAction.UPDATE, obj=case, actor=by, reason=f"{on}催告书送达当事人")
+    return case
+
+
+def apply_to_court(*, case: Case, by, on: dt.date | None = None) -> Case:
+    """Record the application to the court for enforcement, refused outside the 3-month window or before the 催告 has run."""
+    require_case_worker(by, case)
+    on = on or today()
+    if not _penalty_unpaid(case):
+        raise InputError("只有已送达且尚未执行完毕的行政处罚决定可以申请强制执行", field="court_applied_on")
+    if case.court_applied_on:
+        raise InputError(f"已于{case.court_applied_on}申请人民法院强制执行", field="court_applied_on")
+    bar = law.court_application_bar(served_on=case.served_on, demand_served_on=case.demand_served_on, on=on)
+    if bar:
+        raise InputError(bar, field="court_applied_on")
+    case.court_applied_on = on
+    case.save(update_fields=["court_applied_on", "updated_at"])
+    audit.record(AuditAction.UPDATE, obj=case, actor=by, reason=f"{on}申请人民法院强制执行")
+    return case
+
+
+def payment_panel(case: Case, *, on: dt.date | None = None) -> dict | None:
+    """What the case page shows of the fine's payment, the 3 %/day surcharge and enforcement (None when not applicable)."""
+    if not (case.case_type == CaseType.COUNTERFEIT and case.outcome == Outcome.PENALTY and case.served_on and case.penalty_amount):
+        return None
+    on = on or today()
+    dates = law.enforcement_dates(served_on=case.served_on, demand_served_on=case.demand_served_on)
+    unpaid = case.state == S.SERVED
+    days, surcharge = law.late_surcharge(fine=case.penalty_amount, due=dates["payment_due"], on=on) if unpaid else (0, Decimal("0"))
+    return {**dates, "unpaid": unpaid, "late_days": days, "surcharge": surcharge, "capped": surcharge == case.penalty_amount,
+            "can_demand": unpaid and on > dates["payment_due"] and not case.demand_served_on,
+            "court_bar": law.court_application_bar(served_on=case.served_on, demand_served_on=case.demand_served_on, on=on)
+            if unpaid and not case.court_applied_on else ""}
+
+
 def hearing_panel(case: Case, *, on: dt.date | None = None) -> dict | None:
     """What the case page shows of the party's hearing and the penalty's publication (None when not applicable)."""
     if case.case_type != CaseType.COUNTERFEIT or not (case.pre_decision_on or case.state in (S.PRE_DECISION, S.HEARING)):
@@ -602,7 +719,7 @@ def _open_deadlines(case: Case, event: str, *, anchor: dt.date) -> None:
     now = timezone.now()
     anchor_at = now if anchor == timezone.localdate(now) else timezone.make_aware(dt.datetime.combine(anchor, dt.time(9, 0)))
     for rule in _rules_for(case):
-        if event not in rule.opens():
+        if event not in rule.opens() or (rule.code in NAMED_REPORT_ONLY and not law.named_reporter(case)):
             continue
         case.deadlines.filter(rule=rule, status=DeadlineStatus.OPEN).update(status=DeadlineStatus.SUPERSEDED, closed_at=now, closed_by=event)
         d = CaseDeadline(case=case, rule=rule, name=rule.name, amount=rule.amount, unit=rule.unit, anchor=anchor, anchor_at=anchor_at, due=anchor)
@@ -641,6 +758,8 @@ def extend_deadline(*, deadline: CaseDeadline, by, amount: int, approved_by, app
         raise InputError("延长期限必须是整数", field="amount")
     if amount <= 0:
         raise InputError("延长期限必须大于0", field="amount")
+    if rule.code in EXTEND_ONCE and deadline.extension:
+        raise InputError(f"“{rule.name}”只能延长一次，已延长{deadline.extension}{rule.get_unit_display()}（{rule.legal_basis[:30]}…）", field="amount")
     if deadline.extension + amount > rule.max_extension:
         left = rule.max_extension - deadline.extension
         raise InputError(f"“{rule.name}”最多可延长{rule.max_extension}{rule.get_unit_display()}，还可延长{left}{rule.get_unit_display()}（{rule.legal_basis[:30]}…）", field="amount")

@@ -171,6 +171,9 @@ def intake_list(request):
         term = f["q"].strip()
         qs = qs.filter(Q(tracking_no__icontains=term) | Q(subject__icontains=term) | Q(respondent_name__icontains=term))
     page = Paginator(qs, 30).get_page(f.get("page"))
+    on = services.today()
+    for i in page:
+        i.acceptance = law.complaint_decision(intake=i, on=on)
     return render(request, "protection/intake_list.html", {"page": page, "states": IntakeState.choices, "kinds": IntakeKind.choices,
                                                              "staff": is_case_worker(request.user)})
 
@@ -187,7 +190,7 @@ def intake_detail(request, pk):
         raise PermissionDenied("无权访问该登记：超出您的数据范围")
     return render(request, "protection/intake_detail.html", {
         "intake": intake, "history": history(intake), "staff": is_case_worker(request.user), "case_types": CaseType.choices,
-        "cities": _city_choices(), "cases": intake.cases.all()})
+        "cities": _city_choices(), "cases": intake.cases.all(), "acceptance": law.complaint_decision(intake=intake, on=services.today())})
 
 
 @login_required
@@ -316,6 +319,8 @@ def case_detail(request, pk):
         "handlers": User.objects.filter(organization=case.handling_org, is_active=True) if staff else [],
         "cities": _city_choices(),
         "hearing": services.hearing_panel(case) if staff else None,
+        "payment": services.payment_panel(case) if staff else None,
+        "measure_choices": services.measure_choices(case) if staff else [],
         "party_orgs": Organization.objects.filter(kind__in=[OrgKind.ENTERPRISE, OrgKind.UNIVERSITY, OrgKind.INSTITUTE, OrgKind.AGENCY], is_active=True).order_by("name") if staff else [],
     }
     return render(request, "protection/case_detail.html", ctx)
@@ -330,6 +335,7 @@ def case_transition(request, pk):
     data = {k: request.POST.get(k, "") for k in ("outcome", "hearing_date", "penalty_amount", "basis", "illegal_gains", "violation_ended_on",
                                                  "delivered_on")}
     data["documents"] = request.POST.getlist("documents")
+    data["panel"] = request.POST.getlist("panel")
     if request.POST.get("outcome_note"):
         case.outcome_note = request.POST["outcome_note"].strip()
     services.transition(case=case, name=name, by=request.user, reason=request.POST.get("reason", ""), **data)
@@ -353,6 +359,18 @@ def case_hearing(request, pk):
     elif action == "record":
         services.record_penalty_hearing(case=case, by=request.user, record=p.get("record", ""))
         messages.success(request, "已登记听证笔录，可依据笔录作出决定")
+    elif action == "measure":
+        services.record_measure(case=case, by=request.user, measure=p.get("measure", ""), note=p.get("note", ""))
+        messages.success(request, "已登记执法措施或公示")
+        return redirect(reverse("protection:case_detail", args=[pk]) + "#measures")
+    elif action == "demand":
+        services.record_demand(case=case, by=request.user)
+        messages.success(request, "已登记催告书送达")
+        return redirect(reverse("protection:case_detail", args=[pk]) + "#payment")
+    elif action == "court":
+        services.apply_to_court(case=case, by=request.user)
+        messages.success(request, "已登记申请人民法院强制执行")
+        return redirect(reverse("protection:case_detail", args=[pk]) + "#payment")
     elif action == "publish":
         services.publish_penalty(case=case, by=request.user)
         messages.success(request, "已登记处罚信息公示")

@@ -46,3 +46,11 @@ def head(users):
     from ipplatform.protection.demo import ensure_head
 
     return ensure_head(users["city370200"])
+
+
+@pytest.fixture
+def panel(users):
+    """Three officers of the Qingdao bureau (city370200 and two colleagues): a lawful panel for an infringement decision."""
+    from ipplatform.protection.demo import ensure_panel
+
+    return ensure_panel(users["city370200"])

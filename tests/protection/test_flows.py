@@ -17,7 +17,7 @@ def due(case, code):
     return case.deadlines.get(rule__code=code, status="open").due
 
 
-def test_infringement_main_path_with_correction_hearing_and_sue_period(make_case, step, users):
+def test_infringement_main_path_with_correction_hearing_and_sue_period(make_case, step, users, panel):
     case = make_case(received_on=D(2026, 2, 12))
     assert case.case_no.startswith("鲁知裁〔2026〕") and case.state == "requested"
     assert due(case, "INF_ACCEPT") == D(2026, 2, 26)
@@ -40,7 +40,7 @@ def test_infringement_main_path_with_correction_hearing_and_sue_period(make_case
     case = step(case, "hold_hearing", on=D(2026, 3, 30))
     with pytest.raises(InputError, match="请选择处理决定"):
         step(case, "decide", on=D(2026, 4, 1))
-    case = step(case, "decide", on=D(2026, 4, 1), outcome="stop_infringement")
+    case = step(case, "decide", on=D(2026, 4, 1), outcome="stop_infringement", panel=panel)
     assert case.deadlines.get(rule__code="INF_CLOSE").status == "met"
     case = step(case, "serve_decision", on=D(2026, 4, 1))
     assert due(case, "INF_SUE") == D(2026, 4, 16)

@@ -2,6 +2,7 @@
 the hearing itself, the decision's mandatory content, fine cap, limitation, publication, police decline."""
 import datetime as dt
 import io
+from decimal import Decimal
 
 import pytest
 from django_fsm import can_proceed
@@ -174,3 +175,85 @@ def test_counter_notice_tells_the_rights_holder_to_complain_or_sue(make_case, st
     _, text = _doc_text(case, "counter_notice_forward", users["city370200"])
     assert "某照明科技公司" in text and "某电商平台" in text and "向人民法院起诉" in text and "有关主管部门投诉" in text
     assert "第四十四条" in text and "公示" in text
+
+
+# ---------------------------------------------------------------- payment, surcharge, 催告 and the court window
+
+
+def test_payment_due_rolls_over_national_day_and_surcharge_is_capped():
+    # served Tuesday 2025-09-16: 15 days end on 10-01 (National Day, off to 10-08) → the next working day 10-09
+    due = law.payment_due(served_on=D(2025, 9, 16))
+    assert due == D(2025, 10, 9)
+    assert law.late_surcharge(fine=Decimal("10000"), due=due, on=D(2025, 10, 9)) == (0, Decimal("0.00"))
+    assert law.late_surcharge(fine=Decimal("10000"), due=due, on=D(2025, 10, 10)) == (1, Decimal("300.00"))
+    assert law.late_surcharge(fine=Decimal("10000"), due=due, on=D(2025, 11, 11)) == (33, Decimal("9900.00"))
+    assert law.late_surcharge(fine=Decimal("10000"), due=due, on=D(2025, 11, 12)) == (34, Decimal("10000.00"))  # capped at the fine
+
+
+def test_court_window_after_remedies_at_month_end_and_on_a_holiday():
+    # served 2025-08-31: review to 10-30; 6 months → 2026-02-28 (month end, a 调休 working Saturday); window to 2026-05-28
+    d = law.enforcement_dates(served_on=D(2025, 8, 31))
+    assert (d["review_end"], d["litigation_end"], d["window_from"], d["window_end"]) == (
+        D(2025, 10, 30), D(2026, 2, 28), D(2026, 3, 1), D(2026, 5, 28))
+    # served 2025-11-03: 6 months end on 2026-05-03 (May Day holiday 5/1-5/5) → 05-06; the window runs to 2026-08-06
+    d = law.enforcement_dates(served_on=D(2025, 11, 3))
+    assert (d["litigation_end"], d["window_from"], d["window_end"]) == (D(2026, 5, 6), D(2026, 5, 7), D(2026, 8, 6))
+
+
+def test_demand_runs_ten_working_days_and_bars_the_court_application():
+    served, demand = D(2025, 3, 3), D(2025, 9, 29)
+    # 10 working days from 09-29: 9/30, 10/9, 10/10, 10/11 (调休), 10/13-10/17, 10/20
+    assert law.enforcement_dates(served_on=served, demand_served_on=demand)["demand_end"] == D(2025, 10, 20)
+    assert "尚未届满" in law.court_application_bar(served_on=served, demand_served_on=None, on=D(2025, 9, 3))
+    assert "应当催告" in law.court_application_bar(served_on=served, demand_served_on=None, on=D(2025, 9, 4))
+    assert "2025-10-20届满后" in law.court_application_bar(served_on=served, demand_served_on=demand, on=D(2025, 10, 20))
+    assert law.court_application_bar(served_on=served, demand_served_on=demand, on=D(2025, 10, 21)) == ""
+    assert "已于2025-12-03届满" in law.court_application_bar(served_on=served, demand_served_on=demand, on=D(2025, 12, 4))
+
+
+def test_payment_panel_demand_and_court_application_on_a_case(pre_decision, step, users):
+    officer = users["city370200"]
+    case = step(pre_decision(), "decide_penalty", on=D(2025, 3, 13), penalty_amount="10000")
+    case = step(case, "serve_decision", on=D(2025, 3, 14))
+    assert case.served_on == D(2025, 3, 14)
+    panel = services.payment_panel(case, on=D(2025, 4, 1))
+    assert panel["payment_due"] == D(2025, 3, 31)  # 03-29 is a Saturday → Monday 03-31
+    assert (panel["late_days"], panel["surcharge"]) == (1, Decimal("300.00"))
+    with pytest.raises(InputError, match="缴纳罚款期限至2025-03-31届满"):
+        services.record_demand(case=case, by=officer, on=D(2025, 3, 31))
+    with pytest.raises(InputError, match="应当催告"):
+        services.apply_to_court(case=case, by=officer, on=D(2025, 9, 16))
+    services.record_demand(case=case, by=officer, on=D(2025, 9, 29))
+    case = Case.objects.get(pk=case.pk)
+    with pytest.raises(InputError, match="届满后当事人仍未履行"):
+        services.apply_to_court(case=case, by=officer, on=D(2025, 10, 20))
+    services.apply_to_court(case=case, by=officer, on=D(2025, 10, 21))
+    assert Case.objects.get(pk=case.pk).court_applied_on == D(2025, 10, 21)
+
+
+def test_infringement_decision_needs_an_odd_panel_of_three_or_more(make_case, step, users, panel):
+    from ipplatform.core.demo import _account
+
+    case = step(make_case(received_on=D(2026, 3, 2)), "accept", on=D(2026, 3, 2))
+    for name in ("serve_respondent", "begin_investigation", "written_review"):
+        case = step(case, name, on=D(2026, 3, 20))
+    with pytest.raises(InputError, match="3名或3名以上单数.*当前登记2名"):
+        step(case, "decide", on=D(2026, 4, 1), outcome="dismiss", panel=panel[:2])
+    org = users["city370200"].organization
+    fourth = _account("panel3702003", users["city370200"].role, org, "执法人员3（演示）")
+    with pytest.raises(InputError, match="当前登记4名"):
+        step(case, "decide", on=D(2026, 4, 1), outcome="dismiss", panel=panel + [fourth.pk])
+    with pytest.raises(InputError, match="本机关在职执法人员"):
+        step(case, "decide", on=D(2026, 4, 1), outcome="dismiss", panel=panel[:2] + [users["city371200"].pk])
+    case = step(case, "decide", on=D(2026, 4, 1), outcome="dismiss", panel=panel)
+    assert sorted(case.panel_members.values_list("pk", flat=True)) == sorted(panel)
+
+
+def test_case_page_shows_payment_due_surcharge_and_court_window(pre_decision, step, users, client):
+    case = step(pre_decision(), "decide_penalty", on=D(2025, 3, 13), penalty_amount="10000")
+    case = step(case, "serve_decision", on=D(2025, 3, 14))
+    client.force_login(users["city370200"])
+    html = client.get(f"/protection/cases/{case.pk}/").content.decode()
+    assert "至 2025-03-31（收到决定书之日起15日" in html
+    assert "计10000.00元（已达罚款数额，不再增加）" in html  # today is long past 2025-03-31 + 34 days
+    assert "2025-09-16 至 2025-12-15" in html  # 6 months → 09-14 (Sunday) → 09-15; the window from 09-16 to 12-15

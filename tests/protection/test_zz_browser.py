@@ -5,7 +5,7 @@ from ipplatform.protection.models import Case
 
 
 @pytest.mark.browser
-def test_public_complaint_to_decision(transactional_db, live_server, page, login, screenshot, users):
+def test_public_complaint_to_decision(transactional_db, live_server, page, login, screenshot, users, panel):
     page.goto(f"{live_server.url}/protection/intake/")
     page.select_option("#kind", "complaint")
     page.fill("#subject", "黄岛区门店销售仿冒我公司专利的扫地机器人")
@@ -37,6 +37,7 @@ def test_public_complaint_to_decision(transactional_db, live_server, page, login
         assert "已办理" in page.content(), name
     page.select_option("#transition", "decide")
     page.select_option("#outcome", "stop_infringement")
+    page.select_option("#panel", [str(pk) for pk in panel])
     page.fill("#reason", "被控产品落入涉案专利保护范围，责令停止侵权")
     page.click("#transition-form button[type=submit]")
     assert page.inner_text("#case-state") == "已作出决定"
