@@ -99,6 +99,8 @@ def pytest_runtest_teardown(item, nextitem):
     yield
     if not ({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))):
         return
+    if nextitem is None:  # the session is ending: the test database is already gone, nothing follows to need the rows
+        return
     from pytest_django.plugin import blocking_manager_key
 
     with item.config.stash[blocking_manager_key].unblock():

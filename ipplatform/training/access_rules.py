@@ -65,6 +65,8 @@ RULES = [
     Rule("training:enrolment_decide", allow=MANAGERS, obj=Obj("training.Enrolment", course__title=PLAN), method="POST"),
     Rule("training:bank_new", allow=MANAGERS, method="POST"),
     Rule("training:bank", allow=MANAGERS, obj=Obj("training.QuestionBank")),
+    Rule("training:bank_import", allow=MANAGERS, obj=Obj("training.QuestionBank"), method="POST"),
+    Rule("training:bank_template", allow=MANAGERS),
     Rule("training:records", allow=STAFF),
     Rule("training:classes", allow=STAFF),
     Rule("training:class", allow=PROVINCE | frozenset({"fawu", "city370200"}), obj=Obj("training.TrainingClass", make=_class),

@@ -5,8 +5,11 @@ from pathlib import Path
 
 from django import forms
 
+from ipplatform.core.api import InputError
+
 from .enums import ChapterKind
 from .models import Chapter, Course, Exam, Question, TrainingBase, TrainingClass
+from .question_import import MODES, parse_answer
 
 MAX_UPLOAD = 200 * 1024 * 1024
 VIDEO_SUFFIXES = {".mp4", ".webm", ".m4v"}
@@ -59,29 +62,19 @@ class QuestionForm(forms.ModelForm):
         data = super().clean()
         kind = data.get("kind")
         options = [o.strip() for o in (data.get("options_text") or "").splitlines() if o.strip()]
-        raw = (data.get("answer_text") or "").strip()
-        if kind in ("single", "multiple"):
-            if len(options) < 2:
-                self.add_error("options_text", "选择题至少需要两个选项")
-                return data
-            try:
-                numbers = [int(x) - 1 for x in raw.replace("，", ",").split(",") if x.strip()]
-            except ValueError:
-                self.add_error("answer_text", "答案应为选项序号，如 1 或 1,3")
-                return data
-            if not numbers or any(n < 0 or n >= len(options) for n in numbers) or (kind == "single" and len(numbers) != 1):
-                self.add_error("answer_text", f"答案序号应在1–{len(options)}之间{'，单选题只能一个' if kind == 'single' else ''}")
-                return data
-            self.instance.options, self.instance.answer = options, sorted(set(numbers))
-        elif kind == "judge":
-            if raw not in ("对", "错"):
-                self.add_error("answer_text", "判断题答案填“对”或“错”")
-                return data
-            self.instance.options, self.instance.answer = [], raw == "对"
-        elif kind == "fill":
-            accepted = [a.strip() for a in raw.split("|") if a.strip()]
-            self.instance.options, self.instance.answer = [], accepted
+        if not kind:
+            return data
+        try:
+            self.instance.options, self.instance.answer = parse_answer(kind=kind, options=options, raw=data.get("answer_text") or "")
+        except InputError as e:
+            self.add_error({"options": "options_text", "answer": "answer_text"}.get(e.field, None), e.message)
         return data
+
+
+class QuestionImportForm(forms.Form):
+    file = forms.FileField(label="Excel文件（按模板填写）")
+    mode = forms.ChoiceField(label="导入方式", choices=[(MODES[0], "全部成功才导入（任何一行有错都不导入）"), (MODES[1], "导入正确的行，列出错误的行")],
+                             initial=MODES[0], widget=forms.RadioSelect)
 
 
 class ExamForm(forms.ModelForm):

@@ -386,3 +386,49 @@ def course_progress(*, enrolment: Enrolment) -> dict:
 
 def hours_total(rows) -> Decimal:
     return sum((r.hours for r in rows), Decimal("0"))
+
+
+# ---------------------------------------------------------------- 学习任务 reminders
+REMINDER_DAYS = 3  # calendar days before a 学习任务 deadline when learners are reminded (an internal rule, not a statute)
+
+
+def _task_managers(enrolment: Enrolment) -> list:
+    """Who hears about an overdue 学习任务: whoever assigned it, else the active training administrators."""
+    creator = enrolment.assignment.created_by if enrolment.assignment_id else None
+    if creator is not None and creator.is_active:
+        return [creator]
+    return list(User.objects.filter(is_active=True, role=Role.PROVINCE_ADMIN))
+
+
+def send_deadline_reminders(*, today: dt.date | None = None, days: int = REMINDER_DAYS) -> dict:
+    """Remind learners of unfinished 学习任务 due within `days`, and tell learners and their assigners once overdue."""
+    from django.urls import reverse
+
+    from ipplatform.core.notify import notify
+
+    today = today or timezone.localdate()
+    counts = {"due": 0, "overdue": 0, "managers": 0}
+    open_tasks = (Enrolment.objects.filter(state=EnrolState.ACTIVE, deadline__isnull=False, deadline__lte=today + dt.timedelta(days=days))
+                  .select_related("course", "user__organization", "assignment__created_by").order_by("deadline", "pk"))
+    for e in open_tasks:
+        if not e.user.is_active:
+            continue
+        url = reverse("training:course", args=[e.course_id])
+        due = f"{e.deadline:%Y年%m月%d日}"
+        if e.deadline >= today:
+            left = (e.deadline - today).days
+            when = "今天到期" if left == 0 else f"还剩{left}天"
+            if notify(user=e.user, title=f"学习任务即将到期：{e.course.title}", body=f"完成期限{due}，{when}，请尽快学完。",
+                      url=url, kind="training", dedupe_key=f"training-due:{e.pk}:{e.deadline:%Y%m%d}"):
+                counts["due"] += 1
+            continue
+        if notify(user=e.user, title=f"学习任务已逾期：{e.course.title}", body=f"完成期限{due}已过，请尽快学完，完成后将记为逾期完成。",
+                  url=url, kind="training", dedupe_key=f"training-overdue:{e.pk}:{e.deadline:%Y%m%d}"):
+            counts["overdue"] += 1
+        who = e.user.get_full_name() or e.user.username
+        org = f"（{e.user.organization.name}）" if e.user.organization_id else ""
+        for manager in _task_managers(e):
+            if notify(user=manager, title=f"学习任务逾期未完成：{who}{org}", body=f"《{e.course.title}》完成期限{due}，截至{today:%Y年%m月%d日}仍未学完。",
+                      url=url, kind="training", dedupe_key=f"training-overdue-manager:{e.pk}:{e.deadline:%Y%m%d}"):
+                counts["managers"] += 1
+    return counts

@@ -24,7 +24,8 @@ from ipplatform.lib.xlsx import workbook_bytes
 
 from . import documents, exams, media, services, stats
 from .enums import Audience, ChapterKind, EnrolState, RecordCategory, RecordSource, TargetKind, Topic
-from .forms import ChapterForm, CourseForm, ExamForm, QuestionForm, TrainingBaseForm, TrainingClassForm
+from . import question_import
+from .forms import ChapterForm, CourseForm, ExamForm, QuestionForm, QuestionImportForm, TrainingBaseForm, TrainingClassForm
 from .models import Attendance, Attempt, Certificate, Chapter, ChapterProgress, Course, Enrolment, Exam, QuestionBank, TrainingBase, TrainingClass, TrainingRecord
 
 def _years():
@@ -349,7 +350,37 @@ def bank_detail(request, pk: int | None = None):
         form.save()
         messages.success(request, "已添加试题")
         return redirect("training:bank", pk=bank.pk)
-    return render(request, "training/bank.html", {"bank": bank, "form": form, "questions": bank.questions.all()})
+    return render(request, "training/bank.html", {"bank": bank, "form": form, "questions": bank.questions.all(), "import_form": QuestionImportForm()})
+
+
+@login_required
+def bank_template(request):
+    services.require_manager(request.user)
+    return attachment(question_import.template_bytes(), "试题导入模板.xlsx")
+
+
+@login_required
+@require_POST
+def bank_import(request, pk: int):
+    services.require_manager(request.user)
+    bank = get_object_or_404(QuestionBank, pk=pk)
+    import_form = QuestionImportForm(request.POST, request.FILES)
+    result = None
+    if import_form.is_valid():
+        upload = import_form.cleaned_data["file"]
+        try:
+            if upload.size > question_import.MAX_BYTES:
+                raise InputError(f"{upload.name}超过{question_import.MAX_BYTES // 1024 // 1024} MB", field="file")
+            result = question_import.import_questions(bank=bank, data=upload.read(), filename=upload.name, mode=import_form.cleaned_data["mode"])
+        except InputError as e:
+            import_form.add_error("file", e.message)
+    if result is not None and result.created:
+        messages.success(request, f"已导入{result.created}道试题" + (f"，{len(result.errors)}行有错未导入" if result.errors else ""))
+    elif result is not None:
+        messages.error(request, f"{len(result.errors)}行有错，未导入任何试题（全部成功才导入）")
+    status = 200 if result is not None and result.created else 400  # nothing imported: the page shows why
+    return render(request, "training/bank.html", {"bank": bank, "form": QuestionForm(), "questions": bank.questions.all(),
+                                                  "import_form": import_form, "import_result": result}, status=status)
 
 
 @login_required

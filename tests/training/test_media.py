@@ -104,3 +104,44 @@ def test_pdf_chapter_previews_inline(client, users, media):
     assert body.startswith(b"%PDF") and body.count(b"/Type /Page") >= 2
     client.force_login(users["haier"])  # not assigned: the course is assigned-only
     assert client.get(reverse("training:preview", args=[chapter.pk])).status_code == 403
+
+
+SOFFICE_MISSING = "LibreOffice (soffice) is not installed here: scripts/setup.sh installs libreoffice-writer-nogui and libreoffice-impress-nogui for the run mode only"
+
+
+def _docx(text: str) -> bytes:
+    from ipplatform.lib import worddoc
+
+    doc = worddoc.new_document("专利法基础讲义", subtitle="演示数据")
+    doc.add_paragraph(text)
+    return worddoc.to_bytes(doc)
+
+
+@pytest.mark.skipif(media.libreoffice() is None, reason=SOFFICE_MISSING)
+def test_office_document_converts_to_pdf_with_libreoffice(tmp_path):
+    source = tmp_path / "讲义.docx"
+    source.write_bytes(_docx("发明专利权的期限为二十年，自申请日起计算。"))
+    pdf = media.convert_to_pdf(source)
+    assert pdf is not None and pdf.startswith(b"%PDF") and pdf.count(b"/Type/Page") + pdf.count(b"/Type /Page") >= 1
+    assert b"Noto" in pdf or b"CJK" in pdf or b"WenQuanYi" in pdf or b"Droid" in pdf  # a CJK font was embedded for the Chinese text
+
+
+@pytest.mark.skipif(media.libreoffice() is None, reason=SOFFICE_MISSING)
+def test_word_chapter_previews_as_pdf_once(client, users, media, monkeypatch):
+    from django.core.files.base import ContentFile
+
+    from ipplatform.training.models import Chapter, Course
+
+    course = Course.objects.create(title="讲义课程", published=True)
+    chapter = Chapter(course=course, order=1, title="讲义", kind="document", file_name="讲义.docx")
+    chapter.file.save("讲义.docx", ContentFile(_docx("实用新型专利权的期限为十年。")), save=True)
+    services.enrol(user=users["haier"], course=course)
+    client.force_login(users["haier"])
+    r = client.get(reverse("training:preview", args=[chapter.pk]))
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf" and _body(r).startswith(b"%PDF")
+    chapter.refresh_from_db()
+    assert chapter.preview_pdf  # cached: the second request does not convert again
+    from ipplatform.training import media as media_module
+
+    monkeypatch.setattr(media_module, "convert_to_pdf", lambda *a, **k: pytest.fail("converted twice"))
+    assert client.get(reverse("training:preview", args=[chapter.pk])).status_code == 200

@@ -85,3 +85,44 @@ def test_learner_watches_takes_exam_and_downloads_certificate(transactional_db, 
     page.click("text=查验")
     assert "证书真实有效" in page.inner_text("main")
     screenshot(page, "training_certificate_verified")
+
+
+@pytest.mark.browser
+def test_idle_check_pauses_the_video_until_the_learner_confirms(transactional_db, live_server, settings, tmp_path, users, page, login, screenshot):
+    import datetime as dt
+
+    settings.MEDIA_ROOT = tmp_path / "files"
+    course = demo.create_statute_course(by=users["admin"])
+    assert course.idle_check_minutes > 0
+    video = course.chapters.get(order=1)
+
+    login(page, live_server, "haier")
+    page.goto(f"{live_server.url}/training/courses/{course.pk}/")
+    page.click("text=报名学习")
+    page.goto(f"{live_server.url}/training/chapters/{video.pk}/")
+    page.wait_for_function("document.getElementById('player').readyState >= 1")
+    page.evaluate("const v = document.getElementById('player'); v.muted = true; v.play()")
+    page.wait_for_function("Number(document.getElementById('frontier').textContent) >= 2", timeout=20000)
+    assert page.is_hidden("#idle")
+
+    # The last presence confirmation lies further back than the course's idle interval: the next report is answered
+    # with the idle check, the player pauses and nothing more is credited.
+    ChapterProgress.objects.filter(chapter=video).update(
+        last_presence_at=services.now() - dt.timedelta(minutes=course.idle_check_minutes + 1))
+    page.wait_for_selector("#idle", state="visible", timeout=20000)
+    assert "我仍在学习" in page.inner_text("#idle")
+    page.wait_for_timeout(500)
+    assert page.evaluate("document.getElementById('player').paused")
+    stalled = ChapterProgress.objects.get(chapter=video).frontier
+    assert page.evaluate("document.getElementById('player').currentTime") <= stalled + 0.5  # back to the last credited second
+    screenshot(page, "training_idle_check")
+
+    page.click("#still-here")
+    page.wait_for_selector("#idle", state="hidden")
+    confirmed = ChapterProgress.objects.get(chapter=video).last_presence_at
+    assert (services.now() - confirmed).total_seconds() < 30
+    assert not page.evaluate("document.getElementById('player').paused")
+    page.wait_for_function(f"Number(document.getElementById('frontier').textContent) >= {int(stalled) + 3}", timeout=20000)
+    assert ChapterProgress.objects.get(chapter=video).frontier >= stalled + 3
+    assert "不允许快进" not in page.inner_text("#notice")  # resuming after the check is not taken for a skip
+    screenshot(page, "training_idle_confirmed")

@@ -35,7 +35,8 @@
     if (state.idle) {
       idle = true;
       idleBox.hidden = false;
-      if (video) video.pause();
+      // nothing after the last credited second counts: resume from there once the learner confirms
+      if (video) { video.pause(); if (video.currentTime > state.frontier) video.currentTime = state.frontier; segStart = null; }
     }
   }
 
