@@ -13,7 +13,12 @@ export DEBUG="${DEBUG:-0}"
 STATICFILES_STORAGE=whitenoise.storage.CompressedManifestStaticFilesStorage .venv/bin/python manage.py collectstatic --noinput -v0
 .venv/bin/python manage.py run_huey --workers "${JOB_WORKERS:-2}" --worker-type thread --flush-locks &
 worker=$!
-trap 'kill "$worker" 2>/dev/null; wait "$worker" 2>/dev/null' EXIT INT TERM
+# Semantic vectors for records that have none (the shipped ones are loaded by load_demo): resumable, at low priority;
+# progress on /search/semantic/status/, log in var/embed_patents.log.
+mkdir -p "${DATA_DIR:-var}"
+nice -n 10 .venv/bin/python manage.py embed_patents -v0 > "${DATA_DIR:-var}/embed_patents.log" 2>&1 &
+embedder=$!
+trap 'kill "$worker" "$embedder" 2>/dev/null; wait "$worker" "$embedder" 2>/dev/null' EXIT INT TERM
 echo
 echo "==> 平台已启动：http://${BIND:-127.0.0.1:8000}  （后台任务进程 $worker；Ctrl+C 停止）"
 .venv/bin/gunicorn ipplatform.wsgi:application --bind "${BIND:-127.0.0.1:8000}" --workers "${WORKERS:-2}" --threads 4 --timeout 300 --limit-request-line 8190

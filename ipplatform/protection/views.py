@@ -1,6 +1,8 @@
 """Pages of rights-protection assistance and enforcement (thin: rules live in services/evidence/documents/stats)."""
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import functools
 import re
 
@@ -294,6 +296,16 @@ TRANSITION_FIELDS = {
 }
 
 
+def _expert_suggestions(case):
+    from .expert_match import suggest_for_case
+
+    try:
+        return suggest_for_case(case=case, limit=5)
+    except Exception:  # a suggestion failing must not take the case page down
+        logging.getLogger(__name__).exception("expert suggestion failed for case %s", case.pk)
+        return []
+
+
 @login_required
 def case_detail(request, pk):
     case = get_case(request.user, pk)
@@ -311,6 +323,7 @@ def case_detail(request, pk):
         "templates": [t for t in DocumentTemplate.objects.all() if t.applies_to(case.case_type)],
         "transfers": case.agency_transfers.select_related("to_org"), "targets": services.transfer_targets(),
         "consultations": case.consultations.select_related("expert"), "experts": services.experts(),
+        "expert_suggestions": _expert_suggestions(case) if staff else [],
         "stages": EvidenceStage.choices, "evidence_kinds": EvidenceKind.choices, "transfer_kinds": TransferKind.choices,
         "police_docs": POLICE_TRANSFER_DOCUMENTS, "outcomes": [(Outcome.STOP_INFRINGEMENT, "责令停止侵权"), (Outcome.DISMISS, "驳回请求")],
         "approvers": services.heads_of(case.handling_org).exclude(pk=request.user.pk) if staff else [],

@@ -58,3 +58,31 @@ class PatentDetailView(APIView):
     @extend_schema(summary="专利著录项目、法律状态与相似专利", responses={200: OpenApiTypes.OBJECT, 404: ErrorSchema})
     def get(self, request, application_number: str):
         return Response(services.patent_api_data(pk=application_number))
+
+
+class SemanticSearchView(APIView):
+    @extend_schema(
+        summary="语义检索：用一段话（中文或英文）查找含义最接近的专利；可用检索式先行限定范围",
+        parameters=[
+            OpenApiParameter("text", OpenApiTypes.STR, required=True, description="技术描述，2–2000字"),
+            OpenApiParameter("filter", OpenApiTypes.STR, description="检索式（限定范围），如 申请日>=2015 AND 分类号=A23"),
+            OpenApiParameter("mode", OpenApiTypes.STR, enum=["hybrid", "meaning"], description="hybrid：语义与字面融合排序（默认）；meaning：仅语义"),
+            OpenApiParameter("city", OpenApiTypes.STR, description="限定地市（6位区划代码）"),
+            OpenApiParameter("limit", OpenApiTypes.INT, description="条数 1–100，默认 20"),
+        ],
+        responses={200: OpenApiTypes.OBJECT, 400: ErrorSchema},
+    )
+    def get(self, request):
+        from . import semantic
+
+        try:
+            limit = int(request.query_params.get("limit", 20))
+        except ValueError:
+            raise InputError("limit 应为整数", field="limit")
+        r = semantic.semantic_search(text=request.query_params.get("text", ""), filter_query=request.query_params.get("filter", ""),
+                                     mode=request.query_params.get("mode", "hybrid"), city_code=request.query_params.get("city") or None,
+                                     user=request.user, limit=limit)
+        keys = ("id", "application_number", "publication_number", "title", "applicants", "application_date", "patent_type", "ipc_main",
+                "is_synthetic", "similarity", "meaning_rank", "text_rank", "score")
+        return Response({"text": r.text, "filter": r.filter_query, "mode": r.mode, "filtered": r.filtered, "model": r.model,
+                         "coverage": r.coverage, "notes": r.notes, "took_ms": r.took_ms, "hits": [{k: h.get(k) for k in keys} for h in r.hits]})

@@ -42,3 +42,22 @@ class SavedSearch(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class PatentEmbedding(models.Model):
+    """The sentence embedding of one record's passage (title, abstract, first claim), int8-quantised.
+
+    Current while `text_hash` equals the digest of the record's passage; the vector index is built from these rows."""
+
+    audit_exclude = True  # derived data, recomputed from the record
+    patent = models.OneToOneField("patents.Patent", primary_key=True, on_delete=models.CASCADE, related_name="embedding")
+    model = models.CharField("模型", max_length=100)
+    text_hash = models.CharField("文本摘要值", max_length=16)
+    vector = models.BinaryField("向量（int8）")
+    created_at = models.DateTimeField("计算时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "语义向量"
+
+    def __str__(self):
+        return f"{self.patent_id} {self.model}"

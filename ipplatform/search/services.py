@@ -53,7 +53,14 @@ def get_backend() -> TantivyBackend:
 def _apply(backend: TantivyBackend, ids: list[str], deleted: list[str]) -> int:
     """Index `ids` as stored now (gone ones are deleted) and delete `deleted`, reading 1,000 ids at a time."""
     chunks = (ids[start:start + 1000] for start in range(0, len(ids), 1000))
-    return backend.update(docs=itertools.chain.from_iterable(map(documents_of, chunks)), deleted=deleted)
+    written = backend.update(docs=itertools.chain.from_iterable(map(documents_of, chunks)), deleted=deleted)
+    try:  # the vector index follows the same changes (semantic.sync_ids); it never fails the text index
+        from .semantic import sync_ids
+
+        sync_ids(ids=ids, deleted=list(deleted))
+    except Exception:
+        log.exception("vector index update failed for %d ids; run manage.py embed_patents", len(ids) + len(deleted))
+    return written
 
 
 def rebuild_index(*, progress=None) -> dict:
@@ -664,10 +671,18 @@ def patent_detail(*, pk: str) -> dict:
     except Exception:
         log.exception("more-like-this failed for %s", p.pk)
         similar = []
+    try:
+        from .semantic import similar_by_meaning
+
+        similar_meaning = similar_by_meaning(patent=p, limit=8)
+    except Exception:
+        log.exception("similar by meaning failed for %s", p.pk)
+        similar_meaning = []
     return {
         "patent": p, "ipcs": ipcs, "applicants": applicants, "events": list(p.legal_events.all().order_by("date", "pk")),
         "publications": list(p.publications.all()), "region": regions.name_of(p.region_code) if p.region_code else "",
         "city": regions.name_of(p.city_code) if p.city_code else "", "similar": similar,
+        "similar_meaning": similar_meaning,
     }
 
 
@@ -687,6 +702,7 @@ def patent_api_data(*, pk: str) -> dict:
         "legal_events": [{"date": e.date, "code": e.code, "label": e.get_code_display(), "description": e.description} for e in d["events"]],
         "publications": [{"number": x.number, "kind": x.kind, "date": x.date} for x in d["publications"]],
         "similar": [{"id": h["id"], "title": h["title"], "score": h["score"]} for h in d["similar"]],
+        "similar_by_meaning": [{"id": h["id"], "title": h["title"], "similarity": h["score"]} for h in d["similar_meaning"]],
     }
 
 

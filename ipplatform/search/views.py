@@ -156,3 +156,70 @@ def patent_detail(request, pk: str):
     data = services.patent_detail(pk=pk)
     data["validity_presumption"] = VALIDITY_PRESUMPTION
     return render(request, "search/patent_detail.html", data)
+
+
+# ---------------------------------------------------------------- semantic search
+
+SEMANTIC_EXAMPLES = [
+    "一种利用发动机余热给电动汽车电池保温的装置，冬季低温时也能保持续航",
+    "益生菌制成片剂后活菌数下降，需要一种在低温下包衣、储存稳定的制备方法",
+    "A sensor that detects water leaks in buildings and sends an alarm over a wireless network",
+    "建筑外墙保温板的安装结构，施工方便、不易脱落",
+]
+
+
+def semantic_search(request):
+    """语义检索: a paragraph finds the closest patents; an optional query-language filter narrows first."""
+    from . import semantic
+
+    p = {"text": request.GET.get("text", "").strip(), "filter": request.GET.get("filter", "").strip(),
+         "city": request.GET.get("city", "").strip(), "mode": request.GET.get("mode", "hybrid")}
+    ctx = {"p": p, "modes": list(semantic.MODES.items()), "cities": regions.cities(), "examples": SEMANTIC_EXAMPLES,
+           "result": None, "error": None}
+    if p["text"]:
+        try:
+            ctx["result"] = semantic.semantic_search(text=p["text"], filter_query=p["filter"], mode=p["mode"],
+                                                     city_code=p["city"] or None, user=request.user, limit=20)
+            ctx["has_synthetic"] = any(h["is_synthetic"] for h in ctx["result"].hits)
+        except InputError as exc:
+            ctx["error"] = exc.message
+            if exc.position is not None and exc.field is None:
+                ctx["error_caret"] = ql.caret(p["filter"], exc.position)
+    else:
+        ctx["coverage"] = semantic.coverage()
+    return render(request, "search/semantic.html", ctx)
+
+
+@login_required
+def semantic_status(request):
+    """Coverage of the vector index and the embedding job (province staff start it)."""
+    from ipplatform.core import jobs
+    from ipplatform.core.enums import PROVINCE_ROLES, JobStatus, Role
+    from ipplatform.core.models import BackgroundJob
+    from ipplatform.core.scopes import require_roles
+
+    from . import semantic
+
+    require_roles(request.user, PROVINCE_ROLES, "语义索引管理仅限省局工作人员")
+    operators = {Role.PROVINCE_ADMIN, Role.DEPARTMENT_STAFF}
+    may_run = request.user.role in operators
+    running = BackgroundJob.objects.filter(kind__in=["semantic_embed", "semantic_rebuild"], status__in=[JobStatus.PENDING, JobStatus.RUNNING]).first()
+    if request.method == "POST":
+        require_roles(request.user, operators, "仅系统管理员和处室工作人员可启动向量计算")
+        if running:
+            messages.error(request, f"已有任务在运行：{running.title}（任务 {running.pk}），请等待其完成")
+            return redirect("core:job", pk=running.pk)
+        action = request.POST.get("action")
+        if action == "embed":
+            job = jobs.submit(kind="semantic_embed", title="计算专利语义向量（可中断续算）", func_path="ipplatform.search.semantic.embed_pending",
+                              kwargs={}, user=request.user)
+        elif action == "rebuild":
+            job = jobs.submit(kind="semantic_rebuild", title="重建语义索引", func_path="ipplatform.search.semantic.rebuild_vectors",
+                              kwargs={}, user=request.user)
+        else:
+            messages.error(request, "未知操作")
+            return redirect("search:semantic_status")
+        return redirect("core:job", pk=job.pk)
+    ctx = {"coverage": semantic.coverage(), "index": semantic.get_vector_backend().stats(), "may_run": may_run, "running": running,
+           "jobs": BackgroundJob.objects.filter(kind__in=["semantic_embed", "semantic_rebuild"]).order_by("-pk")[:10]}
+    return render(request, "search/semantic_status.html", ctx)
