@@ -48,9 +48,10 @@ def in_force_count(applicant: Applicant, on: dt.date, *, cap: int = 50) -> int:
     return n
 
 
-def _best_applicant(entity_type: str, minimum: int, on: dt.date, taken: set[str]) -> tuple[Applicant, int] | None:
-    """The real Shandong applicant of this type with the most patents in force (at least `minimum`), not yet claimed."""
-    qs = (Applicant.objects.filter(region_code__startswith="37", entity_type=entity_type).exclude(name__in=taken)
+def _best_applicant(entity_type: str, minimum: int, on: dt.date, taken: set[str], *, city_prefix: str = "37") -> tuple[Applicant, int] | None:
+    """The real applicant of this type in the city (region prefix) with the most patents in force (at least `minimum`),
+    not yet claimed."""
+    qs = (Applicant.objects.filter(region_code__startswith=city_prefix, entity_type=entity_type).exclude(name__in=taken)
           .annotate(n=Count("patent_links")).filter(n__gte=minimum).order_by("-n", "name")[:20])
     best = None
     for a in qs:
@@ -62,7 +63,7 @@ def _best_applicant(entity_type: str, minimum: int, on: dt.date, taken: set[str]
 
 def repoint_accounts(*, stdout) -> None:
     """A demo account whose body has too few patents in force under its own name is moved to the organisation of the
-    real Shandong applicant (same type) with the most patents in force, so demo transactions use that body's own patents."""
+    real applicant of its city (same type) with the most patents in force, so demo transactions use that body's own patents."""
     on = timezone.localdate()
     taken = set(ApplicantClaim.objects.filter(state__in=[ClaimState.SUBMITTED, ClaimState.VERIFIED]).values_list("name", flat=True))
     for username, etype, kind, minimum in ACTIVE_ACCOUNTS:
@@ -72,7 +73,9 @@ def repoint_accounts(*, stdout) -> None:
         own = Applicant.objects.filter(name=user.organization.name).first()
         if own is not None and in_force_count(own, on) >= minimum:
             continue
-        found = _best_applicant(etype, minimum, on, taken - {user.organization.name})
+        # stay in the account's own city, so that a city bureau's demo account still sees what its enterprises do
+        found = _best_applicant(etype, minimum, on, taken - {user.organization.name},
+                                city_prefix=(user.organization.region_code or "37")[:4])
         if found is None:
             continue
         applicant, n = found

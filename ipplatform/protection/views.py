@@ -1,7 +1,6 @@
 """Pages of rights-protection assistance and enforcement (thin: rules live in services/evidence/documents/stats)."""
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import functools
 import re

@@ -30,20 +30,27 @@ def test_demo_claims_only_own_names_and_unlinks_others(users):
     assert "山东大学（著录0件）" in out.getvalue()
 
 
-def test_demo_account_moves_to_a_real_applicant_with_patents_in_force(users):
+def test_demo_account_moves_to_a_real_applicant_of_its_city_with_patents_in_force(users):
     import datetime as dt
 
     from ipplatform.patents.models import Patent, PatentApplicant
 
-    a = Applicant.objects.create(name="山东泰开高压开关有限公司", region_code="370902", entity_type="enterprise")
-    for i in range(10):
-        p = Patent.objects.create(id=f"20172000000{i:02d}", patent_type="utility", title=f"一种高压开关柜{i}", application_date=dt.date(2020, 3, 1),
-                                  publication_date=dt.date(2020, 10, 1), source="manual", region_code="370902", city_code="370900")
-        PatentApplicant.objects.create(patent=p, applicant=a, order=1)
+    def applicant_with_patents(name, region, city, count, prefix):
+        a = Applicant.objects.create(name=name, region_code=region, entity_type="enterprise")
+        for i in range(count):
+            p = Patent.objects.create(id=f"{prefix}{i:02d}", patent_type="utility", title=f"一种高压开关柜{i}",
+                                      application_date=dt.date(2020, 3, 1), publication_date=dt.date(2020, 10, 1), source="manual",
+                                      region_code=region, city_code=city)
+            PatentApplicant.objects.create(patent=p, applicant=a, order=1)
+        return a
+
+    # more patents in 泰安, but qilu_ent is a 济南 account: it stays in its own city
+    applicant_with_patents("山东泰开高压开关有限公司", "370902", "370900", 12, "20172000000")
+    applicant_with_patents("济南二机床集团有限公司", "370112", "370100", 10, "20172000001")
     out = io.StringIO()
     demo.load(stdout=out)
     qilu = users["qilu_ent"].__class__.objects.get(username="qilu_ent")
-    assert qilu.organization.name == "山东泰开高压开关有限公司" and qilu.organization.region_code == "370902"
-    assert "演示账号qilu_ent代表真实申请人“山东泰开高压开关有限公司”（本单位名称下有效专利10件）" in out.getvalue()
+    assert qilu.organization.name == "济南二机床集团有限公司" and qilu.organization.region_code == "370112"
+    assert "演示账号qilu_ent代表真实申请人“济南二机床集团有限公司”（本单位名称下有效专利10件）" in out.getvalue()
     assert len(services.portfolio_ids(qilu.organization)) == 10
     assert ApplicantClaim.objects.get(organization=qilu.organization).state == "verified"
