@@ -650,7 +650,8 @@ def import_files(*, paths, fmt: str = "auto", mode: str = "lenient", mapping=Non
     return results
 
 
-def run_upload_job(*, progress, path: str, display_name: str, mode: str, mapping_id: int | None = None, fmt: str = "auto") -> dict:
+def run_upload_job(*, progress, path: str, display_name: str, mode: str, mapping_id: int | None = None, fmt: str = "auto",
+                   status_as_of: str | None = None) -> dict:
     """Background job for a web upload: the same import_file() as the command line."""
     from django.urls import reverse
 
@@ -661,7 +662,8 @@ def run_upload_job(*, progress, path: str, display_name: str, mode: str, mapping
     job_id = getattr(progress, "job_id", None)
     job = BackgroundJob.objects.filter(pk=job_id).first() if job_id else None
     try:
-        result = import_file(path=path, fmt=fmt, mode=mode, mapping=mapping, user=current_user(), progress=progress, display_name=display_name, job=job)
+        result = import_file(path=path, fmt=fmt, mode=mode, mapping=mapping, user=current_user(), progress=progress, display_name=display_name, job=job,
+                             status_as_of=dt.date.fromisoformat(status_as_of) if status_as_of else None)
     except InputError as exc:
         from ipplatform.core.context import current_user as cu
 

@@ -90,3 +90,17 @@ def test_taian_design_locarno_stored_and_shown(patents_env, client):
     assert Patent.objects.get(pk="2014103997360").locarno == ""  # an invention's IPC is not a Locarno class
     html = client.get("/patents/88301257X/").content.decode()
     assert 'id="locarno"' in html and "09-01-B0367" in html
+
+
+def test_web_upload_takes_the_export_date(patents_env, users, client, settings):
+    settings.PATENTS_IMPORT_INLINE = True
+    mapping = demo.demo_mappings()["patentics_vr_yangdongbjcn.csv"]
+    client.force_login(users["admin"])
+    with (SLICES / "patentics_vr_slice.csv").open("rb") as fh:
+        bad = client.post("/patents/import/", {"file": fh, "format": "csv", "mapping": mapping.pk, "mode": "lenient", "status_as_of": "2999-01-01"})
+    assert bad.status_code == 200 and "晚于今天" in bad.content.decode() and not Patent.objects.exists()
+    with (SLICES / "patentics_vr_slice.csv").open("rb") as fh:
+        ok = client.post("/patents/import/", {"file": fh, "format": "csv", "mapping": mapping.pk, "mode": "lenient", "status_as_of": "2022-05-07"})
+    assert ok.status_code == 302
+    ev = LegalEvent.objects.get(patent_id="2020204488477", date_is_as_of=True)
+    assert ev.date == VR_AS_OF and "（来源导出日期）" in ev.description
