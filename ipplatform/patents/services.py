@@ -274,6 +274,8 @@ def apply_batch(recs: list[records.Record], *, result: ImportResult, today=None)
                 obj.legal_status = status
                 if not getattr(obj, "_new", False):
                     update_fields.add("legal_status")
+                    if not hasattr(obj, "_first_name"):  # unchanged otherwise: keep its first applicant
+                        obj._first_name = (r.applicants or existing_links.get(r.id) or [""])[0]
                     if not getattr(obj, "_queued", False):
                         obj._queued = True
                         to_update.append(obj)

@@ -104,3 +104,35 @@ def test_web_upload_takes_the_export_date(patents_env, users, client, settings):
     assert ok.status_code == 302
     ev = LegalEvent.objects.get(patent_id="2020204488477", date_is_as_of=True)
     assert ev.date == VR_AS_OF and "（来源导出日期）" in ev.description
+
+
+@pytest.mark.browser
+def test_status_and_presumption_in_browser(live_server, transactional_db, reference_data, settings, tmp_path, users, page, login, screenshot):
+    from ipplatform.patents.models import ColumnMapping
+    from ipplatform.search import services as search
+
+    settings.DATA_DIR = tmp_path
+    # the same real rows first through a mapping without the 法律状态 column: granted hits rest on the presumption
+    vr = demo.demo_mappings()["patentics_vr_yangdongbjcn.csv"]
+    cols = {k: v for k, v in vr.columns.items() if k != "legal_status_text"}
+    no_status = ColumnMapping.objects.create(name="Patentics（不含法律状态列）", columns=cols, source_label="patentics", list_separator="|",
+                                             date_format="%Y%m%d")
+    services.import_file(path=SLICES / "patentics_vr_slice.csv", fmt="csv", mapping=no_status)
+    search.rebuild_index()
+    login(page, live_server, "xinxi")
+    page.goto(f"{live_server.url}/search/?q=" + "类型=实用新型")
+    page.wait_for_selector(".hit")
+    assert page.locator(".hit .presumed").count() == 4  # the four utility models (granted, within term, no status data)
+    screenshot(page, "search_presumed_validity")
+    # then with the status column: the page shows the source's status with its as-of date
+    _import_vr(status_as_of=VR_AS_OF)
+    again = Patent.objects.get(pk="2021116430955")  # stored before, only its status changes: first applicant kept
+    assert again.legal_status == LegalStatus.PENDING and again.first_applicant.name == "青岛虚拟现实研究院有限公司"
+    assert Patent.objects.get(pk="2020204488477").legal_status == LegalStatus.INVALID
+    page.goto(f"{live_server.url}/patents/2020204488477/")
+    assert "来源状态：来源状态“无效”，状态截至2022-05-07（来源导出日期）" in page.inner_text("#source-status")
+    screenshot(page, "patent_source_status")
+    services.import_file(path=SLICES / "taian_slice.xlsx", fmt="csv", mapping=demo.demo_mappings()["taian_patents_qdqzy.xlsx"])
+    page.goto(f"{live_server.url}/patents/88301257X/")
+    assert "09-01-B0367" in page.inner_text("#locarno")
+    screenshot(page, "patent_locarno")
