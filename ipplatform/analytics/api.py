@@ -57,7 +57,8 @@ class TargetsView(APIView):
                                                               "include_synthetic": serializers.BooleanField(), "targets": TARGETS}))
     def get(self, request):
         dash = services.cached_dashboard(city_code=_city(request), **_params(request))
-        return Response({"scope": dash["scope"], "period": dash["period"], "include_synthetic": dash["include_synthetic"], "targets": dash["targets"]})
+        return Response({"scope": dash["scope"], "period": dash["period"], "include_synthetic": dash["include_synthetic"], "targets": dash["targets"],
+                         "valid_presumed": dash["valid_presumed"], "basis": dash["basis"]})
 
 
 class CitiesView(APIView):

@@ -141,11 +141,11 @@ def provenance(*, include_synthetic: bool) -> dict:
     sources = "、".join(f"{SOURCE_LABELS.get(s, s)}{n:,}件" for s, n in sorted(real.items(), key=lambda kv: -kv[1]))
     text = (f"平台收录真实记录{total:,}件，非全量（来源：{sources or '无'}）；地区归属：按申请人地址/邮编{by_address:,}件，"
             f"按申请人名称推断{by_name:,}件（弱归属），人工指定{manual:,}件，未归属{none:,}件。")
-    from ipplatform.patents.enums import LegalEventCode
+    from ipplatform.patents.enums import NO_STATUS_EVENTS
 
     granted = Patent.objects.filter(is_synthetic=False, grant_date__isnull=False)
     with_status = granted.filter(legal_events__isnull=False).exclude(
-        legal_events__code__in=(LegalEventCode.PUBLICATION, LegalEventCode.GRANT)).values("pk").distinct().count()
+        legal_events__code__in=NO_STATUS_EVENTS).values("pk").distinct().count()
     presumed = granted.count() - with_status
     text += (f"有效量按推定计算：已授权记录{granted.count():,}件中{presumed:,}件无法律状态事件，"
              f"按“已授权且在保护期内即有效”推定。")

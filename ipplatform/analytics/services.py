@@ -217,6 +217,33 @@ def _valid_by_area(day: dt.date, *, include_synthetic: bool, patent_type: str | 
     return {k[0]: v - ended.get(k, 0) for k, v in granted.items()}
 
 
+def valid_status_basis(*, day: dt.date, areas: list[str], include_synthetic: bool) -> dict[str, dict[str, int]]:
+    """Per type: records counted valid at `day` in the areas, and how many of them rest on the presumption (no status data)."""
+    from django.db.models import Count, Q
+
+    from ipplatform.patents.enums import NO_STATUS_EVENTS
+    from ipplatform.patents.models import LegalEvent
+
+    from .models import PatentFact
+
+    qs = PatentFact.objects.filter(Q(end_date__isnull=True) | Q(end_date__gt=day), grant_date__lte=day, area__in=areas)
+    if not include_synthetic:
+        qs = qs.filter(is_synthetic=False)
+    with_status = LegalEvent.objects.exclude(code__in=NO_STATUS_EVENTS).values("patent_id")
+    out = {t.value: {"valid": 0, "presumed": 0} for t in PatentType}
+    for row in qs.values("patent_type").annotate(n=Count("pk"), k=Count("pk", filter=Q(patent_id__in=with_status))).order_by():
+        if row["patent_type"] in out:
+            out[row["patent_type"]] = {"valid": row["n"], "presumed": row["n"] - row["k"]}
+    return out
+
+
+def presumption_text(basis: dict[str, dict[str, int]], *, day: dt.date) -> str:
+    """How many of the 有效 figures rest on the presumption, per type."""
+    parts = [f"{PatentType(t).label}有效{v['valid']:,}件中{v['presumed']:,}件为推定有效（无法律状态数据）"
+             f"、{v['valid'] - v['presumed']:,}件有来源法律状态" for t, v in basis.items()]
+    return f"推定依据（截至{day}，本范围）：" + "；".join(parts) + "。"
+
+
 def _sum(counts: dict[tuple, int], *, areas: set[str], **match) -> int:
     """Sum grouped counts keyed (area, patent_type[, applicant_type]) over areas and matching parts."""
     total = 0
@@ -426,6 +453,8 @@ def dashboard(*, year=None, date_from=None, date_to=None, valid_date=None, city_
     last_year = max(period.end.year, min(aggregates.latest_year(include_synthetic=include_synthetic) or period.end.year, today.year))
     basis = basis_texts(period=period, valid_date=vdate, divisions=divisions, include_synthetic=include_synthetic)
     basis["population"] = _population_basis(pop, vdate.year)
+    valid_presumed = valid_status_basis(day=vdate, areas=areas, include_synthetic=include_synthetic)
+    basis["valid"] += presumption_text(valid_presumed, day=vdate)
     unattributed = {
         "no_region": sum(n for k, n in fig.apps.items() if k[0] == AREA_NONE),
         "outside": sum(n for k, n in fig.apps.items() if k[0] == AREA_OUTSIDE),
@@ -460,6 +489,7 @@ def dashboard(*, year=None, date_from=None, date_to=None, valid_date=None, city_
         "trend": trend(areas=areas, include_synthetic=include_synthetic, last_year=last_year),
         "unattributed": unattributed,
         "basis": basis,
+        "valid_presumed": valid_presumed,
     }
     from . import reconcile
 
@@ -569,7 +599,7 @@ def _targets(dash: dict, *, fig: Figures, divisions: str, include_synthetic: boo
             span = (period.end - period.start).days + 1
             projected = start_value + (value - start_value) * span / elapsed if start_value is not None else value
             status = TargetStatus.ON_TRACK if projected >= target else TargetStatus.BEHIND
-            note = f"按当前进度推算期末约为{projected:.2f}件。"
+            note = f"按当前进度推算期末约为{_fmt_small(projected, 2)}件。"
         rows.append(_target_row(key, "万人有效发明专利拥有量", target, value, "件/万人", status,
                                 f"按平台记录（无官方年末数）：{basis['valid']}{basis['population']}覆盖率：{reconcile.describe(cov)}。"
                                 f"目标：达到{target:g}件。{note}", "records"))
@@ -667,6 +697,8 @@ def comparison(*, year, divisions=None, include_synthetic: bool = False) -> dict
     rows.sort(key=lambda r: (r["rank_index"] or 999, -r["index"], r["code"]))
     basis = basis_texts(period=Period(dt.date(y, 1, 1), dt.date(y, 12, 31), f"{y}年", True), valid_date=dt.date(y, 12, 31),
                         divisions=divisions, include_synthetic=include_synthetic)
+    cday = min(dt.date(y, 12, 31), timezone.localdate())
+    basis["valid"] += presumption_text(valid_status_basis(day=cday, areas=areas_of(None, divisions), include_synthetic=include_synthetic), day=cday)
     method = ("综合指数 = Σ（指标得分 × 权重）÷ Σ权重；指标得分按极差标准化：（该市值 − 最小值）÷（最大值 − 最小值）× 100，"
               "各市相同时得0分；无数据的指标得0分。上年指数按相同权重以上年数据计算。")
     from . import reconcile
@@ -697,6 +729,25 @@ def _fmt(v, digits=1):
     return round(v, digits) if isinstance(v, float) else v
 
 
+def _fmt_small(v, digits=2):
+    """A record-based value with enough decimals to show it: 0.0003 stays 0.0003 (two significant digits), never 0.0."""
+    if v is None:
+        return "—"
+    if not isinstance(v, float) or v == 0 or round(v, digits) != 0:
+        return _fmt(v, digits)
+    d = digits
+    while round(v, d) == 0 and d < 12:
+        d += 1
+    return f"{v:.{d + 1}f}".rstrip("0")
+
+
+def per_10k_text(value, *, valid: int, population: int | None) -> str:
+    """万人有效发明专利拥有量 as printed: the value with enough precision and the counts it is computed from."""
+    if value is None:
+        return "未计算（无人口数据）"
+    return f"{_fmt_small(value, 2)}件（{valid:,}件 ÷ 常住人口{population:,}人 × 1万）"
+
+
 def dashboard_tables(dash: dict) -> list[Table]:
     """The dashboard's tables, each with its 口径 notes (the same rows go to the page, Excel and Word)."""
     b = dash["basis"]
@@ -721,7 +772,7 @@ def dashboard_tables(dash: dict) -> list[Table]:
                "万人有效发明专利", "发明申请排名", "万人有效发明排名", "人口说明"],
               [[r["name"], r["code"], r["invention_applications"], _fmt(r["invention_applications_growth"]), r["invention_grants"],
                 r["applications"], r["grants"], r["valid_invention"], r["population"], r["population_year"],
-                _fmt(r["valid_invention_per_10k"], 2), r["rank_label_invention_applications"], r["rank_label_valid_invention_per_10k"],
+                _fmt_small(r["valid_invention_per_10k"], 2), r["rank_label_invention_applications"], r["rank_label_valid_invention_per_10k"],
                 r["population_note"]] for r in dash["cities"]],
               ([f"排名：{dash['ranking']['withheld']}。"] if dash["ranking"]["withheld"] else
                ["排名：数值相同者并列（如并列第3位）；" + (f"平台记录覆盖率{dash['ranking']['coverage']['coverage']:g}%（" + dash['ranking']['coverage']['period'] + "全省发明专利申请量）。" if dash["ranking"]["coverage"] else "")])
@@ -736,7 +787,7 @@ def dashboard_tables(dash: dict) -> list[Table]:
                         [b["applications"].replace(p["label"], "各年"), b["grants"].replace(p["label"], "各年"),
                          "年末有效发明专利：各年12月31日有效的发明专利。" + VALIDITY_PRESUMPTION] + syn))
     tables.append(Table("targets", f"{scope}年度目标完成情况（{p['label']}）", ["指标", "目标", "实际", "单位", "状态", "依据", "口径"],
-                        [[r["label"], r["target"], _fmt(r["value"], 2), r["unit"], r["status_label"], TARGET_SOURCES[r["source"]], r["basis"]]
+                        [[r["label"], r["target"], _fmt_small(r["value"], 2), r["unit"], r["status_label"], TARGET_SOURCES[r["source"]], r["basis"]]
                          for r in dash["targets"]],
                         ["状态判定：有两年可比的官方全年数时按官方数；否则按平台记录，且记录覆盖率须达到阈值；两者都不具备时为“数据不足”。"] + syn))
     tables.insert(1, Table("official", f"{scope}官方统计与平台记录对照（{p['end'].year}年）",
@@ -752,7 +803,7 @@ def comparison_tables(comp: dict) -> list[Table]:
     rows = []
     for r in comp["rows"]:
         rows.append([r["rank_index"], r["name"], r["index"], _fmt(r["index_prev"]), _fmt(r["index_change"]), _fmt(r["rank_change"])]
-                    + [f"{_fmt(r[w['key']], 2)}（{r['scores'][w['key']]}分）" for w in comp["weights"]])
+                    + [f"{_fmt_small(r[w['key']], 2)}（{r['scores'][w['key']]}分）" for w in comp["weights"]])
     notes = list(comp["basis"]) + ([f"含{SYNTHETIC_LABEL}"] if comp["include_synthetic"] else [])
     return [Table("comparison", f"区域知识产权发展状况综合评价（{comp['year']}年，{comp['divisions_label']}）", headers, rows, notes)]
 
@@ -811,7 +862,7 @@ def build_report_document(*, year: int, city_code: str | None, divisions: str, i
         f"{year}年，平台收录的{scope}记录中，专利申请{s['applications']:,}件，同比增长{_fmt(s['applications_growth'])}%；其中发明专利申请{s['invention_applications']:,}件，"
         f"同比增长{_fmt(s['invention_applications_growth'])}%。专利授权{s['grants']:,}件，其中发明专利授权{s['invention_grants']:,}件，"
         f"同比增长{_fmt(s['invention_grants_growth'])}%。截至{dash['valid_date']}，有效发明专利{s['valid_invention']:,}件，"
-        f"万人有效发明专利拥有量{_fmt(s['valid_invention_per_10k'], 2)}件。"
+        f"万人有效发明专利拥有量{per_10k_text(s['valid_invention_per_10k'], valid=s['valid_invention'], population=s.get('population'))}。"
     ))
     tables = {t.key: t for t in dashboard_tables(dash)}
 

@@ -1,6 +1,7 @@
 """Demo data: the four real data sets in data/patents_cn (idempotent), plus an optional synthetic set."""
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from pathlib import Path
 
@@ -30,7 +31,7 @@ MAPPED_FILES = [
         "description": "data/patents_cn/SOURCE.txt 第6a/6b节；日期为yyyymmdd",
         "columns": {"title": "标题", "application_number": "申请号", "publication_number": "公开号", "applicants": "申请人",
                     "application_date": "申请日", "publication_date": "公开日", "grant_date": "授权公告日", "ipc_all": "国际分类",
-                    "ipc_main": "国际主分类", "inventors": "发明人"}, "source_label": "patentics", "list_separator": "|",
+                    "ipc_main": "国际主分类", "inventors": "发明人", "legal_status_text": "法律状态"}, "source_label": "patentics", "list_separator": "|",
         "date_format": "%Y%m%d"}),
     ("patentics_ar_yangdongbjcn.csv", "Patentics 导出（24列，“ | ”分隔多值）"),
     ("incopat_autodriving_yangdongbjcn.xlsx", {
@@ -38,7 +39,7 @@ MAPPED_FILES = [
         "description": "data/patents_cn/SOURCE.txt 第6c节；其他国家/组织的文献（US、WO、JP…）跳过并在导入报告中计数",
         "columns": {"title": "标题 (中文)", "applicants": "申请人", "publication_number": "公开（公告）号",
                     "publication_date": "公开（公告）日", "application_number": "申请号", "application_date": "申请日",
-                    "ipc_main": "IPC主分类"}, "source_label": "incopat", "list_separator": ";", "date_format": ""}),
+                    "ipc_main": "IPC主分类", "legal_status_text": "当前法律状态", "validity_text": "专利有效性"}, "source_label": "incopat", "list_separator": ";", "date_format": ""}),
     ("energy_inventions_carboninnovation.csv.gz", {
         "name": "能源发明专利摘录（15列，gzip CSV，无申请人列）",
         "description": "data/patents_cn/SOURCE.txt 第7节；地区只能按“申请地点_所属地”（邮编+地址）确定",
@@ -47,6 +48,14 @@ MAPPED_FILES = [
                     "abstract": "专利摘要", "inventors": "发明人信息"}, "source_label": "energy", "list_separator": ";",
         "date_format": ""}),
 ]
+
+
+# 状态截至: the day each export was run (data/patents_cn/SOURCE.txt section 6), the only date its status columns have.
+STATUS_AS_OF = {
+    "patentics_vr_yangdongbjcn.csv": dt.date(2022, 5, 7),
+    "patentics_ar_yangdongbjcn.csv": dt.date(2022, 5, 30),
+    "incopat_autodriving_yangdongbjcn.xlsx": dt.date(2023, 4, 17),
+}
 
 
 def demo_mappings() -> dict[str, ColumnMapping]:
@@ -81,7 +90,7 @@ def load(*, stdout, options) -> dict:
         if not path.exists():
             stdout.write(f"  缺少文件 {path}，跳过")
             continue
-        r = services.import_file(path=path, fmt="csv", mapping=mapping, mode="lenient")
+        r = services.import_file(path=path, fmt="csv", mapping=mapping, mode="lenient", status_as_of=STATUS_AS_OF.get(name))
         results.append(r)
         stdout.write(f"  {name}（列映射“{mapping.name}”）：{r.summary()}")
         for e in [e for e in r.errors if e.severity == "拒绝"][:5]:

@@ -14,6 +14,16 @@ class UploadForm(forms.Form):
                                                      ("jsonl", "专利公布公告JSONL"), ("csv", "通用CSV/Excel（需选列映射）")])
     mapping = forms.ModelChoiceField(label="列映射（通用格式用）", queryset=ColumnMapping.objects.all(), required=False, empty_label="（不使用）")
     mode = forms.ChoiceField(label="导入方式", choices=list(MODES.items()), initial="lenient")
+    status_as_of = forms.DateField(label="法律状态截至日（导出日期）", required=False,
+                                   help_text="文件含“法律状态”“当前法律状态”“专利有效性”等状态列而无事件日期时，状态按此日期记为“状态截至”；留空则按导入日期记录并注明")
+
+    def clean_status_as_of(self):
+        import datetime as dt
+
+        day = self.cleaned_data.get("status_as_of")
+        if day and day > dt.date.today():
+            raise forms.ValidationError(f"法律状态截至日 {day} 晚于今天：应为文件导出的日期")
+        return day
 
     def clean_file(self):
         f = self.cleaned_data["file"]

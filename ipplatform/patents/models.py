@@ -9,7 +9,7 @@ import datetime as dt
 from django.db import models
 
 from . import legalstate
-from .enums import TERMINATING_EVENTS, EntityType, LegalEventCode, LegalStatus, PatentType, RegionMethod
+from .enums import NO_STATUS_EVENTS, TERMINATING_EVENTS, EntityType, LegalEventCode, LegalStatus, PatentType, RegionMethod
 
 VALIDITY_PRESUMPTION = "法律状态事件缺失时推定：已授权且在保护期内视为有效（未考虑未缴年费等终止事件）"
 
@@ -53,6 +53,7 @@ class Patent(models.Model):
     ipc_main = models.CharField("主分类号", max_length=30, blank=True, db_index=True)
     ipc_all = models.JSONField("分类号", default=list, blank=True, help_text="规范化分类号列表，如 ['H01M10/05']")
     ipc_version = models.CharField("IPC版本", max_length=20, blank=True)
+    locarno = models.CharField("洛迦诺分类号", max_length=20, blank=True, help_text="外观设计的洛迦诺分类（如 21-01；来源带中国细分号时原样保留，如 21-01-C0293）")
     applicants_text = models.TextField("申请（专利权）人", blank=True, help_text="按顺序，分号分隔")
     inventors = models.JSONField("发明（设计）人", default=list, blank=True)
     address = models.CharField("地址", max_length=300, blank=True)
@@ -127,8 +128,13 @@ class Patent(models.Model):
             return False
         return not any(e.code in TERMINATING_EVENTS for e in self.events_until(day))
 
+    def source_status(self):
+        """The latest status read from a source's status column (with its source and 状态截至 date), or None."""
+        found = [e for e in self.legal_events.all() if e.date_is_as_of]
+        return max(found, key=lambda e: (e.date, e.pk or 0)) if found else None
+
     def validity_is_presumed(self) -> bool:
-        return not any(e.code not in (LegalEventCode.PUBLICATION, LegalEventCode.GRANT) for e in self.legal_events.all())
+        return not any(e.code not in NO_STATUS_EVENTS for e in self.legal_events.all())
 
 
 class PatentApplicant(models.Model):
@@ -165,6 +171,8 @@ class LegalEvent(models.Model):
     description = models.TextField("说明", blank=True)
     source = models.CharField("来源", max_length=40, blank=True, help_text="导入文件、质押登记、交易登记等")
     reference = models.CharField("关联记录", max_length=100, blank=True, help_text="如 finance.pledge:12")
+    date_is_as_of = models.BooleanField("事件日期未知", default=False,
+                                        help_text="来源只给出状态、未给出事件日期：日期为来源的状态截至日（导出日期），不是事件发生日")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

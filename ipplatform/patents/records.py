@@ -24,6 +24,7 @@ FIELDS = {
     "inventors": "发明（设计）人", "address": "地址", "postcode": "邮编", "pct_application": "国际申请", "pct_publication": "国际公布",
     "pct_entry_date": "进入国家日期", "agency": "专利代理机构", "agents": "代理人", "abstract": "摘要", "first_claim": "主权项",
     "cited_references": "参考文献", "examiner": "审查员", "is_synthetic": "模拟数据",
+    "legal_status_text": "法律状态", "validity_text": "专利有效性", "locarno": "洛迦诺分类号",
 }
 REQUIRED_ANY = ("application_number", "publication_number")
 
@@ -58,6 +59,7 @@ KIND_TYPES = {"A": PatentType.INVENTION, "B": PatentType.INVENTION, "C": PatentT
 GRANT_KINDS = {"B", "C", "U", "Y", "S", "D"}
 _PUBNO = re.compile(r"^(CN)?(\d{7,9})([A-Z]\d?)?$")
 _IPC = re.compile(r"([A-H]\d{2}[A-Z])\s*(\d{1,4})\s*/\s*(\d{1,6})(?:\s*\((\d{4}\.\d{2})\))?")
+_LOCARNO = re.compile(r"\d{2}-\d{2}(?:-[A-Z]\d{4})?")
 _SPLIT = re.compile(r"\s*[;；]\s*")
 _AGENCY_CODE = re.compile(r"^(.*?)[\s　]*(\d{5})$")
 _METHOD_WORDS = ("方法", "工艺", "用途", "制备方法", "制造方法")
@@ -307,6 +309,10 @@ def build_record(row: dict, *, line: int, mapping: dict, source: str, source_fil
     if "examiner" in f:
         f["examiner"] = f["examiner"][:60]
     ipc_main, _ = parse_ipc(get.get("ipc_main"))
+    # a design's 主分类号 is a Locarno class (21-01, or 21-01-C0293 with the old Chinese sub-item): kept as such
+    loc = _LOCARNO.match(str(get.get("locarno") or get.get("ipc_main") or "").strip())
+    if loc and not ipc_main:
+        f["locarno"] = loc.group(0)[:20]
     ipc_all, version = parse_ipc(get.get("ipc_all"))
     if ipc_main and ipc_main[0] not in ipc_all:
         ipc_all.insert(0, ipc_main[0])
@@ -357,6 +363,9 @@ def build_record(row: dict, *, line: int, mapping: dict, source: str, source_fil
             f["_grant_publication_date"] = pub_date
         else:
             f["publication_number"] = pub_no
+    statuses = [str(get[k]).strip() for k in ("legal_status_text", "validity_text") if get.get(k) not in (None, "")]
+    if statuses:
+        f["_statuses"] = [t for t in statuses if t]
     syn = get.get("is_synthetic")
     if syn is not None and str(syn).strip() in ("是", "1", "true", "True", "模拟", "模拟数据"):
         f["is_synthetic"] = True

@@ -27,7 +27,7 @@ from ipplatform.lib.xlsx import Sheet, write_workbook
 
 from . import attribution, bulk, readers, records
 from . import legalstate
-from .enums import EntityType, LegalEventCode, LegalStatus, PatentType, RegionMethod
+from .enums import STATUS_WORDS, EntityType, LegalEventCode, LegalStatus, PatentType, RegionMethod
 from .models import VALIDITY_PRESUMPTION, Applicant, ColumnMapping, ImportRun, ImportStatus, LegalEvent, Patent, PatentApplicant, Publication
 from .signals import bulk_session, patents_changed
 
@@ -44,7 +44,7 @@ ERROR_HEADERS = ["文件", "行号", "字段", "值", "原因", "处理"]
 MERGE_FIELDS = ["application_number", "application_number_valid", "patent_type", "title", "abstract", "first_claim", "ipc_main", "ipc_all",
                 "ipc_version", "applicants_text", "inventors", "address", "postcode", "agency", "agency_code", "agents", "application_date",
                 "publication_number", "publication_date", "grant_date", "priority", "division_parent", "pct_application", "pct_publication",
-                "pct_entry_date", "cited_references", "examiner"]
+                "pct_entry_date", "cited_references", "examiner", "locarno"]
 DERIVED_FIELDS = ["first_applicant", "applicant_type", "region_code", "city_code", "province_code", "region_method", "region_confidence",
                   "region_note", "legal_status"]
 EVENT_SOURCE = "专利数据导入"
@@ -71,6 +71,7 @@ class ImportResult:
     rolled_back: bool = False
     errors: list = field(default_factory=list)  # RowError (rejections and notices)
     error_file: str = ""
+    status_as_of: dt.date | None = None  # the source's 状态截至 date (export date) for status columns without event dates
 
     @property
     def stored(self) -> int:
@@ -107,6 +108,36 @@ def legal_status_of(*, patent_type: str, kind: str, grant_date, application_date
             return LegalStatus.UNKNOWN
         return LegalStatus.PENDING
     return LegalStatus.UNKNOWN
+
+
+def _status_from_words(words: list[str]) -> str | None:
+    """Current status from a source's status words: any lapse/rejection/withdrawal wins, then valid, then pending."""
+    codes = {STATUS_WORDS.get(w) for w in words}
+    if codes & {LegalEventCode.STATUS_LAPSED, LegalEventCode.REJECTION, LegalEventCode.WITHDRAWAL}:
+        return LegalStatus.INVALID
+    if LegalEventCode.STATUS_VALID in codes:
+        return LegalStatus.VALID
+    if LegalEventCode.STATUS_PENDING in codes:
+        return LegalStatus.PENDING
+    return None
+
+
+def _store_status_events(items, *, source: str, as_of: dt.date, as_of_given: bool) -> None:
+    """One event per status word read, dated by the source's 状态截至 date and flagged: the event date is unknown."""
+    basis = "来源导出日期" if as_of_given else "导入日期（来源未给出导出日期）"
+    ids = list({pid for pid, _, _ in items})
+    have = set(LegalEvent.objects.filter(bulk.among("patent_id", ids), date_is_as_of=True, date=as_of).values_list("patent_id", "code", "description"))
+    new, seen = [], set()
+    for pid, code, text in items:
+        description = f"来源状态“{text}”，状态截至{as_of:%Y-%m-%d}（{basis}），事件发生日期未知"
+        key = (pid, code, description)
+        if key in have or key in seen:
+            continue
+        seen.add(key)
+        new.append(SimpleNamespace(patent_id=pid, code=code, date=as_of, description=description, source=source[:40], reference="",
+                                   date_is_as_of=True, created_at=None))
+    if new:
+        bulk.insert(LegalEvent, new)
 
 
 @dataclass
@@ -163,7 +194,7 @@ def apply_batch(recs: list[records.Record], *, result: ImportResult, today=None)
     to_create, to_update, changed_ids, update_fields = [], [], [], set()
     links_for: dict[str, list[str]] = {}  # patent id -> applicant names in order (links to write)
     relink_ids: set[str] = set()  # records stored before this batch whose links are replaced
-    events = []
+    events, status_events = [], []
     for r in recs:
         f = r.fields
         first = r.applicants[0] if r.applicants else ""
@@ -232,6 +263,20 @@ def apply_batch(recs: list[records.Record], *, result: ImportResult, today=None)
                 result.unchanged += 1
             if obj.region_code:
                 result.attributed += 1
+        statuses = f.get("_statuses")
+        if statuses:
+            status = _status_from_words(statuses)
+            if status and obj.legal_status != status:
+                obj.legal_status = status
+                if not getattr(obj, "_new", False):
+                    update_fields.add("legal_status")
+                    if not hasattr(obj, "_first_name"):  # unchanged otherwise: keep its first applicant
+                        obj._first_name = (r.applicants or existing_links.get(r.id) or [""])[0]
+                    if not getattr(obj, "_queued", False):
+                        obj._queued = True
+                        to_update.append(obj)
+            for text in statuses:
+                status_events.append((r.id, STATUS_WORDS.get(text, LegalEventCode.STATUS_OTHER), text))
         for number, kind, day in r.publications:
             if day:
                 code = LegalEventCode.GRANT if kind in records.GRANT_KINDS or (not kind and obj.patent_type in (PatentType.UTILITY, PatentType.DESIGN)) else LegalEventCode.PUBLICATION
@@ -291,9 +336,11 @@ def apply_batch(recs: list[records.Record], *, result: ImportResult, today=None)
                 continue
             seen.add(key)
             new_events.append(SimpleNamespace(patent_id=pid, code=code, date=day, description=f"{'授权公告' if code == LegalEventCode.GRANT else '公开'} {number}",
-                                              source=EVENT_SOURCE, reference=number, created_at=None))
+                                              source=EVENT_SOURCE, reference=number, date_is_as_of=False, created_at=None))
         if new_events:
             bulk.insert(LegalEvent, new_events)
+    if status_events:
+        _store_status_events(status_events, source=result.file, as_of=result.status_as_of or today, as_of_given=result.status_as_of is not None)
     by_change: dict[int, list[int]] = {}
     for applicant_id, change in delta.items():
         if change:
@@ -405,7 +452,7 @@ def _bulk_connection():
 
 def import_file(*, path, fmt: str = "auto", mode: str = "lenient", mapping: ColumnMapping | None = None, user=None,
                 progress: Callable | None = None, batch_size: int | None = None, display_name: str = "", job=None,
-                send_signal: bool = True) -> ImportResult:
+                send_signal: bool = True, status_as_of: dt.date | None = None) -> ImportResult:
     """Import one file (CNIPA export, CNKI listing, SIPO JSONL or mapped CSV/XLSX) with the chosen mode.
 
     `batch_size` defaults to BATCH_SIZE rows, LARGE_BATCH_SIZE for files over LARGE_IMPORT_BYTES."""
@@ -426,7 +473,7 @@ def import_file(*, path, fmt: str = "auto", mode: str = "lenient", mapping: Colu
     cols, source_label = resolve_mapping(fmt=detected, headers=src.headers, mapping=mapping)
     run = ImportRun.objects.create(file_name=name[:300], file_sha256=_file_digest(path), file_size=src.size, format=detected,
                                    encoding=src.encoding, mode=mode, mapping=mapping, created_by=user if user and user.is_authenticated else None, job=job)
-    result = ImportResult(run_id=run.pk, file=name, format=detected, encoding=src.encoding)
+    result = ImportResult(run_id=run.pk, file=name, format=detected, encoding=src.encoding, status_as_of=status_as_of)
     if batch_size is None:
         batch_size = LARGE_BATCH_SIZE if src.size > LARGE_IMPORT_BYTES else BATCH_SIZE
     try:
@@ -601,7 +648,8 @@ def import_files(*, paths, fmt: str = "auto", mode: str = "lenient", mapping=Non
     return results
 
 
-def run_upload_job(*, progress, path: str, display_name: str, mode: str, mapping_id: int | None = None, fmt: str = "auto") -> dict:
+def run_upload_job(*, progress, path: str, display_name: str, mode: str, mapping_id: int | None = None, fmt: str = "auto",
+                   status_as_of: str | None = None) -> dict:
     """Background job for a web upload: the same import_file() as the command line."""
     from django.urls import reverse
 
@@ -617,7 +665,8 @@ def run_upload_job(*, progress, path: str, display_name: str, mode: str, mapping
         ImportRun.objects.filter(job=job, status=ImportStatus.RUNNING).update(
             status=ImportStatus.FAILED, finished_at=timezone.now(), message=f"导入中断：执行进程失去响应，已由第 {job.attempts} 次执行续做")
     try:
-        result = import_file(path=path, fmt=fmt, mode=mode, mapping=mapping, user=current_user(), progress=progress, display_name=display_name, job=job)
+        result = import_file(path=path, fmt=fmt, mode=mode, mapping=mapping, user=current_user(), progress=progress, display_name=display_name, job=job,
+                             status_as_of=dt.date.fromisoformat(status_as_of) if status_as_of else None)
     except InputError as exc:
         from ipplatform.core.context import current_user as cu
 

@@ -63,7 +63,8 @@ def upload(request):
         mapping = form.cleaned_data.get("mapping")
         job = jobs.submit(kind="patents.import", title=f"导入专利数据：{f.name}", func_path="ipplatform.patents.services.run_upload_job",
                           kwargs={"path": str(target), "display_name": f.name, "mode": form.cleaned_data["mode"],
-                                  "mapping_id": mapping.pk if mapping else None, "fmt": form.cleaned_data["format"]},
+                                  "mapping_id": mapping.pk if mapping else None, "fmt": form.cleaned_data["format"],
+                                  "status_as_of": form.cleaned_data["status_as_of"].isoformat() if form.cleaned_data.get("status_as_of") else None},
                           user=request.user, run_inline=getattr(settings, "PATENTS_IMPORT_INLINE", False))
         return redirect("core:job", job.pk)
     recent = restrict(ImportRun.objects.all(), request.user)[:5]

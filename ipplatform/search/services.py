@@ -413,7 +413,13 @@ def hit_rows(ids: list[str], *, terms: list[str], scores: dict | None = None) ->
     from ipplatform.core import regions
     from ipplatform.patents.models import Patent
 
+    from ipplatform.patents.enums import NO_STATUS_EVENTS
+    from ipplatform.patents.models import LegalEvent
+
     rows = Patent.objects.in_bulk(ids)
+    # granted hits whose validity rests on the presumption: no legal-status event beyond publication and grant
+    with_status = set(LegalEvent.objects.filter(patent_id__in=list(rows)).exclude(code__in=NO_STATUS_EVENTS)
+                      .values_list("patent_id", flat=True).distinct()) if rows else set()
     out = []
     for pid in ids:
         p = rows.get(pid)
@@ -433,6 +439,7 @@ def hit_rows(ids: list[str], *, terms: list[str], scores: dict | None = None) ->
             "patent_type": p.get_patent_type_display(),
             "legal_status": p.get_legal_status_display(),
             "legal_status_code": p.legal_status,
+            "validity_presumed": p.legal_status == "valid" and pid not in with_status,
             "ipc_main": p.ipc_main,
             "region_code": p.region_code,
             "city": regions.name_of(p.city_code) if p.city_code else "",

@@ -14,6 +14,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--synthetic", type=int, default=0, help="also generate N synthetic (模拟) patent records")
         parser.add_argument("--skip-reference", action="store_true", help="reference data already loaded")
+        parser.add_argument("--rebuild-index", action="store_true", help="rebuild the search index even when the imports kept it complete")
 
     def handle(self, *args, **options):
         if not options["skip_reference"]:
