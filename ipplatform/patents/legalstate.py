@@ -43,10 +43,13 @@ from .enums import LegalEventCode, PatentType
 
 @dataclass(frozen=True)
 class Rule:
+    """A statutory rule as data, shown to users with its article (also used by protection.law)."""
+
     code: str
     label: str
     article: str
     text: str
+    enforced: bool | str = True  # True: checked when a step is taken; "document": written into a document; False: shown
 
 
 _RULES = [

@@ -8,20 +8,10 @@ checks the rule itself or only shows it.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 
 from ipplatform.lib.workdays import add_working_days
-from ipplatform.patents.legalstate import add_years
-
-
-@dataclass(frozen=True)
-class Rule:
-    code: str
-    label: str
-    article: str
-    text: str
-    enforced: bool | str = True  # True: checked when a step is taken; "document": written into the decision; False: shown
+from ipplatform.patents.legalstate import Rule, add_years
 
 
 _RULES = [
