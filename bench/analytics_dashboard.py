@@ -8,6 +8,7 @@ The corpus is the patents app's seeded generator (ipplatform.patents.synthetic.G
 bulk-inserted with the fields statistics read (the generator's own --db path also writes texts, applicants and the
 search index, which takes over an hour for 1M rows on this 2-core machine). A share of granted patents gets a
 fee-lapse LegalEvent so that validity is exercised. An interrupted corpus build resumes where it stopped."""
+
 from __future__ import annotations
 
 import argparse
@@ -65,13 +66,27 @@ def build_corpus(n: int, seed: int = 2015) -> None:
         if first not in etype_cache:
             etype_cache[first] = attribution.infer_entity_type(first)
         region = r["_region"]
-        patent = Patent(id=pid, application_number=r["申请号"], patent_type=r["_type"], title=r["名称"][:500], application_date=app,
-                        publication_date=pub, grant_date=grant, applicant_type=etype_cache[first], region_code=region,
-                        city_code=(region[:4] + "00") if region else "", province_code=(region[:2] + "0000") if region else "",
-                        is_synthetic=True, source="synthetic", source_file=f"bench seed={seed}")
+        patent = Patent(
+            id=pid,
+            application_number=r["申请号"],
+            patent_type=r["_type"],
+            title=r["名称"][:500],
+            application_date=app,
+            publication_date=pub,
+            grant_date=grant,
+            applicant_type=etype_cache[first],
+            region_code=region,
+            city_code=(region[:4] + "00") if region else "",
+            province_code=(region[:2] + "0000") if region else "",
+            is_synthetic=True,
+            source="synthetic",
+            source_file=f"bench seed={seed}",
+        )
         event = None
         if grant and rng.random() < 0.3:
-            event = LegalEvent(patent_id=pid, date=grant + dt.timedelta(days=rng.randint(365, 3650)), code="fee_lapse", source="bench")
+            event = LegalEvent(
+                patent_id=pid, date=grant + dt.timedelta(days=rng.randint(365, 3650)), code="fee_lapse", source="bench"
+            )
         return patent, event
 
     if have >= n:
@@ -113,27 +128,52 @@ def orm_dashboard(*, year: int, city: str | None, include_synthetic: bool = True
     qs = Patent.objects.all() if include_synthetic else Patent.objects.filter(is_synthetic=False)
     province = Q(city_code__startswith="37") | Q(province_code="370000")
     scope = Q(city_code=city) if city else province
-    grant_expr = Coalesce("grant_date", Case(When(patent_type__in=["utility", "design"], then=F("publication_date")), output_field=DateField()))
+    grant_expr = Coalesce(
+        "grant_date",
+        Case(When(patent_type__in=["utility", "design"], then=F("publication_date")), output_field=DateField()),
+    )
     y0, y1 = dt.date(year, 1, 1), dt.date(year, 12, 31)
     p0, p1 = dt.date(year - 1, 1, 1), dt.date(year - 1, 12, 31)
     out = {}
     for key, (a, b) in {"apps": (y0, y1), "apps_prev": (p0, p1)}.items():
-        out[key] = {(r["city_code"], r["patent_type"], r["applicant_type"]): r["n"] for r in
-                    qs.filter(province, application_date__range=(a, b)).values("city_code", "patent_type", "applicant_type").annotate(n=Count("id"))}
+        out[key] = {
+            (r["city_code"], r["patent_type"], r["applicant_type"]): r["n"]
+            for r in qs.filter(province, application_date__range=(a, b))
+            .values("city_code", "patent_type", "applicant_type")
+            .annotate(n=Count("id"))
+        }
     for key, (a, b) in {"grants": (y0, y1), "grants_prev": (p0, p1)}.items():
-        out[key] = {(r["city_code"], r["patent_type"], r["applicant_type"]): r["n"] for r in
-                    qs.filter(province).annotate(g=grant_expr).filter(g__range=(a, b)).values("city_code", "patent_type", "applicant_type").annotate(n=Count("id"))}
+        out[key] = {
+            (r["city_code"], r["patent_type"], r["applicant_type"]): r["n"]
+            for r in qs.filter(province)
+            .annotate(g=grant_expr)
+            .filter(g__range=(a, b))
+            .values("city_code", "patent_type", "applicant_type")
+            .annotate(n=Count("id"))
+        }
 
     def valid_at(day, q):
         ended = LegalEvent.objects.filter(patent=OuterRef("pk"), code__in=list(TERMINATING_EVENTS), date__lte=day)
-        return (qs.filter(q, patent_type="invention", grant_date__lte=day, application_date__gt=day.replace(year=day.year - 20))
-                .exclude(Exists(ended)))
+        return qs.filter(
+            q, patent_type="invention", grant_date__lte=day, application_date__gt=day.replace(year=day.year - 20)
+        ).exclude(Exists(ended))
 
     out["valid"] = dict(valid_at(y1, province).values_list("city_code").annotate(n=Count("id")))
-    out["trend_apps"] = {(r["y"], r["patent_type"]): r["n"] for r in
-                         qs.filter(scope).annotate(y=ExtractYear("application_date")).values("y", "patent_type").annotate(n=Count("id"))}
-    out["trend_grants"] = {(r["y"], r["patent_type"]): r["n"] for r in
-                           qs.filter(scope).annotate(g=grant_expr).annotate(y=ExtractYear("g")).values("y", "patent_type").annotate(n=Count("id"))}
+    out["trend_apps"] = {
+        (r["y"], r["patent_type"]): r["n"]
+        for r in qs.filter(scope)
+        .annotate(y=ExtractYear("application_date"))
+        .values("y", "patent_type")
+        .annotate(n=Count("id"))
+    }
+    out["trend_grants"] = {
+        (r["y"], r["patent_type"]): r["n"]
+        for r in qs.filter(scope)
+        .annotate(g=grant_expr)
+        .annotate(y=ExtractYear("g"))
+        .values("y", "patent_type")
+        .annotate(n=Count("id"))
+    }
     from django.db.models import Max
 
     last = max(year, min(qs.aggregate(m=Max("application_date"))["m"].year, dt.date.today().year))
@@ -151,7 +191,10 @@ def check_same(service: dict, orm: dict, city: str | None) -> None:
     assert s["invention_applications"] == inv(orm["apps"]), (s["invention_applications"], inv(orm["apps"]))
     assert s["invention_grants"] == inv(orm["grants"])
     assert s["invention_applications_prev"] == inv(orm["apps_prev"])
-    assert s["valid_invention"] == sum(n for c, n in orm["valid"].items() if c in areas), (s["valid_invention"], orm["valid"])
+    assert s["valid_invention"] == sum(n for c, n in orm["valid"].items() if c in areas), (
+        s["valid_invention"],
+        orm["valid"],
+    )
     for row in service["cities"]:
         assert row["valid_invention"] == orm["valid"].get(row["code"], 0)
     t = service["trend"]
@@ -193,15 +236,22 @@ def main() -> None:
     from ipplatform.patents.models import Patent
 
     total = Patent.objects.count()
-    print(f"\ndatabase: {connection.vendor}, patents: {total:,}, year {args.year}, synthetic included, target ≤ 300 ms (cold)")
+    print(
+        f"\ndatabase: {connection.vendor}, patents: {total:,}, year {args.year}, synthetic included, target ≤ 300 ms (cold)"
+    )
     print(f"{'dashboard':<22}{'service median':>16}{'min':>9}{'max':>9}{'plain ORM':>12}{'ratio':>9}  figures")
     for label, city in (("province", None), (f"city {args.city}", args.city)):
-        st, service = timed(lambda: services.dashboard(year=args.year, city_code=city, include_synthetic=True), args.repeat)
+        st, service = timed(
+            lambda: services.dashboard(year=args.year, city_code=city, include_synthetic=True), args.repeat
+        )
         ot, orm = timed(lambda: orm_dashboard(year=args.year, city=city), args.orm_repeat)
         check_same(service, orm, city)
         med = statistics.median(st)
         verdict = "PASS" if med <= 300 else "FAIL"
-        print(f"{label:<22}{med:>13.0f} ms{min(st):>6.0f} ms{max(st):>6.0f} ms{statistics.median(ot):>9.0f} ms{statistics.median(ot) / med:>8.1f}x  agree  {verdict}")
+        print(
+            f"{label:<22}{med:>13.0f} ms{min(st):>6.0f} ms{max(st):>6.0f} ms"
+            f"{statistics.median(ot):>9.0f} ms{statistics.median(ot) / med:>8.1f}x  agree  {verdict}"
+        )
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ records in data/patents_cn, deterministic for a seed. ≥ 200 fixed queries (sin
 multi-term AND/OR, phrases, field plus date range, IPC prefix, proximity) run with facets on every engine; hit sets
 are compared (identical sets required) and p50/p95/p99 latency, build time, index size and peak RSS are printed,
 with the speed-up of tantivy over the better alternative at p50."""
+
 from __future__ import annotations
 
 import argparse
@@ -38,8 +39,25 @@ from ipplatform.search.documents import ipc_levels  # noqa: E402
 
 DATA = ROOT / "data" / "patents_cn"
 FACET_SQL = ("pt", "year", "city", "ls", "et")
-CITIES = ["370100", "370200", "370300", "370400", "370500", "370600", "370700", "370800", "370900", "371000", "371100",
-          "371200", "371300", "371400", "371500", "371600", "371700"]
+CITIES = [
+    "370100",
+    "370200",
+    "370300",
+    "370400",
+    "370500",
+    "370600",
+    "370700",
+    "370800",
+    "370900",
+    "371000",
+    "371100",
+    "371200",
+    "371300",
+    "371400",
+    "371500",
+    "371600",
+    "371700",
+]
 
 
 def rss_mb() -> float:
@@ -48,11 +66,16 @@ def rss_mb() -> float:
 
 # ---------------------------------------------------------------- corpus (模拟数据)
 
+
 def vocabulary():
     import csv
 
     titles, sentences, applicants, ipcs = [], [], [], []
-    for name in ("cnki_company_patents_hank0438.csv", "cnki_spider_patent_koibless.csv", "sipo_export_sample_carrotc.csv"):
+    for name in (
+        "cnki_company_patents_hank0438.csv",
+        "cnki_spider_patent_koibless.csv",
+        "sipo_export_sample_carrotc.csv",
+    ):
         with open(DATA / name, encoding="utf-8") as fh:
             for row in csv.DictReader(fh):
                 t = row.get("title") or row.get("名称") or ""
@@ -83,7 +106,7 @@ def synthetic_docs(n: int, seed: int = 7):
     types = ["invention"] * 5 + ["utility"] * 4 + ["design"]
     for i in range(n):
         t1, t2 = rng.choice(titles), rng.choice(titles)
-        title = t1[: max(2, len(t1) // 2)] + t2[len(t2) // 2:]
+        title = t1[: max(2, len(t1) // 2)] + t2[len(t2) // 2 :]
         abstract = "。".join(rng.choice(sentences) for _ in range(rng.randint(2, 4))) + "。"
         claim = rng.choice(sentences)
         pa = rng.choice(applicants)
@@ -99,17 +122,39 @@ def synthetic_docs(n: int, seed: int = 7):
             ic_terms += lv
             secs.append(lv[0].upper()), clss.append(lv[1].upper()), subs.append(lv[2].upper())
         yield {
-            "id": f"S{i:08d}", "ti": ql.normalize_term(title), "ab": ql.normalize_term(abstract), "cl": ql.normalize_term(claim),
-            "pa": ql.normalize_term(pa), "in": "", "ag": "", "ar": "",
-            "an": [f"s{i:08d}"], "pn": [], "ic": list(dict.fromkeys(ic_terms)), "ics": [c.lower() for c in codes],
-            "mc": ipc_levels(main), "mcs": [main.lower()], "pt": rng.choice(types), "ls": rng.choice(["valid", "invalid", "pending"]),
+            "id": f"S{i:08d}",
+            "ti": ql.normalize_term(title),
+            "ab": ql.normalize_term(abstract),
+            "cl": ql.normalize_term(claim),
+            "pa": ql.normalize_term(pa),
+            "in": "",
+            "ag": "",
+            "ar": "",
+            "an": [f"s{i:08d}"],
+            "pn": [],
+            "ic": list(dict.fromkeys(ic_terms)),
+            "ics": [c.lower() for c in codes],
+            "mc": ipc_levels(main),
+            "mcs": [main.lower()],
+            "pt": rng.choice(types),
+            "ls": rng.choice(["valid", "invalid", "pending"]),
             "et": rng.choice(["enterprise", "enterprise", "university", "individual", "institute"]),
-            "rc": [region, city, "370000"], "ad": ad, "pd": ad + 10000 if year < 2024 else 0, "gd": 0, "added": i, "year": year,
-            "city": city, "sec": sorted(set(secs)), "cls": sorted(set(clss)), "sub": sorted(set(subs)), "app": [pa[:200]],
+            "rc": [region, city, "370000"],
+            "ad": ad,
+            "pd": ad + 10000 if year < 2024 else 0,
+            "gd": 0,
+            "added": i,
+            "year": year,
+            "city": city,
+            "sec": sorted(set(secs)),
+            "cls": sorted(set(clss)),
+            "sub": sorted(set(subs)),
+            "app": [pa[:200]],
         }
 
 
 # ---------------------------------------------------------------- fixed query mix
+
 
 def query_mix(sample: list[dict], seed: int = 11) -> list[tuple[str, str]]:
     rng = random.Random(seed)
@@ -120,7 +165,7 @@ def query_mix(sample: list[dict], seed: int = 11) -> list[tuple[str, str]]:
             text = re.sub(r"[^\u4e00-\u9fff]", "", d[key])  # Chinese characters only: no operator words
             if len(text) >= n:
                 i = rng.randrange(0, len(text) - n + 1)
-                return text[i:i + n]
+                return text[i : i + n]
 
     qs = []
     qs += [("单词-2字", piece(2)) for _ in range(50)]
@@ -128,7 +173,10 @@ def query_mix(sample: list[dict], seed: int = 11) -> list[tuple[str, str]]:
     qs += [("多词AND", f"{piece(2)} AND {piece(2, 'ab')}") for _ in range(25)]
     qs += [("多词OR", f"{piece(3)} OR {piece(3)}") for _ in range(20)]
     qs += [("短语", f'"{piece(5, "ab")}"') for _ in range(20)]
-    qs += [("字段+日期", f"TI=({piece(2)}) AND AD=[{y}0101 TO {y + 2}1231]") for y in (rng.randint(2003, 2020) for _ in range(20))]
+    qs += [
+        ("字段+日期", f"TI=({piece(2)}) AND AD=[{y}0101 TO {y + 2}1231]")
+        for y in (rng.randint(2003, 2020) for _ in range(20))
+    ]
     qs += [("IPC前缀", f"IC={rng.choice(rng.choice(sample)['ic'][1:3]).upper()}") for _ in range(20)]
     qs += [("IPC+词", f"IC={rng.choice(sample)['sec'][0]} AND {piece(2)}") for _ in range(10)]
     qs += [("邻近", f"TX=({piece(2)} 10W {piece(2)})") for _ in range(15)]
@@ -136,6 +184,7 @@ def query_mix(sample: list[dict], seed: int = 11) -> list[tuple[str, str]]:
 
 
 # ---------------------------------------------------------------- SQL translation (same semantics)
+
 
 def sql_where(node, dialect: str, params: list) -> str:
     like = "LIKE"
@@ -157,7 +206,11 @@ def sql_where(node, dialect: str, params: list) -> str:
             parts.append(f"{f} {like} {'?' if dialect == 'sqlite' else '%s'} ESCAPE '\\'")
         return "(" + " OR ".join(parts) + ")"
     if isinstance(node, ql.Prox):  # candidates: both terms in one of the fields; verified in Python afterwards
-        return sql_where(ql.Or(tuple(ql.And((ql.Text((f,), node.left), ql.Text((f,), node.right))) for f in node.fields)), dialect, params)
+        return sql_where(
+            ql.Or(tuple(ql.And((ql.Text((f,), node.left), ql.Text((f,), node.right))) for f in node.fields)),
+            dialect,
+            params,
+        )
     if isinstance(node, ql.DateRange):
         ph = "?" if dialect == "sqlite" else "%s"
         lo = node.low if node.low is not None else 1
@@ -194,8 +247,21 @@ COLS = ["id", "ti", "ab", "cl", "pa", "ic", "pt", "ls", "et", "ad", "year", "cit
 
 
 def sql_row(d):
-    return (d["added"], d["ti"], d["ab"], d["cl"], d["pa"], " " + " ".join(d["ic"]) + " ", d["pt"], d["ls"], d["et"], d["ad"],
-            d["year"], d["city"], " ".join(d["sub"]))
+    return (
+        d["added"],
+        d["ti"],
+        d["ab"],
+        d["cl"],
+        d["pa"],
+        " " + " ".join(d["ic"]) + " ",
+        d["pt"],
+        d["ls"],
+        d["et"],
+        d["ad"],
+        d["year"],
+        d["city"],
+        " ".join(d["sub"]),
+    )
 
 
 def sql_search(cur, node, dialect, table):
@@ -209,12 +275,17 @@ def sql_search(cur, node, dialect, table):
     cur.execute(f"SELECT {cols} FROM {table} WHERE {where}", params)
     rows = cur.fetchall()
     if verify:
-        rows = [r for r in rows if oracle.matches(node, {"ti": r[6], "ab": r[7], "cl": r[8], "pa": r[9], "in": "", "ag": "", "ar": ""})]
+        rows = [
+            r
+            for r in rows
+            if oracle.matches(node, {"ti": r[6], "ab": r[7], "cl": r[8], "pa": r[9], "in": "", "ag": "", "ar": ""})
+        ]
     facets = {f: Counter(r[i + 1] for r in rows).most_common(10) for i, f in enumerate(FACET_SQL)}
     return {r[0] for r in rows}, facets
 
 
 # ---------------------------------------------------------------- engines
+
 
 def build_tantivy(docs, root: Path):
     backend = TantivyBackend(root)
@@ -243,10 +314,14 @@ def build_sqlite(docs, path: Path):
     con = sqlite3.connect(str(path))
     con.execute("PRAGMA journal_mode=OFF")
     con.execute("PRAGMA synchronous=OFF")
-    con.execute("CREATE VIRTUAL TABLE p USING fts5(ti, ab, cl, pa, ic, pt UNINDEXED, ls UNINDEXED, et UNINDEXED, ad UNINDEXED, "
-                "year UNINDEXED, city UNINDEXED, sub UNINDEXED, tokenize='trigram')")
-    con.executemany("INSERT INTO p(rowid, ti, ab, cl, pa, ic, pt, ls, et, ad, year, city, sub) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (sql_row(d) for d in docs))
+    con.execute(
+        "CREATE VIRTUAL TABLE p USING fts5(ti, ab, cl, pa, ic, pt UNINDEXED, ls UNINDEXED, et UNINDEXED, ad UNINDEXED, "
+        "year UNINDEXED, city UNINDEXED, sub UNINDEXED, tokenize='trigram')"
+    )
+    con.executemany(
+        "INSERT INTO p(rowid, ti, ab, cl, pa, ic, pt, ls, et, ad, year, city, sub) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (sql_row(d) for d in docs),
+    )
     con.commit()
     # a view so that `id` names the rowid as in PostgreSQL
     con.execute("CREATE VIEW pv AS SELECT rowid AS id, * FROM p")
@@ -261,8 +336,10 @@ def build_pg(docs, dbname: str):
     cur = con.cursor()
     cur.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     cur.execute("DROP TABLE IF EXISTS p")
-    cur.execute("CREATE TABLE p (id int PRIMARY KEY, ti text, ab text, cl text, pa text, ic text, pt text, ls text, et text, ad int, "
-                "year int, city text, sub text)")
+    cur.execute(
+        "CREATE TABLE p (id int PRIMARY KEY, ti text, ab text, cl text, pa text, ic text, pt text, ls text, et text, ad int, "
+        "year int, city text, sub text)"
+    )
     with cur.copy("COPY p FROM STDIN") as cp:
         for d in docs:
             cp.write_row(sql_row(d))
@@ -353,9 +430,15 @@ def main():
     p50 = pct(lat["tantivy"], 50)
     if engines:
         best = min(pct(lat[k], 50) for k in engines)
-        print(f"\n加速比：tantivy p50 {p50:.1f} ms，较优替代方案 p50 {best:.1f} ms，快 {best / p50:.1f} 倍（目标 ≥ 10 倍）")
-    print(f"目标：p50 ≤ 10 ms → {'达到' if p50 <= 10 else '未达到'}；p99 ≤ 100 ms → {'达到' if pct(lat['tantivy'], 99) <= 100 else '未达到'}")
-    print(f"命中集合比对：{len(queries)} 条 × {len(engines)} 个替代方案，不一致 {len(mismatches)} 条；平均命中 {hits_total / len(queries):,.0f} 件")
+        print(
+            f"\n加速比：tantivy p50 {p50:.1f} ms，较优替代方案 p50 {best:.1f} ms，快 {best / p50:.1f} 倍（目标 ≥ 10 倍）"
+        )
+    print(
+        f"目标：p50 ≤ 10 ms → {'达到' if p50 <= 10 else '未达到'}；p99 ≤ 100 ms → {'达到' if pct(lat['tantivy'], 99) <= 100 else '未达到'}"
+    )
+    print(
+        f"命中集合比对：{len(queries)} 条 × {len(engines)} 个替代方案，不一致 {len(mismatches)} 条；平均命中 {hits_total / len(queries):,.0f} 件"
+    )
     for m in mismatches[:10]:
         print("  不一致：", m)
     print(f"进程 RSS 峰值 {rss_mb():.0f} MB")

@@ -41,20 +41,25 @@ if [ ! -x .venv/bin/python ]; then
   echo "==> creating .venv"
   "$PY" -m venv .venv
 fi
-stamp=".venv/.installed-$(cat pyproject.toml | sha1sum | cut -c1-12)-${want_test:-run}"
+# Pinned installs: requirements.lock (runtime) and requirements-test.lock (runtime + test extras) list every package
+# with its exact version and hashes (pip-compile --generate-hashes from pyproject.toml; see docs/deployment.md), so
+# these commands install the same versions on every machine. The project itself is then installed without deps.
+lock="requirements.lock"
+[ "$want_test" = "test" ] && lock="requirements-test.lock"
+stamp=".venv/.installed-$(cat pyproject.toml "$lock" | sha1sum | cut -c1-12)-${want_test:-run}"
 if [ ! -f "$stamp" ]; then
-  echo "==> pip install"
+  echo "==> pip install -r $lock (pinned, hashes checked)"
   .venv/bin/pip install -q --upgrade pip >/dev/null 2>&1 || true
-  if [ "$want_test" = "test" ]; then
-    .venv/bin/pip install -q -e ".[test]" 2>&1 | grep -v -E "^(WARNING: Location|  )" || true
-  else
-    .venv/bin/pip install -q -e . 2>&1 | grep -v -E "^(WARNING: Location|  )" || true
-  fi
-  .venv/bin/python -c "import django, tantivy, opencc, docx, openpyxl" 
+  .venv/bin/pip install -q --require-hashes -r "$lock" 2>&1 | { grep -v -E "^(WARNING: Location|  )" || true; }
+  [ "${PIPESTATUS[0]}" = "0" ] || { echo "!! pip install -r $lock failed" >&2; exit 1; }
+  .venv/bin/pip install -q --no-deps -e . 2>&1 | { grep -v -E "^(WARNING: Location|  )" || true; }
+  [ "${PIPESTATUS[0]}" = "0" ] || { echo "!! pip install -e . failed" >&2; exit 1; }
+  .venv/bin/python -c "import django, tantivy, opencc, docx, openpyxl, huey"
   touch "$stamp"
 fi
 
-if [ ! -f node_modules/echarts/dist/echarts.min.js ] || [ ! -f node_modules/echarts4/map/json/province/shandong.json ]; then
-  echo "==> npm ci (ECharts, served locally)"
+if [ ! -f node_modules/echarts/dist/echarts.min.js ] || [ ! -f node_modules/echarts4/map/json/province/shandong.json ] \
+   || [ ! -f node_modules/axe-core/axe.min.js ]; then
+  echo "==> npm ci (ECharts served locally; axe-core for the accessibility tests)"
   npm ci --no-audit --no-fund --silent
 fi

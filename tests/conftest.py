@@ -1,4 +1,5 @@
 """Shared fixtures: reference data, demo organisations and accounts, and a headless Chromium."""
+
 from __future__ import annotations
 
 import os
@@ -11,6 +12,24 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 SCREENSHOT_DIR = Path(__file__).resolve().parent.parent / "var" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _jobs_run_immediately():
+    """Queued jobs run at once in the test's thread (huey immediate mode, in-memory storage); tests of the real
+    worker (tests/core/test_job_worker.py) start `manage.py run_huey` processes of their own."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (statistics cached by an earlier test's data must not leak)."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -53,9 +72,25 @@ def _load_shared_rows():
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the shared rows once per test database; each test runs in a transaction rolled back afterwards.
 
-    Browser tests (transactional) empty the database when they finish; the fixtures below then load again."""
+    Browser tests (transactional) empty the database when they finish; the fixtures below then load again.
+    The append-only tables' DELETE triggers are dropped for the test database (flushes empty every table);
+    tests/core/test_tamper.py creates them again inside its own transaction."""
+    from django.db import connection
+
+    from ipplatform.core.dbguards import APPEND_ONLY_TABLES, drop_no_delete_triggers
+
     with django_db_blocker.unblock():
+        with connection.schema_editor() as editor:
+            drop_no_delete_triggers(editor, APPEND_ONLY_TABLES)
         _load_shared_rows()
+
+
+@pytest.fixture(autouse=True)
+def _anchor_sinks(settings, tmp_path_factory):
+    """Each test appends audit and evidence anchors (core.anchors) to its own files, not to var/."""
+    folder = tmp_path_factory.mktemp("anchors")
+    settings.AUDIT_ANCHOR_PATH = str(folder / "audit.log")
+    settings.EVIDENCE_ANCHOR_PATH = str(folder / "evidence.log")
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -130,8 +165,17 @@ def browser(_playwright):
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: run scripts/setup.sh (installs Debian's chromium)")
     b = _playwright.chromium.launch(
-        executable_path=CHROMIUM, headless=True,
-        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"],
+        executable_path=CHROMIUM,
+        headless=True,
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-quic",
+            "--no-first-run",
+        ],
     )
     yield b
     b.close()
@@ -173,3 +217,44 @@ def login(password):
         pg.wait_for_load_state("networkidle")
 
     return do
+
+
+@pytest.fixture
+def verified_claim(db):
+    """verified_claim(org, name=None, kind="current"): a verified claim of an applicant name by the organisation (as if its
+    evidence had been checked by the city bureau). Ownership checks count only such claims (orgs.services.holder_check)."""
+
+    def make(org, name=None, kind="current"):
+        from ipplatform.orgs.models import ApplicantClaim
+        from ipplatform.orgs.services import folded
+
+        name = name or org.name
+        return ApplicantClaim.objects.create(
+            organization=org,
+            name=name,
+            name_norm=folded(name),
+            kind=kind,
+            state="verified",
+            decision_note="测试：证明材料已核验",
+        )
+
+    return make
+
+
+@pytest.fixture
+def become_holder(verified_claim):
+    """become_holder(user, applicant_name): the user's organisation becomes the body named as that (real) applicant, with a
+    verified claim of its own name, so that tests on real records act as the patentee itself."""
+
+    def make(user, applicant_name):
+        from ipplatform.core.models import Organization
+
+        org, _ = Organization.objects.get_or_create(
+            kind=user.organization.kind, name=applicant_name, defaults={"region_code": user.organization.region_code}
+        )
+        user.organization = org
+        user.save(update_fields=["organization"])
+        verified_claim(org)
+        return org
+
+    return make

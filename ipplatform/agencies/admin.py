@@ -5,7 +5,18 @@ from .models import Agency, RatingGrade, RatingRule
 
 @admin.register(RatingRule)
 class RatingRuleAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "metric", "comparator", "threshold", "param", "points", "cap", "incident_kind", "is_active"]
+    list_display = [
+        "code",
+        "name",
+        "metric",
+        "comparator",
+        "threshold",
+        "param",
+        "points",
+        "cap",
+        "incident_kind",
+        "is_active",
+    ]
 
 
 @admin.register(RatingGrade)

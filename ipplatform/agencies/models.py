@@ -1,4 +1,5 @@
 """Patent agencies and agents (专利代理), industry IP protection alliances and key protected units (重点保护单位)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,10 +19,19 @@ USER = settings.AUTH_USER_MODEL
 class Agency(models.Model):
     """A licensed patent agency: its platform organisation, licence, CNIPA agency code."""
 
-    organization = models.OneToOneField("core.Organization", verbose_name="机构", on_delete=models.PROTECT, related_name="agency_profile")
+    organization = models.OneToOneField(
+        "core.Organization", verbose_name="机构", on_delete=models.PROTECT, related_name="agency_profile"
+    )
     licence_no = models.CharField("执业许可证号", max_length=40, unique=True)
-    agency_code = models.CharField("代理机构代码", max_length=10, blank=True, db_index=True, help_text="专利著录项目中的代理机构代码，如 37100")
-    patent_names = models.CharField("著录项目中的名称", max_length=400, blank=True, help_text="专利数据中出现的机构名称（含曾用名），分号分隔；留空则用机构名称")
+    agency_code = models.CharField(
+        "代理机构代码", max_length=10, blank=True, db_index=True, help_text="专利著录项目中的代理机构代码，如 37100"
+    )
+    patent_names = models.CharField(
+        "著录项目中的名称",
+        max_length=400,
+        blank=True,
+        help_text="专利数据中出现的机构名称（含曾用名），分号分隔；留空则用机构名称",
+    )
     established_on = models.DateField("成立日期", null=True, blank=True)
     head = models.CharField("负责人", max_length=60, blank=True)
     is_active = models.BooleanField("执业中", default=True)
@@ -62,11 +72,20 @@ class Agent(models.Model):
     """A patent attorney (专利代理师) practising at an agency."""
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="agents")
-    branch = models.ForeignKey(AgencyBranch, verbose_name="执业分支机构", null=True, blank=True, on_delete=models.SET_NULL, related_name="agents")
+    branch = models.ForeignKey(
+        AgencyBranch,
+        verbose_name="执业分支机构",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="agents",
+    )
     name = models.CharField("姓名", max_length=60)
     qualification_no = models.CharField("资格证号", max_length=40, unique=True)
     practice_no = models.CharField("执业证号", max_length=40, blank=True)
-    user = models.OneToOneField(USER, verbose_name="平台账号", null=True, blank=True, on_delete=models.SET_NULL, related_name="patent_agent")
+    user = models.OneToOneField(
+        USER, verbose_name="平台账号", null=True, blank=True, on_delete=models.SET_NULL, related_name="patent_agent"
+    )
     is_active = models.BooleanField("执业中", default=True)
 
     scope_paths = {"organization": "agency__organization"}
@@ -126,7 +145,9 @@ class RatingRule(models.Model):
     metric = models.CharField("指标", max_length=20, choices=Metric.choices)
     comparator = models.CharField("条件", max_length=4, choices=Comparator.choices)
     threshold = models.DecimalField("阈值", max_digits=8, decimal_places=2, default=0)
-    param = models.DecimalField("参数", max_digits=8, decimal_places=2, null=True, blank=True, help_text="如继续教育每年应修学时")
+    param = models.DecimalField(
+        "参数", max_digits=8, decimal_places=2, null=True, blank=True, help_text="如继续教育每年应修学时"
+    )
     points = models.DecimalField("分值", max_digits=6, decimal_places=2, help_text="负数为扣分，正数为加分")
     cap = models.DecimalField("累计上限（绝对值）", max_digits=6, decimal_places=2, null=True, blank=True)
     incident_kind = models.CharField("记录类别", max_length=12, choices=IncidentKind.choices, blank=True)
@@ -182,7 +203,9 @@ class Alliance(FSMModelMixin, models.Model):
     field = models.CharField("产业领域", max_length=100)
     industry = models.CharField("国民经济行业门类", max_length=1, blank=True)
     region_code = models.CharField("所在地区划代码", max_length=6)
-    lead = models.ForeignKey("core.Organization", verbose_name="牵头单位", on_delete=models.PROTECT, related_name="led_alliances")
+    lead = models.ForeignKey(
+        "core.Organization", verbose_name="牵头单位", on_delete=models.PROTECT, related_name="led_alliances"
+    )
     established_on = models.DateField("成立日期", null=True, blank=True)
     shared_resources = models.TextField("共享资源", blank=True, help_text="专利池、专题数据库、维权基金、专家等")
     description = models.TextField("简介", blank=True)
@@ -210,7 +233,9 @@ class Alliance(FSMModelMixin, models.Model):
 
 class AllianceMember(models.Model):
     alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="members")
-    organization = models.ForeignKey("core.Organization", verbose_name="成员单位", on_delete=models.PROTECT, related_name="alliance_memberships")
+    organization = models.ForeignKey(
+        "core.Organization", verbose_name="成员单位", on_delete=models.PROTECT, related_name="alliance_memberships"
+    )
     role = models.CharField("角色", max_length=8, choices=MemberRole.choices, default=MemberRole.MEMBER)
     joined_on = models.DateField("加入日期")
     left_on = models.DateField("退出日期", null=True, blank=True)
@@ -219,7 +244,9 @@ class AllianceMember(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "联盟成员"
         ordering = ["alliance", "role", "organization__name"]
-        constraints = [models.UniqueConstraint(fields=["alliance", "organization", "joined_on"], name="alliance_member_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["alliance", "organization", "joined_on"], name="alliance_member_once")
+        ]
 
     def active_on(self, day: dt.date) -> bool:
         return self.joined_on <= day and (self.left_on is None or self.left_on > day)
@@ -240,7 +267,9 @@ class AllianceAgreement(models.Model):
 class KeyProtectedUnit(FSMModelMixin, models.Model):
     """A key protected unit (知识产权重点保护单位) designated by the office for a period on a stated basis."""
 
-    organization = models.ForeignKey("core.Organization", verbose_name="单位", on_delete=models.PROTECT, related_name="key_protection")
+    organization = models.ForeignKey(
+        "core.Organization", verbose_name="单位", on_delete=models.PROTECT, related_name="key_protection"
+    )
     batch = models.CharField("批次", max_length=100, help_text="如“2026年度第一批”")
     basis = models.CharField("认定依据", max_length=500)
     document_no = models.CharField("认定文号", max_length=100, blank=True)

@@ -4,6 +4,7 @@ PatentFact holds one row per patent (area, type, applicant type, application / g
 YearBucket and MonthBucket hold counts per year and per month. A count over any date range is answered from
 whole years, whole months and, for the partial months at either end, the per-patent facts: exact to the day.
 The tables follow the patent store through `patents_changed` (incremental) or `rebuild()` (full)."""
+
 from __future__ import annotations
 
 import calendar
@@ -16,6 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Min, Q, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
 
+from ipplatform.core.regions import city_code_of, province_code_of
 from ipplatform.patents import bulk
 from ipplatform.patents.enums import TERMINATING_EVENTS, PatentType
 from ipplatform.patents.legalstate import term_end
@@ -33,10 +35,10 @@ CHUNK = 5000
 
 def area_of(*, province_code: str, city_code: str, region_code: str) -> str:
     """Area bucket of a patent: its 2015-era city code, 370000 (Shandong, city unknown), 'out' or 'none'."""
-    city = city_code or (region_code[:4] + "00" if len(region_code or "") == 6 and not region_code.endswith("0000") else "")
+    city = city_code or city_code_of(region_code)
     if city.startswith(PROVINCE_PREFIX):
         return city
-    province = province_code or (region_code[:2] + "0000" if region_code else "")
+    province = province_code or province_code_of(region_code)
     if province.startswith(PROVINCE_PREFIX):
         return AREA_PROVINCE_ONLY
     if province or city or region_code:
@@ -54,28 +56,57 @@ def fact_from(row: dict, first_termination: dt.date | None) -> SimpleNamespace:
         grant = row["publication_date"]  # utility models and designs: publication (授权公告) is the grant
     end = None
     if grant is not None:
-        term = term_end(application_date=row["application_date"], patent_type=row["patent_type"],
-                        compensation_days=row.get("term_compensation_days") or 0)
+        term = term_end(
+            application_date=row["application_date"],
+            patent_type=row["patent_type"],
+            compensation_days=row.get("term_compensation_days") or 0,
+        )
         candidates = [d for d in (term, first_termination) if d is not None]
         end = max(min(candidates), grant) if candidates else None
     return SimpleNamespace(
         patent_id=row["id"],
         area=area_of(province_code=row["province_code"], city_code=row["city_code"], region_code=row["region_code"]),
-        patent_type=row["patent_type"], applicant_type=row["applicant_type"] or "unknown", is_synthetic=row["is_synthetic"],
-        app_date=row["application_date"], grant_date=grant, end_date=end,
+        patent_type=row["patent_type"],
+        applicant_type=row["applicant_type"] or "unknown",
+        is_synthetic=row["is_synthetic"],
+        app_date=row["application_date"],
+        grant_date=grant,
+        end_date=end,
     )
 
 
-FACT_FIELDS = ("patent_id", "area", "patent_type", "applicant_type", "is_synthetic", "app_date", "grant_date", "end_date")
-PATENT_FIELDS = ("id", "patent_type", "applicant_type", "is_synthetic", "application_date", "grant_date", "publication_date",
-                 "province_code", "city_code", "region_code", "term_compensation_days")
+FACT_FIELDS = (
+    "patent_id",
+    "area",
+    "patent_type",
+    "applicant_type",
+    "is_synthetic",
+    "app_date",
+    "grant_date",
+    "end_date",
+)
+PATENT_FIELDS = (
+    "id",
+    "patent_type",
+    "applicant_type",
+    "is_synthetic",
+    "application_date",
+    "grant_date",
+    "publication_date",
+    "province_code",
+    "city_code",
+    "region_code",
+    "term_compensation_days",
+)
 
 
 def _facts_for(ids: list[str]) -> list[SimpleNamespace]:
     rows = bulk.plain_values(Patent.objects.filter(bulk.among("pk", ids)).order_by(), PATENT_FIELDS)
     ends = dict(
         LegalEvent.objects.filter(bulk.among("patent_id", ids), code__in=list(TERMINATING_EVENTS))
-        .values("patent_id").annotate(first=Min("date")).values_list("patent_id", "first")
+        .values("patent_id")
+        .annotate(first=Min("date"))
+        .values_list("patent_id", "first")
     )
     return [fact_from(r, ends.get(r["id"])) for r in rows]
 
@@ -95,10 +126,25 @@ def _iter_id_chunks(size: int = CHUNK) -> Iterable[list[str]]:
 
 def _bucket_rows(model, measure: str, period_expr, period_field: str, base_qs) -> list:
     field = DATE_FIELD[measure]
-    qs = (base_qs.filter(**{f"{field}__isnull": False}).annotate(period=period_expr(field))
-          .values("area", "patent_type", "applicant_type", "is_synthetic", "period").annotate(total=Count("pk")).order_by())
-    return [model(measure=measure, area=r["area"], patent_type=r["patent_type"], applicant_type=r["applicant_type"],
-                  is_synthetic=r["is_synthetic"], n=r["total"], **{period_field: int(r["period"])}) for r in qs]
+    qs = (
+        base_qs.filter(**{f"{field}__isnull": False})
+        .annotate(period=period_expr(field))
+        .values("area", "patent_type", "applicant_type", "is_synthetic", "period")
+        .annotate(total=Count("pk"))
+        .order_by()
+    )
+    return [
+        model(
+            measure=measure,
+            area=r["area"],
+            patent_type=r["patent_type"],
+            applicant_type=r["applicant_type"],
+            is_synthetic=r["is_synthetic"],
+            n=r["total"],
+            **{period_field: int(r["period"])},
+        )
+        for r in qs
+    ]
 
 
 def _year_expr(field):
@@ -159,8 +205,13 @@ def _apply(model, period_field: str, deltas: dict) -> None:
     table = ops.quote_name(model._meta.db_table)
     key_cols = ["measure", "area", "patent_type", "applicant_type", "is_synthetic", period_field]
     types = [model._meta.get_field(c).db_type(connection) for c in [*key_cols, "n"]]
-    bulk.write_rows(model._meta.db_table, [*key_cols, "n"], types, rows,
-                    suffix=f"ON CONFLICT ({', '.join(ops.quote_name(c) for c in key_cols)}) DO UPDATE SET n = {table}.n + excluded.n")
+    bulk.write_rows(
+        model._meta.db_table,
+        [*key_cols, "n"],
+        types,
+        rows,
+        suffix=f"ON CONFLICT ({', '.join(ops.quote_name(c) for c in key_cols)}) DO UPDATE SET n = {table}.n + excluded.n",
+    )
     if any(delta < 0 for *_, delta in rows):
         model.objects.filter(n__lte=0).delete()
 
@@ -175,13 +226,15 @@ def refresh(*, ids: list[str] = (), deleted: list[str] = ()) -> dict:
     with transaction.atomic():
         touched = ids + deleted
         for i in range(0, len(touched), CHUNK):
-            part = touched[i:i + CHUNK]
-            old = [SimpleNamespace(**row) for row in PatentFact.objects.filter(bulk.among("pk", part)).values(*FACT_FIELDS)]
+            part = touched[i : i + CHUNK]
+            old = [
+                SimpleNamespace(**row) for row in PatentFact.objects.filter(bulk.among("pk", part)).values(*FACT_FIELDS)
+            ]
             if old:
                 _deltas(old, -1, years, months)
                 PatentFact.objects.filter(bulk.among("pk", [f.patent_id for f in old])).delete()
         for i in range(0, len(ids), CHUNK):
-            new = _facts_for(ids[i:i + CHUNK])
+            new = _facts_for(ids[i : i + CHUNK])
             _deltas(new, +1, years, months)
             bulk.insert(PatentFact, new)
         _apply(YearBucket, "year", years)
@@ -221,8 +274,16 @@ def pieces(start: dt.date, end: dt.date) -> tuple[list[int], list[int], list[tup
     return years, months, days
 
 
-def count(measure: str, start: dt.date | None, end: dt.date, *, areas: list[str] | None, include_synthetic: bool,
-          group: tuple[str, ...] = (), patent_type: str | None = None) -> dict[tuple, int]:
+def count(
+    measure: str,
+    start: dt.date | None,
+    end: dt.date,
+    *,
+    areas: list[str] | None,
+    include_synthetic: bool,
+    group: tuple[str, ...] = (),
+    patent_type: str | None = None,
+) -> dict[tuple, int]:
     """Counts of `measure` events dated in [start, end] (start None = since records began), grouped by `group`."""
     years, months, days = pieces(start or EPOCH, end)
     out: dict[tuple, int] = defaultdict(int)

@@ -16,6 +16,7 @@ class TargetStatus(models.TextChoices):
     MET = "met", "已完成"
     ON_TRACK = "on_track", "进度正常"
     BEHIND = "behind", "滞后"
+    INSUFFICIENT = "insufficient", "数据不足"
 
 
 class ReportStatus(models.TextChoices):

@@ -1,4 +1,5 @@
 """Derived statistics tables (rebuilt from the patent store) and the editable settings of the statistics module."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -45,7 +46,12 @@ class YearBucket(_Bucket):
     class Meta:
         verbose_name = verbose_name_plural = "年度统计（派生）"
         indexes = [models.Index(fields=["measure", "year"]), models.Index(fields=["area", "measure", "year"])]
-        constraints = [models.UniqueConstraint(fields=["measure", "area", "patent_type", "applicant_type", "is_synthetic", "year"], name="analytics_yearbucket_key")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "area", "patent_type", "applicant_type", "is_synthetic", "year"],
+                name="analytics_yearbucket_key",
+            )
+        ]
 
 
 class MonthBucket(_Bucket):
@@ -56,7 +62,12 @@ class MonthBucket(_Bucket):
     class Meta:
         verbose_name = verbose_name_plural = "月度统计（派生）"
         indexes = [models.Index(fields=["measure", "month"]), models.Index(fields=["area", "measure", "month"])]
-        constraints = [models.UniqueConstraint(fields=["measure", "area", "patent_type", "applicant_type", "is_synthetic", "month"], name="analytics_monthbucket_key")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "area", "patent_type", "applicant_type", "is_synthetic", "month"],
+                name="analytics_monthbucket_key",
+            )
+        ]
 
 
 class IndexWeight(models.Model):
@@ -66,7 +77,9 @@ class IndexWeight(models.Model):
     label = models.CharField("指标", max_length=60)
     weight = models.DecimalField("权重", max_digits=6, decimal_places=2)
     order = models.PositiveSmallIntegerField("顺序", default=0)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="修改人", null=True, blank=True, on_delete=models.SET_NULL)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="修改人", null=True, blank=True, on_delete=models.SET_NULL
+    )
     updated_at = models.DateTimeField("修改时间", auto_now=True)
 
     class Meta:
@@ -89,7 +102,9 @@ class StatReport(models.Model):
     size = models.PositiveIntegerField("大小（字节）", default=0)
     error = models.TextField("错误", blank=True)
     job = models.ForeignKey("core.BackgroundJob", null=True, blank=True, on_delete=models.SET_NULL)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", null=True, blank=True, on_delete=models.SET_NULL)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="申请人", null=True, blank=True, on_delete=models.SET_NULL
+    )
     created_at = models.DateTimeField("申请时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
@@ -107,3 +122,25 @@ class StatReport(models.Model):
         from ipplatform.core.regions import name_of
 
         return (name_of(self.city_code) or self.city_code) if self.city_code else "全省"
+
+
+class StatsPolicy(models.Model):
+    """The office's statistics settings (one row): the record coverage that supports a status or ranking."""
+
+    coverage_threshold = models.DecimalField(
+        "覆盖率阈值（%）",
+        max_digits=5,
+        decimal_places=1,
+        default=80,
+        help_text="平台记录数 ÷ 官方统计数低于此值时，不据记录判定目标状态、不排名",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="修改人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "统计口径设置"
+
+    def __str__(self):
+        return f"覆盖率阈值 {self.coverage_threshold}%"

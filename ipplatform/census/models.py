@@ -1,4 +1,5 @@
 """The enterprise IP census (企业知识产权状况普查): versioned questionnaires, rounds sent to enterprises, responses."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -30,7 +31,11 @@ class Questionnaire(models.Model):
         return f"{self.title}（第{self.version}版）"
 
     def questions(self):
-        return Question.objects.filter(section__questionnaire=self).select_related("section").order_by("section__order", "order")
+        return (
+            Question.objects.filter(section__questionnaire=self)
+            .select_related("section")
+            .order_by("section__order", "order")
+        )
 
 
 class Section(models.Model):
@@ -59,7 +64,9 @@ class Question(models.Model):
     min_value = models.DecimalField("最小值", max_digits=16, decimal_places=2, null=True, blank=True)
     max_value = models.DecimalField("最大值", max_digits=16, decimal_places=2, null=True, blank=True)
     max_length = models.PositiveIntegerField("最大长度", null=True, blank=True)
-    not_above = models.CharField("不大于（题目代码）", max_length=40, blank=True, help_text="如研发人员数不大于从业人员数")
+    not_above = models.CharField(
+        "不大于（题目代码）", max_length=40, blank=True, help_text="如研发人员数不大于从业人员数"
+    )
     unit = models.CharField("单位", max_length=20, blank=True)
     help = models.CharField("填报提示", max_length=300, blank=True)
 
@@ -79,7 +86,9 @@ class CensusRound(FSMModelMixin, models.Model):
     """A census round: a questionnaire version sent by the province or a city bureau to a set of enterprises."""
 
     title = models.CharField("普查名称", max_length=200)
-    questionnaire = models.ForeignKey(Questionnaire, verbose_name="问卷", on_delete=models.PROTECT, related_name="rounds")
+    questionnaire = models.ForeignKey(
+        Questionnaire, verbose_name="问卷", on_delete=models.PROTECT, related_name="rounds"
+    )
     issuer = models.ForeignKey("core.Organization", verbose_name="发起单位", on_delete=models.PROTECT, related_name="+")
     region_code = models.CharField("范围", max_length=6, help_text="370000 为全省，市代码为本市")
     deadline = models.DateField("填报截止日")
@@ -112,7 +121,9 @@ class CensusResponse(FSMModelMixin, models.Model):
     """One enterprise's answers in a round."""
 
     round = models.ForeignKey(CensusRound, on_delete=models.CASCADE, related_name="responses")
-    organization = models.ForeignKey("core.Organization", verbose_name="企业", on_delete=models.PROTECT, related_name="census_responses")
+    organization = models.ForeignKey(
+        "core.Organization", verbose_name="企业", on_delete=models.PROTECT, related_name="census_responses"
+    )
     city_code = models.CharField("所在市", max_length=6, db_index=True)
     answers = models.JSONField("答案", default=dict, blank=True)
     industry = models.CharField("行业门类", max_length=1, blank=True)

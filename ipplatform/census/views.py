@@ -1,7 +1,6 @@
 """Census pages; rules live in services.py."""
-from __future__ import annotations
 
-import datetime as dt
+from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,9 +10,10 @@ from django.views.decorators.http import require_POST
 from django_fsm import TransitionNotAllowed
 
 from ipplatform.core import regions
-from ipplatform.core.api import InputError
 from ipplatform.core.downloads import DOCX, XLSX, attachment
 from ipplatform.core.enums import Role
+from ipplatform.core.inputs import InputError, is_id, parse_date
+from ipplatform.core.navigation import Gate, gated
 from ipplatform.core.workflow import history
 
 from . import services
@@ -29,18 +29,32 @@ def _round(user, pk) -> CensusRound:
 
 
 def _staff(user) -> bool:
-    return user.is_superuser or user.role in (Role.PROVINCE_ADMIN, Role.PROVINCE_LEADER, Role.DEPARTMENT_STAFF, Role.CITY_OFFICER, Role.COUNTY_OFFICER)
+    return user.is_superuser or user.role in (
+        Role.PROVINCE_ADMIN,
+        Role.PROVINCE_LEADER,
+        Role.DEPARTMENT_STAFF,
+        Role.CITY_OFFICER,
+        Role.COUNTY_OFFICER,
+    )
 
 
 @login_required
+@gated(Gate(lambda u: _staff(u) or services.is_respondent(u), "您的角色无权使用普查功能"))
 def index(request):
     user = request.user
-    if not (_staff(user) or services.is_respondent(user)):
-        raise PermissionDenied("您的角色无权使用普查功能")
     rounds = list(services.rounds_for(user))
-    mine = CensusResponse.objects.filter(organization_id=user.organization_id).exclude(round__state=RoundState.DRAFT).select_related("round") \
-        if services.is_respondent(user) else []
-    return render(request, "census/index.html", {"rounds": rounds, "mine": mine, "staff": _staff(user), "issuer": services.is_issuer(user)})
+    mine = (
+        CensusResponse.objects.filter(organization_id=user.organization_id)
+        .exclude(round__state=RoundState.DRAFT)
+        .select_related("round")
+        if services.is_respondent(user)
+        else []
+    )
+    return render(
+        request,
+        "census/index.html",
+        {"rounds": rounds, "mine": mine, "staff": _staff(user), "issuer": services.is_issuer(user)},
+    )
 
 
 @login_required
@@ -53,20 +67,29 @@ def round_new(request):
     chosen = set(request.POST.getlist("org"))
     if request.method == "POST":
         try:
-            try:
-                deadline = dt.date.fromisoformat(values["deadline"])
-            except ValueError:
-                raise InputError("填报截止日格式应为YYYY-MM-DD", field="deadline")
-            rnd = services.create_round(by=user, title=values["title"], deadline=deadline,
-                                        organizations=recipients.filter(pk__in=[int(x) for x in chosen if x.isdigit()]))
+            deadline = parse_date(values["deadline"], field="deadline", label="填报截止日")
+            rnd = services.create_round(
+                by=user,
+                title=values["title"],
+                deadline=deadline,
+                organizations=recipients.filter(pk__in=[int(x) for x in chosen if is_id(x)]),
+            )
             if request.POST.get("send") == "1":
                 n = services.send_round(rnd=rnd, by=user)
                 messages.success(request, f"已发出，通知{n}个企业账号")
             return redirect("census:round", pk=rnd.pk)
         except InputError as exc:
             messages.error(request, exc.message)
-    return render(request, "census/round_new.html", {"recipients": recipients, "values": values, "chosen": chosen,
-                                                     "questionnaire": services.default_questionnaire()})
+    return render(
+        request,
+        "census/round_new.html",
+        {
+            "recipients": recipients,
+            "values": values,
+            "chosen": chosen,
+            "questionnaire": services.default_questionnaire(),
+        },
+    )
 
 
 @login_required
@@ -82,9 +105,19 @@ def round_detail(request, pk):
     responses = list(responses)
     for r in responses:
         r.city_name = regions.name_of(regions.to_current(r.city_code)) or r.city_code
-    return render(request, "census/round_detail.html", {
-        "rnd": rnd, "completion": services.completion(rnd=rnd, user=user), "responses": responses, "manage": services.can_manage(user, rnd),
-        "history": history(rnd), "states": ResponseState.choices, "import_result": request.session.pop(f"census-import-{rnd.pk}", None)})
+    return render(
+        request,
+        "census/round_detail.html",
+        {
+            "rnd": rnd,
+            "completion": services.completion(rnd=rnd, user=user),
+            "responses": responses,
+            "manage": services.can_manage(user, rnd),
+            "history": history(rnd),
+            "states": ResponseState.choices,
+            "import_result": request.session.pop(f"census-import-{rnd.pk}", None),
+        },
+    )
 
 
 @login_required
@@ -101,7 +134,9 @@ def round_action(request, pk):
             messages.success(request, f"已发出，通知{n}个企业账号")
         elif action == "remind":
             n = services.remind(rnd=rnd, by=user)
-            messages.success(request, f"已向{n}个未提交企业账号发送催报通知" if n else "没有需要催报的企业（或今天已催报过）")
+            messages.success(
+                request, f"已向{n}个未提交企业账号发送催报通知" if n else "没有需要催报的企业（或今天已催报过）"
+            )
         elif action in ("close", "reopen"):
             services.change_round(rnd=rnd, by=user, name=action, reason=request.POST.get("reason", ""))
             messages.success(request, "已办理")
@@ -134,7 +169,9 @@ def import_upload(request, pk):
             result = services.import_excel(rnd=rnd, by=user, filename=f.name, data=f.read())
             request.session[f"census-import-{rnd.pk}"] = result
             (messages.success if not result["errors"] else messages.warning)(
-                request, f"{f.name}：读取{result['rows']}行，导入并提交{result['saved']}行，{len(result['errors'])}处错误")
+                request,
+                f"{f.name}：读取{result['rows']}行，导入并提交{result['saved']}行，{len(result['errors'])}处错误",
+            )
         except InputError as exc:
             messages.error(request, exc.message)
     if not _staff(user):
@@ -180,7 +217,10 @@ def response_detail(request, pk):
             raw[q.code] = request.POST.getlist(q.code) if q.qtype == QType.MULTI else request.POST.get(q.code, "")
         try:
             services.save_answers(response=response, by=user, raw=raw, submit=request.POST.get("submit") == "1")
-            messages.success(request, "已提交，感谢填报" if response.state == ResponseState.SUBMITTED else "已保存草稿（提交前可继续修改）")
+            messages.success(
+                request,
+                "已提交，感谢填报" if response.state == ResponseState.SUBMITTED else "已保存草稿（提交前可继续修改）",
+            )
             return redirect("census:response", pk=pk)
         except services.AnswerErrors as exc:
             errors = exc.errors
@@ -195,12 +235,28 @@ def response_detail(request, pk):
             v = values.get(q.code)
             if q.qtype == QType.YESNO and isinstance(v, bool):
                 v = services.YES if v else services.NO
-            qs.append({"q": q, "value": v if v is not None else ("" if q.qtype != QType.MULTI else []), "error": errors.get(q.code, "")})
+            qs.append(
+                {
+                    "q": q,
+                    "value": v if v is not None else ("" if q.qtype != QType.MULTI else []),
+                    "error": errors.get(q.code, ""),
+                }
+            )
         sections.append((s, qs))
     editable = own and rnd.state == RoundState.SENT and response.state != ResponseState.SUBMITTED
-    return render(request, "census/response.html", {"response": response, "rnd": rnd, "sections": sections, "editable": editable,
-                                                    "manage": services.can_manage(user, rnd), "history": history(response),
-                                                    "import_result": request.session.pop(f"census-import-{rnd.pk}", None)})
+    return render(
+        request,
+        "census/response.html",
+        {
+            "response": response,
+            "rnd": rnd,
+            "sections": sections,
+            "editable": editable,
+            "manage": services.can_manage(user, rnd),
+            "history": history(response),
+            "import_result": request.session.pop(f"census-import-{rnd.pk}", None),
+        },
+    )
 
 
 @login_required

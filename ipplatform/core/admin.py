@@ -1,7 +1,17 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import AuditEvent, Division, DivisionChange, IPCEntry, Organization, Population, StateTransition, TechField, User
+from .models import (
+    AuditEvent,
+    Division,
+    DivisionChange,
+    IPCEntry,
+    Organization,
+    Population,
+    StateTransition,
+    TechField,
+    User,
+)
 
 
 @admin.register(Organization)
@@ -18,7 +28,9 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("role", "is_active", "is_demo")
     search_fields = ("username", "real_name", "organization__name")
     autocomplete_fields = ("organization",)
-    fieldsets = BaseUserAdmin.fieldsets + (("平台角色", {"fields": ("real_name", "phone", "organization", "role", "expert_fields", "is_demo")}),)
+    fieldsets = BaseUserAdmin.fieldsets + (
+        ("平台角色", {"fields": ("real_name", "phone", "organization", "role", "expert_fields", "is_demo")}),
+    )
     add_fieldsets = BaseUserAdmin.add_fieldsets + (("平台角色", {"fields": ("real_name", "organization", "role")}),)
 
     def save_model(self, request, obj, form, change):

@@ -1,4 +1,5 @@
 """Who is acting now (request user and IP, or a management command), for the audit trail."""
+
 from __future__ import annotations
 
 import threading

@@ -1,4 +1,4 @@
-from .navigation import items_for
+from .navigation import breadcrumbs, grouped, items_for
 
 
 def platform(request):
@@ -10,4 +10,10 @@ def platform(request):
     for item in items:
         groups.setdefault(item["group"], []).append(item)
     unread = user.notifications.filter(read_at__isnull=True).count() if user.is_authenticated else 0
-    return {"nav_items": items, "nav_groups": groups, "unread_notifications": unread}
+    return {
+        "nav_items": items,
+        "nav_groups": groups,
+        "nav_menu": grouped(items, request.path),
+        "nav_trail": breadcrumbs(items, request.path),
+        "unread_notifications": unread,
+    }

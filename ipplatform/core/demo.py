@@ -1,5 +1,6 @@
 """Demo organisations and accounts (one per role). Demo accounts are flagged `is_demo`; nothing else
 creates accounts with known passwords."""
+
 from __future__ import annotations
 
 from django.db import transaction
@@ -11,8 +12,21 @@ from .enums import OrgKind, Role
 from .models import Organization, User
 
 DEMO_PASSWORD = "Demo@2015sd"
+FICTIONAL_JINAN = "济南齐鲁新材料科技有限公司（演示）"
+FICTIONAL_LAIWU = "莱芜钢城精密机械有限公司（演示）"
 
-DEPARTMENTS = ["办公室", "规划发展处", "协调管理处", "法律事务处", "国际合作处", "企业办", "机关党委", "专利信息服务中心", "鉴定中心", "专利代办处"]
+DEPARTMENTS = [
+    "办公室",
+    "规划发展处",
+    "协调管理处",
+    "法律事务处",
+    "国际合作处",
+    "企业办",
+    "机关党委",
+    "专利信息服务中心",
+    "鉴定中心",
+    "专利代办处",
+]
 
 
 def demo_uscc(seq: int, region: str = "370100") -> str:
@@ -24,18 +38,85 @@ def demo_uscc(seq: int, region: str = "370100") -> str:
 def _organization_specs() -> list[tuple[str, str, str, dict]]:
     """(key, name, kind, fields) of every demo organisation; parents are named by key."""
     specs = [("office", "山东省知识产权局", OrgKind.PROVINCE_OFFICE, {"region_code": "370000", "short_name": "省局"})]
-    specs += [(f"dept:{d}", d, OrgKind.DEPARTMENT, {"parent": "office", "region_code": "370000", "short_name": d}) for d in DEPARTMENTS]
-    specs += [(f"city:{code}", f"{name}知识产权局", OrgKind.CITY_BUREAU, {"parent": "office", "region_code": code, "short_name": name})
-              for code, name in regions.cities(regions.REVISION_2015)]
     specs += [
-        ("county:370211", "青岛市黄岛区知识产权局", OrgKind.COUNTY_BUREAU, {"parent": "city:370200", "region_code": "370211", "short_name": "黄岛区"}),
-        ("county:371202", "莱芜市莱城区知识产权局", OrgKind.COUNTY_BUREAU, {"parent": "city:371200", "region_code": "371202", "short_name": "莱城区"}),
-        ("haier", "海尔集团公司", OrgKind.ENTERPRISE, {"region_code": "370212", "uscc": "91370200163562681G", "address": "山东省青岛市崂山区海尔路1号"}),
-        ("ent_jinan", "济南齐鲁新材料科技有限公司（演示）", OrgKind.ENTERPRISE, {"region_code": "370112", "uscc": demo_uscc(1, "370112"), "is_sme": True, "address": "山东省济南市历城区"}),
-        ("ent_laiwu", "莱芜钢城精密机械有限公司（演示）", OrgKind.ENTERPRISE, {"region_code": "371203", "uscc": demo_uscc(2, "371203"), "is_sme": True, "address": "山东省莱芜市钢城区"}),
+        (f"dept:{d}", d, OrgKind.DEPARTMENT, {"parent": "office", "region_code": "370000", "short_name": d})
+        for d in DEPARTMENTS
+    ]
+    specs += [
+        (
+            f"city:{code}",
+            f"{name}知识产权局",
+            OrgKind.CITY_BUREAU,
+            {"parent": "office", "region_code": code, "short_name": name},
+        )
+        for code, name in regions.cities(regions.REVISION_2015)
+    ]
+    specs += [
+        (
+            "county:370211",
+            "青岛市黄岛区知识产权局",
+            OrgKind.COUNTY_BUREAU,
+            {"parent": "city:370200", "region_code": "370211", "short_name": "黄岛区"},
+        ),
+        (
+            "county:371202",
+            "莱芜市莱城区知识产权局",
+            OrgKind.COUNTY_BUREAU,
+            {"parent": "city:371200", "region_code": "371202", "short_name": "莱城区"},
+        ),
+        # Demo enterprises and universities are real Shandong applicants of the records in data/patents_cn, linked (by
+        # orgs.demo) only to their own applicant names through verified claims. Their USCCs are not in the records and
+        # are left blank rather than invented; size is a demo setting (is_sme) so the SME programmes can be shown.
+        (
+            "haier",
+            "海尔智家股份有限公司",
+            OrgKind.ENTERPRISE,
+            {"region_code": "370212", "uscc": "", "address": "山东省青岛市"},
+        ),
+        (
+            "ent_jinan",
+            "济南时代新纪元科技有限公司",
+            OrgKind.ENTERPRISE,
+            {"region_code": "370100", "uscc": "", "is_sme": True, "address": "山东省济南市"},
+        ),
+        (
+            "ent_laiwu",
+            "莱芜钢铁集团有限公司",
+            OrgKind.ENTERPRISE,
+            {"region_code": "371200", "uscc": "", "is_sme": True, "address": "山东省莱芜市"},
+        ),
         ("sdu", "山东大学", OrgKind.UNIVERSITY, {"region_code": "370102", "address": "山东省济南市历城区山大南路27号"}),
-        ("ouc", "中国海洋大学", OrgKind.UNIVERSITY, {"region_code": "370202", "address": "山东省青岛市崂山区松岭路238号"}),
+        (
+            "ouc",
+            "中国海洋大学",
+            OrgKind.UNIVERSITY,
+            {"region_code": "370202", "address": "山东省青岛市崂山区松岭路238号"},
+        ),
         ("institute", "山东省科学院", OrgKind.INSTITUTE, {"region_code": "370102"}),
+        # Two fictional enterprises (names end in （演示）, demo USCCs, no patents): the census answers, the credit event,
+        # the alliance and the key-unit designation of the demo are about them, so no fact is invented about a real body.
+        (
+            "fict_jinan",
+            FICTIONAL_JINAN,
+            OrgKind.ENTERPRISE,
+            {
+                "region_code": "370112",
+                "uscc": demo_uscc(1, "370112"),
+                "is_sme": True,
+                "address": "山东省济南市历城区（演示）",
+            },
+        ),
+        (
+            "fict_laiwu",
+            FICTIONAL_LAIWU,
+            OrgKind.ENTERPRISE,
+            {
+                "region_code": "371203",
+                "uscc": demo_uscc(2, "371203"),
+                "is_sme": True,
+                "address": "山东省莱芜市钢城区（演示）",
+            },
+        ),
         ("agency", "济南齐鲁专利事务所（演示）", OrgKind.AGENCY, {"region_code": "370102"}),
         ("bank", "齐鲁银行（演示）", OrgKind.BANK, {"region_code": "370102"}),
         ("insurer", "山东人保财险（演示）", OrgKind.INSURER, {"region_code": "370102"}),
@@ -94,9 +175,9 @@ def create_accounts(orgs: dict[str, Organization]) -> list[tuple[str, str, str]]
         ("xinxi", Role.DEPARTMENT_STAFF, orgs["dept:专利信息服务中心"], "信息中心 孙分析"),
         ("daiban", Role.DEPARTMENT_STAFF, orgs["dept:专利代办处"], "代办处 周"),
         ("huangdao", Role.COUNTY_OFFICER, orgs["county:370211"], "黄岛区局 吴"),
-        ("haier", Role.ENTERPRISE_USER, orgs["haier"], "海尔知识产权部"),
-        ("qilu_ent", Role.ENTERPRISE_USER, orgs["ent_jinan"], "齐鲁新材料 郑经理"),
-        ("laiwu_ent", Role.ENTERPRISE_USER, orgs["ent_laiwu"], "钢城精密 冯经理"),
+        ("haier", Role.ENTERPRISE_USER, orgs["haier"], "海尔智家知识产权部"),
+        ("qilu_ent", Role.ENTERPRISE_USER, orgs["ent_jinan"], "时代新纪元 郑经理"),
+        ("laiwu_ent", Role.ENTERPRISE_USER, orgs["ent_laiwu"], "莱钢集团 冯经理"),
         ("sdu", Role.UNIVERSITY_USER, orgs["sdu"], "山东大学技术转移中心"),
         ("agency", Role.AGENCY_USER, orgs["agency"], "齐鲁专利事务所 陈代理"),
         ("bank", Role.FINANCE_USER, orgs["bank"], "齐鲁银行 科技金融部"),

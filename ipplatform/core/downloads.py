@@ -1,4 +1,5 @@
 """File downloads: one place that builds attachment responses (RFC 5987 filename, so Chinese names survive)."""
+
 from __future__ import annotations
 
 from urllib.parse import quote

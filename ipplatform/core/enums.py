@@ -14,9 +14,20 @@ class OrgKind(models.TextChoices):
     INSURER = "insurer", "保险机构"
     GUARANTOR = "guarantor", "担保机构"
     VALUER = "valuer", "评估机构"
+    CERTIFIER = "certifier", "认证机构"
+    ASSOCIATION = "association", "行业协会"
     TRADING_CENTER = "trading_center", "专利技术展示交易中心"
     PARTNER_AGENCY = "partner_agency", "协作执法部门（公安、市场监管、海关等）"
     OTHER = "other", "其他"
+
+
+class SizeClass(models.TextChoices):
+    """Enterprise size (统计上大中小微型企业划分办法（2017）); thresholds in data/orgs/size_criteria.csv."""
+
+    LARGE = "large", "大型"
+    MEDIUM = "medium", "中型"
+    SMALL = "small", "小型"
+    MICRO = "micro", "微型"
 
 
 class Role(models.TextChoices):
@@ -57,7 +68,9 @@ ROLE_SCOPE = {
 }
 
 # Roles of government staff (provincial office, city and county bureaus).
-STAFF_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.PROVINCE_LEADER, Role.DEPARTMENT_STAFF, Role.CITY_OFFICER, Role.COUNTY_OFFICER})
+STAFF_ROLES = frozenset(
+    {Role.PROVINCE_ADMIN, Role.PROVINCE_LEADER, Role.DEPARTMENT_STAFF, Role.CITY_OFFICER, Role.COUNTY_OFFICER}
+)
 PROVINCE_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.PROVINCE_LEADER, Role.DEPARTMENT_STAFF})
 
 # The organisation kind a user of each role belongs to (checked when accounts are created).

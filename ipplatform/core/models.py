@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from functools import cached_property
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
@@ -8,7 +10,7 @@ from django.db import models
 
 from ipplatform.lib import uscc
 
-from .enums import ROLE_ORG_KINDS, ROLE_SCOPE, AuditAction, JobStatus, OrgKind, Role, ScopeLevel
+from .enums import ROLE_ORG_KINDS, ROLE_SCOPE, AuditAction, JobStatus, OrgKind, Role, ScopeLevel, SizeClass
 
 
 class AppendOnlyError(Exception):
@@ -93,6 +95,9 @@ class Population(models.Model):
         return f"{self.region_name} {self.year}年 {self.population}"
 
 
+EN_MARK = "（英文）"  # after an English IPC title shown where the Chinese edition has no entry
+
+
 class IPCEntry(models.Model):
     """One IPC symbol (section to subgroup) with Chinese and English titles."""
 
@@ -103,7 +108,10 @@ class IPCEntry(models.Model):
     title_zh = models.TextField("中文含义", blank=True)
     title_en = models.TextField("英文含义", blank=True)
     title_source = models.CharField(
-        "中文来源", max_length=20, default="zh_2026_01", help_text="zh_2026_01 = 2026.01 中文版；en_only = 中文版缺失，仅有英文"
+        "中文来源",
+        max_length=20,
+        default="zh_2026_01",
+        help_text="zh_2026_01 = 2026.01 中文版；en_only = 中文版缺失，仅有英文",
     )
 
     class Meta:
@@ -115,7 +123,8 @@ class IPCEntry(models.Model):
 
     @property
     def title(self) -> str:
-        return self.title_zh or self.title_en
+        """The Chinese title; the English one only where the Chinese edition lacks the entry, marked as such."""
+        return self.title_zh or (f"{self.title_en}{EN_MARK}" if self.title_en else "")
 
 
 class TechField(models.Model):
@@ -152,13 +161,20 @@ class Organization(models.Model):
     name = models.CharField("名称", max_length=200)
     short_name = models.CharField("简称", max_length=60, blank=True)
     kind = models.CharField("类型", max_length=20, choices=OrgKind.choices, db_index=True)
-    parent = models.ForeignKey("self", verbose_name="上级单位", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", verbose_name="上级单位", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     region_code = models.CharField("所在地区划代码", max_length=6, blank=True, db_index=True)
     uscc = models.CharField("统一社会信用代码", max_length=18, blank=True, db_index=True)
     address = models.CharField("地址", max_length=300, blank=True)
     contact_person = models.CharField("联系人", max_length=60, blank=True)
     contact_phone = models.CharField("联系电话", max_length=40, blank=True)
     is_sme = models.BooleanField("小微企业", default=False)
+    size_class = models.CharField("企业规模", max_length=8, choices=SizeClass.choices, blank=True)
+    industry_code = models.CharField(
+        "国民经济行业分类", max_length=4, blank=True, help_text="GB/T 4754-2017 门类字母或大类两位代码"
+    )
+    contact_email = models.EmailField("联系邮箱", blank=True)
     is_active = models.BooleanField("有效", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -189,12 +205,19 @@ class Organization(models.Model):
 
 
 class User(AbstractUser):
-    organization = models.ForeignKey(Organization, verbose_name="所属单位", null=True, blank=True, on_delete=models.PROTECT, related_name="users")
+    organization = models.ForeignKey(
+        Organization, verbose_name="所属单位", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
     role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.PUBLIC)
     real_name = models.CharField("姓名", max_length=60, blank=True)
     phone = models.CharField("手机", max_length=30, blank=True)
-    expert_fields = models.CharField("专家技术领域", max_length=300, blank=True, help_text="IPC小类或技术领域，分号分隔")
+    expert_fields = models.CharField(
+        "专家技术领域", max_length=300, blank=True, help_text="IPC小类或技术领域，分号分隔"
+    )
     is_demo = models.BooleanField("演示账号", default=False)
+    must_change_password = models.BooleanField(
+        "下次登录须修改密码", default=False, help_text="管理员重置的密码：用户登录后须先修改（core.middleware）"
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"
@@ -265,6 +288,38 @@ class StateTransition(AppendOnlyModel):
         ordering = ["at", "pk"]
         indexes = [models.Index(fields=["content_type", "object_id"])]
 
+    # Chinese names for pages (core.labels): the stored codes stay as recorded.
+    @property
+    def _model(self):
+        return self.content_type.model_class()
+
+    @property
+    def source_label(self) -> str:
+        from .labels import state_label
+
+        return state_label(self._model, self.field, self.source)
+
+    @property
+    def target_label(self) -> str:
+        from .labels import state_label
+
+        return state_label(self._model, self.field, self.target)
+
+    @property
+    def transition_label(self) -> str:
+        from .labels import transition_label
+
+        return transition_label(self._model, self.transition)
+
+    @cached_property
+    def actor_label(self) -> str:
+        from .labels import person_label, system_label
+
+        if not self.actor_id:
+            return system_label(self.actor_name)
+        user = User.objects.select_related("organization__parent").filter(pk=self.actor_id).first()
+        return person_label(user) if user else self.actor_name
+
 
 # ---------------------------------------------------------------- notifications and background jobs
 
@@ -284,7 +339,9 @@ class Notification(models.Model):
         verbose_name = verbose_name_plural = "站内通知"
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "dedupe_key"], condition=~models.Q(dedupe_key=""), name="notification_dedupe")
+            models.UniqueConstraint(
+                fields=["user", "dedupe_key"], condition=~models.Q(dedupe_key=""), name="notification_dedupe"
+            )
         ]
 
 
@@ -302,15 +359,65 @@ class BackgroundJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # queue bookkeeping: what to run again, and the lease a living worker renews (core.jobs)
+    func_path = models.CharField("任务函数", max_length=200, blank=True)
+    kwargs = models.JSONField("任务参数", null=True, blank=True)
+    resumable = models.BooleanField("可续做", default=False)
+    attempts = models.PositiveSmallIntegerField("执行次数", default=0)
+    worker = models.CharField("执行进程", max_length=120, blank=True)
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "后台任务"
         ordering = ["-created_at"]
 
-    scope_paths = {"owner": "created_by"}
+    scope_paths = {"owner": "created_by", "personal": "province"}  # a job is its starter's (and the province admin's)
 
     @property
     def percent(self) -> int:
         if not self.total:
             return 100 if self.status == JobStatus.DONE else 0
         return min(100, int(self.progress * 100 / self.total))
+
+
+class OfficialFigure(models.Model):
+    """One published patent statistic (CNIPA / provincial office) for a region, year and period, with its source.
+
+    Reference data for reconciling the platform's record counts: never computed, only imported (one audit event per file)."""
+
+    audit_exclude = True
+    region_code = models.CharField(
+        "区划代码", max_length=6, blank=True, db_index=True, help_text="000000 = 全国；空 = 新疆生产建设兵团"
+    )
+    region_name = models.CharField("地区", max_length=64)
+    year = models.PositiveSmallIntegerField("年份")
+    period = models.CharField("期间", max_length=12, help_text="全年、年末、1-9月、9月、9月末")
+    period_start = models.DateField("期间起")
+    period_end = models.DateField("期间止（存量为时点）")
+    is_stock = models.BooleanField("存量（时点数）", default=False)
+    measure = models.CharField("指标", max_length=20)
+    patent_type = models.CharField("专利类型", max_length=30)
+    scope = models.CharField("统计范围", max_length=40)
+    value = models.DecimalField("数值", max_digits=14, decimal_places=4)
+    unit = models.CharField("单位", max_length=10)
+    source_url = models.CharField("来源网址", max_length=300, blank=True)
+    source_title = models.CharField("来源", max_length=300)
+    note = models.TextField("说明", blank=True)
+    comparable = models.BooleanField(
+        "可用于核对", default=True, help_text="来源注明口径不明的数据（如2015年8月表19第二列）不参与核对"
+    )
+    imported_from = models.CharField("导入文件", max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "官方专利统计数据"
+        ordering = ["region_code", "year", "period_end", "measure", "patent_type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region_code", "year", "period", "measure", "patent_type", "scope", "source_url"],
+                name="core_officialfigure_key",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.region_name} {self.year}年{self.period} {self.patent_type}{self.measure} {self.value}{self.unit}"

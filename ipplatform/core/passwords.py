@@ -2,7 +2,12 @@ import re
 
 from django.core.exceptions import ValidationError
 
-_CLASSES = (("小写字母", re.compile(r"[a-z]")), ("大写字母", re.compile(r"[A-Z]")), ("数字", re.compile(r"\d")), ("特殊字符", re.compile(r"[^A-Za-z0-9]")))
+_CLASSES = (
+    ("小写字母", re.compile(r"[a-z]")),
+    ("大写字母", re.compile(r"[A-Z]")),
+    ("数字", re.compile(r"\d")),
+    ("特殊字符", re.compile(r"[^A-Za-z0-9]")),
+)
 
 
 class CharacterClassValidator:

@@ -1,10 +1,10 @@
 """Population figures: Excel import by administrators and the lookup used by statistics."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from openpyxl import load_workbook
 
 from .models import Division, Population
 
@@ -20,10 +20,12 @@ class ImportResult:
 def _row_errors(line: int, code, year, value, known_codes) -> list[dict]:
     errs = []
     code_s = str(code or "").strip()
-    if not (len(code_s) == 6 and code_s.isdigit()):
+    if not (len(code_s) == 6 and code_s.isascii() and code_s.isdigit()):
         errs.append({"line": line, "field": "区划代码", "value": code, "reason": "区划代码应为6位数字"})
     elif code_s not in known_codes:
-        errs.append({"line": line, "field": "区划代码", "value": code, "reason": "GB/T 2260（2014-2016）中无此区划代码"})
+        errs.append(
+            {"line": line, "field": "区划代码", "value": code, "reason": "GB/T 2260（2014-2016）中无此区划代码"}
+        )
     try:
         y = int(year)
         if not 1949 <= y <= 2100:
@@ -35,24 +37,49 @@ def _row_errors(line: int, code, year, value, known_codes) -> list[dict]:
         if v <= 0:
             raise ValueError
     except (TypeError, ValueError):
-        errs.append({"line": line, "field": "常住人口（人）", "value": value, "reason": "常住人口应为正整数（单位：人）"})
+        errs.append(
+            {"line": line, "field": "常住人口（人）", "value": value, "reason": "常住人口应为正整数（单位：人）"}
+        )
     return errs
 
 
 def import_workbook(fileobj, *, source: str, all_or_nothing: bool = True) -> ImportResult:
     """Import population rows; all-or-nothing commits nothing when any row is bad."""
+    from ipplatform.lib import sheetread
+
     result = ImportResult()
-    try:
-        wb = load_workbook(fileobj, read_only=True, data_only=True)
-    except Exception:
-        result.errors.append({"line": 0, "field": "文件", "value": getattr(fileobj, "name", ""), "reason": "无法读取该Excel文件，请使用模板（.xlsx）"})
-        return result
-    ws = wb.worksheets[0]
     known = set(Division.objects.values_list("code", flat=True))
     good = []
-    for line, row in enumerate(ws.iter_rows(values_only=True), start=1):
+    try:
+        rows = list(sheetread.rows(fileobj, max_rows=20_000, max_cols=10, max_cell_chars=200, max_seconds=60))
+    except sheetread.SheetUnreadable:
+        result.errors.append(
+            {
+                "line": 0,
+                "field": "文件",
+                "value": getattr(fileobj, "name", ""),
+                "reason": "无法读取该Excel文件，请使用模板（.xlsx）",
+            }
+        )
+        return result
+    except sheetread.SheetTooLarge as exc:
+        result.errors.append(
+            {"line": exc.line or 0, "field": "文件", "value": getattr(fileobj, "name", ""), "reason": str(exc)}
+        )
+        return result
+    for line, row in enumerate(rows, start=1):
         if line == 1 or row is None or all(v in (None, "") for v in row):
             continue
+        if len(result.errors) >= 200:
+            result.errors.append(
+                {
+                    "line": line,
+                    "field": "文件",
+                    "value": "",
+                    "reason": "错误超过200条，其余行未检查：请按模板修改后重新上传",
+                }
+            )
+            break
         row = list(row) + [None] * 5
         code, name, year, value, row_source = row[:5]
         errs = _row_errors(line, code, year, value, known)
@@ -64,8 +91,16 @@ def import_workbook(fileobj, *, source: str, all_or_nothing: bool = True) -> Imp
         return result
     with transaction.atomic():
         for code, name, year, value, src in good:
-            name = name or Division.objects.filter(code=code).order_by("-revision").values_list("name", flat=True).first() or code
-            obj, _ = Population.objects.get_or_create(region_code=code, year=year, defaults={"region_name": name, "population": value, "boundary": f"{year}年区划", "source": src})
+            name = (
+                name
+                or Division.objects.filter(code=code).order_by("-revision").values_list("name", flat=True).first()
+                or code
+            )
+            obj, _ = Population.objects.get_or_create(
+                region_code=code,
+                year=year,
+                defaults={"region_name": name, "population": value, "boundary": f"{year}年区划", "source": src},
+            )
             obj.region_name, obj.population, obj.source = name, value, src
             obj.save()
             result.committed += 1

@@ -1,6 +1,7 @@
 """Loading reference data shipped in data/ (GB/T 2260 divisions, census population, IPC, WIPO fields).
 
 Every loader is idempotent: running it again leaves the same rows."""
+
 from __future__ import annotations
 
 import csv
@@ -15,11 +16,16 @@ from .models import Division, DivisionChange, IPCEntry, Population, TechField, T
 
 REVISIONS = ("201412", "201512", "201612")
 
-CENSUS_SOURCE_2010 = "第六次全国人口普查（2010年）常住人口，国家统计局；数据整理：github.com/leiii/census（MIT）"
-CENSUS_SOURCE_2020 = "第七次全国人口普查（2020年）常住人口，国家统计局；数据整理：github.com/leiii/census（MIT）"
-YEARBOOK_SOURCE_2015 = "《山东统计年鉴2016》2015年末常住人口（经维基百科转引，仅部分城市）"
+CENSUS_SOURCE_2010 = "第六次全国人口普查（2010年）常住人口，国家统计局"
+CENSUS_SOURCE_2020 = "第七次全国人口普查（2020年）常住人口，国家统计局"
+YEARBOOK_SOURCE_2015 = "《山东统计年鉴2016》2015年末常住人口（仅部分城市）"
 # 2015 year-end resident population (万人) — the only machine-readable 2015 figures (see data/census/SOURCE.txt).
-YEARBOOK_2015 = {"370000": ("山东省", 9847.16), "370100": ("济南市", 713.20), "370200": ("青岛市", 909.70), "370300": ("淄博市", 464.20)}
+YEARBOOK_2015 = {
+    "370000": ("山东省", 9847.16),
+    "370100": ("济南市", 713.20),
+    "370200": ("青岛市", 909.70),
+    "370300": ("淄博市", 464.20),
+}
 
 # 国务院批复（国函〔2019〕4号）: 莱芜市 abolished, its districts placed under 济南市.
 DIVISION_CHANGES = [
@@ -29,16 +35,48 @@ DIVISION_CHANGES = [
 ]
 
 TECH_SECTORS_ZH = {
-    "Electrical engineering": "电气工程", "Instruments": "仪器", "Chemistry": "化学",
-    "Mechanical engineering": "机械工程", "Other fields": "其他领域",
+    "Electrical engineering": "电气工程",
+    "Instruments": "仪器",
+    "Chemistry": "化学",
+    "Mechanical engineering": "机械工程",
+    "Other fields": "其他领域",
 }
 TECH_FIELDS_ZH = {
-    1: "电气机械、设备、能源", 2: "音像技术", 3: "电信", 4: "数字通信", 5: "基础通信程序", 6: "计算机技术",
-    7: "管理用信息技术方法", 8: "半导体", 9: "光学", 10: "测量", 11: "生物材料分析", 12: "控制", 13: "医学技术",
-    14: "有机精细化学", 15: "生物技术", 16: "药品", 17: "高分子化学、聚合物", 18: "食品化学", 19: "基础材料化学",
-    20: "材料、冶金", 21: "表面技术、涂层", 22: "微观结构和纳米技术", 23: "化学工程", 24: "环境技术", 25: "装卸",
-    26: "机床", 27: "发动机、泵、涡轮机", 28: "纺织和造纸机械", 29: "其他专用机械", 30: "热工过程和器具", 31: "机械零件",
-    32: "运输", 33: "家具、游戏", 34: "其他消费品", 35: "土木工程",
+    1: "电气机械、设备、能源",
+    2: "音像技术",
+    3: "电信",
+    4: "数字通信",
+    5: "基础通信程序",
+    6: "计算机技术",
+    7: "管理用信息技术方法",
+    8: "半导体",
+    9: "光学",
+    10: "测量",
+    11: "生物材料分析",
+    12: "控制",
+    13: "医学技术",
+    14: "有机精细化学",
+    15: "生物技术",
+    16: "药品",
+    17: "高分子化学、聚合物",
+    18: "食品化学",
+    19: "基础材料化学",
+    20: "材料、冶金",
+    21: "表面技术、涂层",
+    22: "微观结构和纳米技术",
+    23: "化学工程",
+    24: "环境技术",
+    25: "装卸",
+    26: "机床",
+    27: "发动机、泵、涡轮机",
+    28: "纺织和造纸机械",
+    29: "其他专用机械",
+    30: "热工过程和器具",
+    31: "机械零件",
+    32: "运输",
+    33: "家具、游戏",
+    34: "其他消费品",
+    35: "土木工程",
 }
 
 
@@ -65,13 +103,24 @@ def load_divisions() -> dict[str, int]:
                 code = rec["Code"].strip()
                 level, parent = _level(code)
                 # Cities directly under a province (e.g. 4190xx) keep the province as parent.
-                rows.append(Division(revision=revision, code=code, name=rec["Name"].strip(), level=level, parent_code=parent, source="mca"))
+                rows.append(
+                    Division(
+                        revision=revision,
+                        code=code,
+                        name=rec["Name"].strip(),
+                        level=level,
+                        parent_code=parent,
+                        source="mca",
+                    )
+                )
         Division.objects.filter(revision=revision).delete()
         Division.objects.bulk_create(rows, batch_size=2000)
         counts[revision] = len(rows)
     for old_code, old_name, new_code, new_name, effective, basis in DIVISION_CHANGES:
         DivisionChange.objects.update_or_create(
-            old_code=old_code, new_code=new_code, defaults={"old_name": old_name, "new_name": new_name, "effective": effective, "basis": basis}
+            old_code=old_code,
+            new_code=new_code,
+            defaults={"old_name": old_name, "new_name": new_name, "effective": effective, "basis": basis},
         )
     return counts
 
@@ -83,12 +132,27 @@ def load_population() -> int:
     entries: dict[tuple[str, int], dict] = {}
     with (base / "shandong_county_census_2010.csv").open(encoding="utf-8") as fh:
         for rec in csv.DictReader(fh):
-            entries[(rec["code"], 2010)] = {"region_name": rec["name"], "population": int(rec["population_2010"]), "boundary": "2010年区划", "source": CENSUS_SOURCE_2010}
+            entries[(rec["code"], 2010)] = {
+                "region_name": rec["name"],
+                "population": int(rec["population_2010"]),
+                "boundary": "2010年区划",
+                "source": CENSUS_SOURCE_2010,
+            }
     with (base / "shandong_county_census_2020.csv").open(encoding="utf-8") as fh:
         for rec in csv.DictReader(fh):
-            entries[(rec["code"], 2020)] = {"region_name": rec["county"], "population": int(rec["population_2020"]), "boundary": "2020年区划", "source": CENSUS_SOURCE_2020}
+            entries[(rec["code"], 2020)] = {
+                "region_name": rec["county"],
+                "population": int(rec["population_2020"]),
+                "boundary": "2020年区划",
+                "source": CENSUS_SOURCE_2020,
+            }
     for code, (name, wan) in YEARBOOK_2015.items():
-        entries[(code, 2015)] = {"region_name": name, "population": round(wan * 10000), "boundary": "2015年区划", "source": YEARBOOK_SOURCE_2015}
+        entries[(code, 2015)] = {
+            "region_name": name,
+            "population": round(wan * 10000),
+            "boundary": "2015年区划",
+            "source": YEARBOOK_SOURCE_2015,
+        }
     for (code, year), values in entries.items():
         obj = Population.objects.filter(region_code=code, year=year).first()
         # Figures an administrator has edited keep their own source; only census rows are refreshed.
@@ -143,7 +207,9 @@ def load_ipc() -> dict[str, int]:
             title = re.sub(r"\s*\[title from directory name\]$", "", rec["title_zh"]).strip()
             title = re.sub(r"(?<=[\u4e00-\u9fff，；、]) (?=[\u4e00-\u9fff])", "", title)  # stray PDF line-break spaces
             level, parent = _ipc_level(code)
-            entries[code] = IPCEntry(code=code, level=level, parent=rec["parent_main"] or parent, title_zh=title, title_source="zh_2026_01")
+            entries[code] = IPCEntry(
+                code=code, level=level, parent=rec["parent_main"] or parent, title_zh=title, title_source="zh_2026_01"
+            )
     zh_count = len(entries)
     en_only = 0
     previous = None
@@ -162,7 +228,9 @@ def load_ipc() -> dict[str, int]:
                 entries[code].title_en = title
             else:
                 level, parent = _ipc_level(code)
-                entries[code] = IPCEntry(code=code, level=level, parent=parent, title_zh="", title_en=title, title_source="en_only")
+                entries[code] = IPCEntry(
+                    code=code, level=level, parent=parent, title_zh="", title_en=title, title_source="en_only"
+                )
                 en_only += 1
             previous = entries[code]
     IPCEntry.objects.all().delete()
@@ -187,8 +255,10 @@ def load_tech_fields() -> int:
             field, _ = TechField.objects.update_or_create(
                 number=number,
                 defaults={
-                    "sector_en": rec["sector"].strip(), "sector_zh": TECH_SECTORS_ZH.get(rec["sector"].strip(), rec["sector"].strip()),
-                    "name_en": rec["field_name"].strip(), "name_zh": TECH_FIELDS_ZH[number],
+                    "sector_en": rec["sector"].strip(),
+                    "sector_zh": TECH_SECTORS_ZH.get(rec["sector"].strip(), rec["sector"].strip()),
+                    "name_en": rec["field_name"].strip(),
+                    "name_zh": TECH_FIELDS_ZH[number],
                 },
             )
             TechFieldPattern.objects.get_or_create(field=field, ipc_prefix=concordance_prefix(rec["ipc"]))
@@ -197,5 +267,14 @@ def load_tech_fields() -> int:
 
 def load_all(stdout=None) -> dict:
     """Load every reference table; returns counts for the caller to print."""
-    result = {"divisions": load_divisions(), "population": load_population(), "ipc": load_ipc(), "tech_fields": load_tech_fields()}
+    from .official import load_shipped
+
+    result = {
+        "divisions": load_divisions(),
+        "population": load_population(),
+        "ipc": load_ipc(),
+        "tech_fields": load_tech_fields(),
+    }
+    official = load_shipped()
+    result["official_stats"] = official.created + official.updated + official.unchanged
     return result

@@ -1,11 +1,13 @@
 """Administrative divisions: cities of a revision, city/county membership, mapping to today's divisions."""
+
 from __future__ import annotations
 
 from functools import lru_cache
 
 from django.conf import settings
 
-from .models import Division, DivisionChange
+# The models are imported where they are queried, so that modules loaded before django.setup() (the search
+# index's import helper) can use the pure city_code_of.
 
 REVISION_2015 = "201512"
 
@@ -21,14 +23,25 @@ def city_code_of(code: str | None) -> str:
     return code[:4] + "00"
 
 
+def province_code_of(code: str | None) -> str:
+    """The province a division belongs to ('370211' -> '370000')."""
+    if not code or len(code) < 2:
+        return ""
+    return code[:2] + "0000"
+
+
 def cities(revision: str = REVISION_2015) -> list[tuple[str, str]]:
     """(code, name) of the province's prefecture-level cities in a revision (2015: 17, 莱芜 included)."""
+    from .models import Division
+
     qs = Division.objects.filter(revision=revision, level="city", code__startswith=province_prefix()).order_by("code")
     return list(qs.values_list("code", "name"))
 
 
 def current_cities() -> list[tuple[str, str]]:
     """Today's cities: the latest revision loaded with later mergers applied (16 in Shandong after 2019)."""
+    from .models import Division, DivisionChange
+
     latest = Division.objects.order_by("-revision").values_list("revision", flat=True).first()
     merged = set(DivisionChange.objects.filter(old_code__endswith="00").values_list("old_code", flat=True))
     return [(c, n) for c, n in cities(latest) if c not in merged] if latest else []
@@ -36,6 +49,8 @@ def current_cities() -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=4096)
 def _change_map() -> dict[str, str]:
+    from .models import DivisionChange
+
     return dict(DivisionChange.objects.values_list("old_code", "new_code"))
 
 
@@ -57,6 +72,8 @@ def name_of(code: str, revision: str = REVISION_2015) -> str:
 
 @lru_cache(maxsize=8)
 def division_names(revision: str = REVISION_2015) -> dict[str, str]:
+    from .models import Division
+
     return dict(Division.objects.filter(revision=revision).values_list("code", "name"))
 
 

@@ -7,6 +7,8 @@ A model declares where its scope-relevant fields live, as `scope_paths` (or the 
         "organization": ["seller", "buyer"],        # FK path(s) to core.Organization
         "department": "department",                 # FK path to the responsible provincial department
         "owner": "created_by",                      # FK path(s) to the user who owns the record
+        "personal": True,                           # optional: only the owner, whatever the role (saved searches);
+                                                    # "province": the owner, and province-wide roles (jobs)
     }
 
 Rules by the user's scope level (see enums.ROLE_SCOPE):
@@ -19,6 +21,7 @@ Rules by the user's scope level (see enums.ROLE_SCOPE):
 - own: objects whose owner path is the user.
 Everyone also sees records they own.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -82,9 +85,12 @@ def scope_q(model: type[Model], user, paths: dict | None = None) -> Q | None:
     nothing = Q(pk__in=[])
     if scope is None:
         return nothing
+    owner_q = _any(_as_list(paths.get("owner")), lambda p: Q(**{p: scope.user_id}))
+    personal = paths.get("personal")
+    if personal and not (personal == "province" and scope.level == ScopeLevel.PROVINCE):
+        return owner_q if owner_q is not None else nothing
     if scope.level == ScopeLevel.PROVINCE:
         return None
-    owner_q = _any(_as_list(paths.get("owner")), lambda p: Q(**{p: scope.user_id}))
     org_paths = _as_list(paths.get("organization"))
     region_paths = _as_list(paths.get("region"))
     q = None
@@ -97,7 +103,9 @@ def scope_q(model: type[Model], user, paths: dict | None = None) -> Q | None:
         q = _any(region_paths, lambda p: Q(**{f"{p}__startswith": scope.region_prefix}))
         org_q = _any(
             org_paths,
-            lambda p: Q(**{(f"{p}__region_code__startswith" if p != "pk" else "region_code__startswith"): scope.region_prefix}),
+            lambda p: Q(
+                **{(f"{p}__region_code__startswith" if p != "pk" else "region_code__startswith"): scope.region_prefix}
+            ),
         )
         if org_q is not None:
             q = org_q if q is None else q | org_q
@@ -136,7 +144,38 @@ def require_in_scope(user, obj: Model, *, paths: dict | None = None) -> None:
         raise PermissionDenied(f"无权访问该{obj._meta.verbose_name}：超出您的数据范围")
 
 
+def region_in_scope(user, region_code: str) -> bool:
+    """True when a record of `region_code` may be created or moved there by `user` (city and county bureaus: only
+    inside their own region; provincial roles: anywhere; others: not decided by region)."""
+    scope = scope_of(user)
+    if scope is None:
+        return False
+    if scope.level in (ScopeLevel.CITY, ScopeLevel.COUNTY):
+        return bool(region_code) and str(region_code).startswith(scope.region_prefix)
+    return True
+
+
+def require_region_in_scope(user, region_code: str, what: str = "记录") -> None:
+    """Refuse (403 with a Chinese reason) creating a record for a region outside the user's own."""
+    if not region_in_scope(user, region_code):
+        raise PermissionDenied(f"不能为本辖区以外的地区（{region_code or '未指定'}）登记{what}")
+
+
 def require_roles(user, roles, message: str = "您的角色无权使用此功能") -> None:
     """Refuse (403 with a Chinese reason) unless the user is a superuser or holds one of `roles`."""
     if not (user.is_superuser or user.role in roles):
         raise PermissionDenied(message)
+
+
+def is_admin_or_department(user, departments) -> bool:
+    """Province administrators (and superusers), or department staff of one of the named provincial departments:
+    who may review in finance (协调管理处) and keep the organisation registry (the registry departments)."""
+    from .enums import Role
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser or user.role == Role.PROVINCE_ADMIN:
+        return True
+    return (
+        user.role == Role.DEPARTMENT_STAFF and user.organization is not None and user.organization.name in departments
+    )

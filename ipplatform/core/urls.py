@@ -1,11 +1,14 @@
-from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import api, views
 
 app_name = "core"
 
 urlpatterns = [
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.ico"), permanent=True), name="favicon"),
+    path("account/password/", views.password_change, name="password_change"),
     path("audit/", views.audit_list, name="audit"),
     path("audit/verify/", views.audit_verify, name="audit_verify"),
     path("jobs/<int:pk>/", views.job_detail, name="job"),

@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-import datetime as dt
-
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -13,11 +11,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ipplatform.core.downloads import attachment
+from ipplatform.core.labels import label_actors, people, person_label, system_label
+from ipplatform.core.navigation import gated_roles
+from ipplatform.core.tables import Table, col
 from ipplatform.lib.xlsx import Sheet, workbook_bytes
 
-from . import audit, population, regions
-from .enums import AuditAction, Role
+from . import audit, inputs, jobs, population, regions
+from .enums import AuditAction, JobStatus, Role
 from .forms import LoginForm, PopulationImportForm
+from .inputs import InputError
 from .models import (
     AuditEvent,
     BackgroundJob,
@@ -56,7 +58,21 @@ class LoginView(auth_views.LoginView):
 def home(request):
     if not request.user.is_authenticated:
         return redirect("login")
-    return render(request, "core/home.html", {"scope": scope_of(request.user)})
+    from . import workbench
+    from .navigation import items_for
+
+    user = request.user
+    return render(
+        request,
+        "core/home.html",
+        {
+            "scope": scope_of(user),
+            "todos": workbench.todo_items(user)[: workbench.TODO_LIMIT],
+            "recent": workbench.recent_items(user),
+            "shortcuts": workbench.shortcuts(items_for(user)),
+            "cockpit": workbench.cockpit_sections(user) if workbench.is_leader(user) else None,
+        },
+    )
 
 
 def _audit_queryset(request):
@@ -72,37 +88,117 @@ def _audit_queryset(request):
     for key, lookup in (("date_from", "created_at__date__gte"), ("date_to", "created_at__date__lte")):
         if f.get(key):
             try:
-                qs = qs.filter(**{lookup: dt.date.fromisoformat(f[key])})
-            except ValueError:
-                messages.error(request, f"日期“{f[key]}”格式不正确，应为YYYY-MM-DD")
+                qs = qs.filter(**{lookup: inputs.parse_date(f[key], field=key, label="日期")})
+            except InputError as exc:
+                messages.error(request, exc.message)
     return qs
 
 
-AUDIT_HEADERS = ["序号", "时间", "用户", "IP地址", "操作", "对象类型", "对象ID", "对象", "修改前", "修改后", "说明", "哈希"]
+AUDIT_HEADERS = [
+    "序号",
+    "时间",
+    "用户",
+    "IP地址",
+    "操作",
+    "对象类型",
+    "对象ID",
+    "对象",
+    "修改前",
+    "修改后",
+    "说明",
+    "哈希",
+]
 
 
-def _audit_row(e: AuditEvent):
-    return [e.seq, timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M:%S"), e.actor_name, e.ip, e.get_action_display(),
-            e.object_type, e.object_id, e.object_repr, e.before, e.after, e.reason, e.hash]
+def _audit_row(e: AuditEvent, names: dict[int, str]):
+    return [
+        e.seq,
+        timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M:%S"),
+        names.get(e.actor_id) or (e.actor_name if e.actor_id else system_label(e.actor_name)),
+        e.ip,
+        e.get_action_display(),
+        e.object_type,
+        e.object_id,
+        e.object_repr,
+        e.before,
+        e.after,
+        e.reason,
+        e.hash,
+    ]
 
 
 @login_required
+def password_change(request):
+    """Every signed-in user changes their own password (the old one first; the password policy applies)."""
+    from django.contrib.auth import get_user_model, update_session_auth_hash
+    from django.contrib.auth.forms import PasswordChangeForm
+
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        if user.must_change_password:
+            get_user_model().objects.filter(pk=user.pk).update(must_change_password=False)
+            user.must_change_password = False
+        update_session_auth_hash(request, user)  # stay signed in on this browser
+        audit.record(AuditAction.UPDATE, obj=user, reason="用户修改了自己的密码")
+        messages.success(request, "密码已修改")
+        return redirect("home")
+    return render(request, "registration/password_change.html", {"form": form})
+
+
+AUDIT_COLUMNS = [
+    col("seq", "序号", "seq"),
+    col("time", "时间", "created_at"),
+    col("user", "用户", "actor_name"),
+    col("ip", "IP", "ip", optional=True),
+    col("action", "操作", "action"),
+    col("object", "对象", "object_type", "object_id"),
+    col("changes", "变更内容", optional=True),
+    col("reason", "说明", optional=True),
+]
+
+
+@login_required
+@gated_roles(AUDIT_VIEWERS)
 def audit_list(request):
-    require_roles(request.user, AUDIT_VIEWERS)
-    qs = _audit_queryset(request)
+    table = Table(
+        request,
+        _audit_queryset(request),
+        columns=AUDIT_COLUMNS,
+        unfiltered=AuditEvent.objects.all(),
+        tiebreak="-seq",
+        default_per_page=50,
+        noun="审计记录",
+        name="audit",
+    )
+    qs = table.export_queryset()
     if request.GET.get("export") == "xlsx":
-        audit.record(AuditAction.EXPORT, object_type="core.auditevent", object_repr="审计日志导出", reason=request.GET.urlencode())
-        data = workbook_bytes([Sheet("审计日志", AUDIT_HEADERS, (_audit_row(e) for e in qs.iterator()))])
+        audit.record(
+            AuditAction.EXPORT,
+            object_type="core.auditevent",
+            object_repr="审计日志导出",
+            reason=request.GET.urlencode(),
+        )
+        names = {
+            pk: person_label(u) for pk, u in people(qs.order_by().values_list("actor_id", flat=True).distinct()).items()
+        }
+        rows = (_audit_row(e, names) for e in qs.iterator())
+        data = workbook_bytes([Sheet("审计日志", AUDIT_HEADERS, rows)])
         return attachment(data, "audit-log.xlsx")
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = table.page
+    page.object_list = label_actors(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "core/audit_list.html", {"page": page, "actions": AuditAction.choices, "query": query.urlencode()})
+    return render(
+        request,
+        "core/audit_list.html",
+        {"table": table, "page": page, "actions": AuditAction.choices, "query": query.urlencode()},
+    )
 
 
 @login_required
+@gated_roles(AUDIT_VIEWERS)
 def audit_verify(request):
-    require_roles(request.user, AUDIT_VIEWERS)
     report = audit.verify_chain()
     return render(request, "core/audit_verify.html", {"report": report})
 
@@ -110,6 +206,13 @@ def audit_verify(request):
 @login_required
 def job_detail(request, pk: int):
     job = get_in_scope(BackgroundJob.objects.all(), request.user, pk=pk)
+    if (
+        job.status == JobStatus.RUNNING
+        and job.heartbeat_at
+        and (timezone.now() - job.heartbeat_at).total_seconds() > settings.JOB_LEASE
+    ):
+        jobs.reap_stale_jobs()  # its worker died: show it failed or queued again, never 运行中 forever
+        job.refresh_from_db()
     template = "core/_job_status.html" if request.htmx else "core/job_detail.html"
     return render(request, template, {"job": job})
 
@@ -146,7 +249,11 @@ def ipc_browser(request):
         trail.insert(0, node)
         node = IPCEntry.objects.filter(code=node.parent).first() if node.parent else None
     fields = TechField.objects.filter(patterns__ipc_prefix__in=_prefixes(code)).distinct() if code else []
-    return render(request, "core/ipc_browser.html", {"current": current, "children": children, "trail": trail, "term": term, "fields": fields})
+    return render(
+        request,
+        "core/ipc_browser.html",
+        {"current": current, "children": children, "trail": trail, "term": term, "fields": fields},
+    )
 
 
 def _prefixes(code: str) -> list[str]:
@@ -161,12 +268,30 @@ def regions_page(request):
     rows = []
     pop = {(p.region_code, p.year): p for p in Population.objects.all()}
     for code, name in regions.cities(regions.REVISION_2015):
-        rows.append({"code": code, "name": name, "current": regions.to_current(code), "p2010": pop.get((code, 2010)), "p2015": pop.get((code, 2015)), "p2020": pop.get((code, 2020))})
+        rows.append(
+            {
+                "code": code,
+                "name": name,
+                "current": regions.to_current(code),
+                "p2010": pop.get((code, 2010)),
+                "p2015": pop.get((code, 2015)),
+                "p2020": pop.get((code, 2020)),
+            }
+        )
     current = regions.current_cities()
     years = sorted({p.year for p in pop.values()})
     can_edit = request.user.is_superuser or request.user.role == Role.PROVINCE_ADMIN
-    return render(request, "core/regions.html", {"rows": rows, "current": current, "years": years, "can_edit": can_edit,
-                                                  "province": [pop.get(("370000", y)) for y in years]})
+    return render(
+        request,
+        "core/regions.html",
+        {
+            "rows": rows,
+            "current": current,
+            "years": years,
+            "can_edit": can_edit,
+            "province": [pop.get(("370000", y)) for y in years],
+        },
+    )
 
 
 @login_required
@@ -175,10 +300,17 @@ def population_import(request):
     form = PopulationImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        result = population.import_workbook(form.cleaned_data["file"], source=form.cleaned_data["source"],
-                                            all_or_nothing=form.cleaned_data["mode"] == "all")
+        result = population.import_workbook(
+            form.cleaned_data["file"],
+            source=form.cleaned_data["source"],
+            all_or_nothing=form.cleaned_data["mode"] == "all",
+        )
         if result.errors:
-            messages.error(request, f"共{len(result.errors)}行有误" + ("，未导入任何数据" if result.committed == 0 else f"，其余{result.committed}行已导入"))
+            messages.error(
+                request,
+                f"共{len(result.errors)}行有误"
+                + ("，未导入任何数据" if result.committed == 0 else f"，其余{result.committed}行已导入"),
+            )
         else:
             messages.success(request, f"已导入{result.committed}行人口数据")
     return render(request, "core/population_import.html", {"form": form, "result": result})
@@ -186,5 +318,7 @@ def population_import(request):
 
 @login_required
 def population_template(request):
-    data = workbook_bytes([Sheet("常住人口", population.TEMPLATE_HEADERS, [["370200", "青岛市", 2015, 9097000, "《山东统计年鉴2016》"]])])
+    data = workbook_bytes(
+        [Sheet("常住人口", population.TEMPLATE_HEADERS, [["370200", "青岛市", 2015, 9097000, "《山东统计年鉴2016》"]])]
+    )
     return attachment(data, "population-template.xlsx")

@@ -1,5 +1,6 @@
 """Workflow history for every django-fsm state machine: transitions are called as
 `obj.accept(by=user, reason="…")`, and one receiver records who, when, from, to and why."""
+
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
@@ -31,8 +32,12 @@ def on_post_transition(sender, instance, name, source, target, method_kwargs=Non
         at=timezone.now(),
     )
     audit.record(
-        AuditAction.TRANSITION, obj=instance, actor=actor,
-        before={field_name: str(source)}, after={field_name: str(target)}, reason=f"{name}: {reason}".strip(": "),
+        AuditAction.TRANSITION,
+        obj=instance,
+        actor=actor,
+        before={field_name: str(source)},
+        after={field_name: str(target)},
+        reason=f"{name}: {reason}".strip(": "),
     )
 
 
@@ -40,7 +45,9 @@ def history(obj):
     """The state history of an object, oldest first."""
     from .models import StateTransition
 
-    return StateTransition.objects.filter(content_type=ContentType.objects.get_for_model(type(obj)), object_id=str(obj.pk)).order_by("at", "pk")
+    return StateTransition.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(obj)), object_id=str(obj.pk)
+    ).order_by("at", "pk")
 
 
 def run_transition(obj, transition_name: str, *, by, reason: str = "", **kwargs):

@@ -1,4 +1,5 @@
 """Enterprise IP credit: rules as data, events with evidence, scores with reasons; the serious-dishonesty list."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -33,7 +34,9 @@ class CreditRule(models.Model):
 class CreditEvent(FSMModelMixin, models.Model):
     """A fact that moves an organisation's credit score, with its evidence; withdrawn (never deleted) if overturned."""
 
-    organization = models.ForeignKey("core.Organization", verbose_name="主体", on_delete=models.PROTECT, related_name="credit_events")
+    organization = models.ForeignKey(
+        "core.Organization", verbose_name="主体", on_delete=models.PROTECT, related_name="credit_events"
+    )
     kind = models.CharField("类别", max_length=20, choices=EventKind.choices)
     occurred_on = models.DateField("发生/决定日期")
     description = models.CharField("内容", max_length=500)
@@ -80,11 +83,20 @@ class CreditScore(models.Model):
 class DishonestyEntry(FSMModelMixin, models.Model):
     """An entry of the serious-dishonesty list (严重失信主体名单): basis, publication, appeal, repair and exit."""
 
-    organization = models.ForeignKey("core.Organization", verbose_name="主体", on_delete=models.PROTECT, related_name="dishonesty_entries")
+    organization = models.ForeignKey(
+        "core.Organization", verbose_name="主体", on_delete=models.PROTECT, related_name="dishonesty_entries"
+    )
     reason = models.TextField("列入事由")
     legal_basis = models.TextField("法律依据")
     decision_no = models.CharField("列入决定文号", max_length=100, blank=True)
-    event = models.ForeignKey(CreditEvent, verbose_name="所依据的信用事件", null=True, blank=True, on_delete=models.PROTECT, related_name="list_entries")
+    event = models.ForeignKey(
+        CreditEvent,
+        verbose_name="所依据的信用事件",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="list_entries",
+    )
     proposed_on = models.DateField("告知日期")
     listed_on = models.DateField("列入日期", null=True, blank=True)
     published_on = models.DateField("公示日期", null=True, blank=True)

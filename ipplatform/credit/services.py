@@ -1,4 +1,5 @@
 """Enterprise IP credit scores (rules as data, recomputed when an event arrives) and the serious-dishonesty list."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,11 +7,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from ipplatform.core import notify
-from ipplatform.core.api import InputError
 from ipplatform.core.enums import PROVINCE_ROLES, STAFF_ROLES
+from ipplatform.core.inputs import InputError
 from ipplatform.core.models import Organization, User
 from ipplatform.core.scopes import can_access, restrict
 from ipplatform.core.workflow import run_transition
@@ -57,7 +59,9 @@ def ensure_rules() -> None:
     if CreditRule.objects.exists():
         return
     for code, kind, name, points, cap, years, basis in defaults.RULES:
-        CreditRule.objects.create(code=code, event_kind=kind, name=name, points=points, cap=cap, years=years, legal_basis=basis)
+        CreditRule.objects.create(
+            code=code, event_kind=kind, name=name, points=points, cap=cap, years=years, legal_basis=basis
+        )
 
 
 def compute(*, org: Organization, on: dt.date | None = None) -> tuple[Decimal, list[dict]]:
@@ -65,8 +69,15 @@ def compute(*, org: Organization, on: dt.date | None = None) -> tuple[Decimal, l
     the total clamped to 0..100."""
     ensure_rules()
     on = on or today()
-    score, reasons = defaults.BASE_SCORE, [{"rule": "base", "name": "基础分", "points": str(defaults.BASE_SCORE), "basis": "每个主体的起始分"}]
-    events = list(CreditEvent.objects.filter(organization=org, state=EventState.VALID, occurred_on__lte=on).order_by("occurred_on", "pk"))
+    score, reasons = (
+        defaults.BASE_SCORE,
+        [{"rule": "base", "name": "基础分", "points": str(defaults.BASE_SCORE), "basis": "每个主体的起始分"}],
+    )
+    events = list(
+        CreditEvent.objects.filter(organization=org, state=EventState.VALID, occurred_on__lte=on).order_by(
+            "occurred_on", "pk"
+        )
+    )
     for rule in CreditRule.objects.filter(is_active=True).order_by("code"):
         used = Decimal("0")
         for ev in events:
@@ -80,13 +91,32 @@ def compute(*, org: Organization, on: dt.date | None = None) -> tuple[Decimal, l
                 pts = (rule.cap - abs(used)) * (1 if pts > 0 else -1) + Decimal("0")  # + 0 turns −0 into 0
             used += pts
             score += pts
-            reasons.append({"rule": rule.code, "name": rule.name, "points": str(pts.quantize(TWO)), "event": ev.pk,
-                            "occurred_on": ev.occurred_on.isoformat(), "until": counts_until.isoformat(), "description": ev.description,
-                            "document_no": ev.document_no, "evidence_url": ev.evidence_url, "basis": rule.legal_basis, "demo": ev.is_demo,
-                            "note": "已达该项累计上限" if pts != rule.points else ""})
+            reasons.append(
+                {
+                    "rule": rule.code,
+                    "name": rule.name,
+                    "points": str(pts.quantize(TWO)),
+                    "event": ev.pk,
+                    "occurred_on": ev.occurred_on.isoformat(),
+                    "until": counts_until.isoformat(),
+                    "description": ev.description,
+                    "document_no": ev.document_no,
+                    "evidence_url": ev.evidence_url,
+                    "basis": rule.legal_basis,
+                    "demo": ev.is_demo,
+                    "note": "已达该项累计上限" if pts != rule.points else "",
+                }
+            )
     clamped = max(Decimal("0"), min(defaults.MAX_SCORE, score)).quantize(TWO, ROUND_HALF_UP)
     if clamped != score:
-        reasons.append({"rule": "clamp", "name": "分值范围", "points": str((clamped - score).quantize(TWO)), "basis": "信用分在0至100分之间"})
+        reasons.append(
+            {
+                "rule": "clamp",
+                "name": "分值范围",
+                "points": str((clamped - score).quantize(TWO)),
+                "basis": "信用分在0至100分之间",
+            }
+        )
     return clamped, reasons
 
 
@@ -98,12 +128,25 @@ def recompute(*, org: Organization, trigger: str = "") -> CreditScore:
 
 def current(org: Organization) -> CreditScore:
     """The latest stored score, computed now if there is none."""
-    return CreditScore.objects.filter(organization=org).order_by("-computed_at", "-pk").first() or recompute(org=org, trigger="首次计算")
+    return CreditScore.objects.filter(organization=org).order_by("-computed_at", "-pk").first() or recompute(
+        org=org, trigger="首次计算"
+    )
 
 
 @transaction.atomic
-def record_event(*, org: Organization, kind: str, occurred_on: dt.date, description: str, by=None, document_no: str = "",
-                 evidence_url: str = "", source: str = EventSource.MANUAL, source_ref: str = "", is_demo: bool = False) -> CreditEvent:
+def record_event(
+    *,
+    org: Organization,
+    kind: str,
+    occurred_on: dt.date,
+    description: str,
+    by=None,
+    document_no: str = "",
+    evidence_url: str = "",
+    source: str = EventSource.MANUAL,
+    source_ref: str = "",
+    is_demo: bool = False,
+) -> CreditEvent:
     """Record a credit event (officers, or the platform itself with by=None) and recompute the score."""
     if by is not None:
         _require_officer_for(by, org)
@@ -113,17 +156,39 @@ def record_event(*, org: Organization, kind: str, occurred_on: dt.date, descript
         raise InputError("发生日期不能为空或晚于今天", field="occurred_on")
     if not (description or "").strip():
         raise InputError("请填写事件内容", field="description")
-    if evidence_url and not (evidence_url.startswith("/") or evidence_url.startswith("https://") or evidence_url.startswith("http://")):
+    if evidence_url and not (
+        evidence_url.startswith("/") or evidence_url.startswith("https://") or evidence_url.startswith("http://")
+    ):
         raise InputError("证据链接应为平台内路径（/开头）或http(s)网址", field="evidence_url")
-    if source_ref and CreditEvent.objects.filter(organization=org, kind=kind, source_ref=source_ref, state=EventState.VALID).exists():
+    if (
+        source_ref
+        and CreditEvent.objects.filter(
+            organization=org, kind=kind, source_ref=source_ref, state=EventState.VALID
+        ).exists()
+    ):
         return CreditEvent.objects.get(organization=org, kind=kind, source_ref=source_ref, state=EventState.VALID)
-    ev = CreditEvent.objects.create(organization=org, kind=kind, occurred_on=occurred_on, description=description.strip()[:500],
-                                    document_no=(document_no or "").strip()[:100], evidence_url=(evidence_url or "").strip()[:300],
-                                    source=source, source_ref=(source_ref or "")[:100], is_demo=is_demo, recorded_by=by)
+    ev = CreditEvent.objects.create(
+        organization=org,
+        kind=kind,
+        occurred_on=occurred_on,
+        description=description.strip()[:500],
+        document_no=(document_no or "").strip()[:100],
+        evidence_url=(evidence_url or "").strip()[:300],
+        source=source,
+        source_ref=(source_ref or "")[:100],
+        is_demo=is_demo,
+        recorded_by=by,
+    )
     recompute(org=org, trigger=f"新增事件：{ev.get_kind_display()}（{occurred_on}）")
     for user in User.objects.filter(organization=org, is_active=True):
-        notify.notify(user=user, title=f"知识产权信用记录：{ev.get_kind_display()}", body=ev.description, url="/credit/mine/", kind="credit",
-                      dedupe_key=f"credit:event:{ev.pk}")
+        notify.notify(
+            user=user,
+            title=f"知识产权信用记录：{ev.get_kind_display()}",
+            body=ev.description,
+            url="/credit/mine/",
+            kind="credit",
+            dedupe_key=f"credit:event:{ev.pk}",
+        )
     return ev
 
 
@@ -143,7 +208,12 @@ def scores_for(user):
     """Organisations in the user's scope with their current score (enterprises, universities, institutes, agencies)."""
     from ipplatform.core.enums import OrgKind
 
-    orgs = restrict(Organization.objects.filter(kind__in=[OrgKind.ENTERPRISE, OrgKind.UNIVERSITY, OrgKind.INSTITUTE, OrgKind.AGENCY], is_active=True), user)
+    orgs = restrict(
+        Organization.objects.filter(
+            kind__in=[OrgKind.ENTERPRISE, OrgKind.UNIVERSITY, OrgKind.INSTITUTE, OrgKind.AGENCY], is_active=True
+        ),
+        user,
+    )
     latest = {}
     for s in CreditScore.objects.filter(organization__in=orgs).order_by("organization_id", "-computed_at", "-pk"):
         latest.setdefault(s.organization_id, s)
@@ -165,24 +235,67 @@ def entries_for(user):
     return (public | own).distinct()
 
 
+def todo_for(*, user) -> list:
+    """The workbench's to-do items: for the list authority, entries whose objection (异议) or credit repair
+    request awaits an answer; for a listed organisation, its entries proposed for listing (陈述申辩)."""
+    from ipplatform.core.workbench import Item
+
+    qs = entries_for(user)
+    if is_list_authority(user):
+        waiting = qs.filter(state__in=[ListState.APPEALING, ListState.REPAIR_REQUESTED])
+    elif user.organization_id:
+        waiting = qs.filter(organization_id=user.organization_id, state=ListState.PROPOSED)
+    else:
+        return []
+    return [
+        Item(reverse("credit:entry", args=[e.pk]), f"{e.get_state_display()}：{e.organization.name}")
+        for e in waiting.order_by("pk")
+    ]
+
+
 @transaction.atomic
-def propose_entry(*, by, org: Organization, reason: str, legal_basis: str = "", event: CreditEvent | None = None, on: dt.date | None = None,
-                  decision_no: str = "", is_demo: bool = False) -> DishonestyEntry:
+def propose_entry(
+    *,
+    by,
+    org: Organization,
+    reason: str,
+    legal_basis: str = "",
+    event: CreditEvent | None = None,
+    on: dt.date | None = None,
+    decision_no: str = "",
+    is_demo: bool = False,
+) -> DishonestyEntry:
     """Propose listing (the organisation is told and may state its case before the decision)."""
     _require_officer_for(by, org)
     if not (reason or "").strip():
         raise InputError("请填写列入事由", field="reason")
     if DishonestyEntry.objects.filter(organization=org, state__in=[ListState.PROPOSED, *BLOCKING_STATES]).exists():
         raise InputError(f"“{org.name}”已有未移出的名单记录", field="organization")
-    e = DishonestyEntry.objects.create(organization=org, reason=reason.strip(), legal_basis=(legal_basis or defaults.LIST_BASIS).strip(), event=event,
-                                       proposed_on=on or today(), decision_no=(decision_no or "").strip()[:100], is_demo=is_demo, created_by=by)
+    e = DishonestyEntry.objects.create(
+        organization=org,
+        reason=reason.strip(),
+        legal_basis=(legal_basis or defaults.LIST_BASIS).strip(),
+        event=event,
+        proposed_on=on or today(),
+        decision_no=(decision_no or "").strip()[:100],
+        is_demo=is_demo,
+        created_by=by,
+    )
     for user in User.objects.filter(organization=org, is_active=True):
-        notify.notify(user=user, title="拟列入严重失信主体名单告知", body=f"事由：{e.reason}。可在规定期限内陈述申辩。", url=f"/credit/list/{e.pk}/",
-                      kind="credit", dedupe_key=f"credit:propose:{e.pk}")
+        notify.notify(
+            user=user,
+            title="拟列入严重失信主体名单告知",
+            body=f"事由：{e.reason}。可在规定期限内陈述申辩。",
+            url=f"/credit/list/{e.pk}/",
+            kind="credit",
+            dedupe_key=f"credit:propose:{e.pk}",
+        )
     return e
 
 
-def act(*, entry: DishonestyEntry, by, name: str, reason: str, on: dt.date | None = None, publication_url: str = "") -> DishonestyEntry:
+def act(
+    *, entry: DishonestyEntry, by, name: str, reason: str, on: dt.date | None = None, publication_url: str = ""
+) -> DishonestyEntry:
     """Run one step of the list workflow with its rules: publication dates, appeal and repair by the organisation itself,
     repair only after its waiting period, expiry only when the period is over."""
     on = on or today()
@@ -199,7 +312,9 @@ def act(*, entry: DishonestyEntry, by, name: str, reason: str, on: dt.date | Non
         entry.repair_from = add_years(on, defaults.REPAIR_AFTER_YEARS)
         entry.publication_url = (publication_url or "").strip()[:300]
     if name == "request_repair" and entry.repair_from and on < entry.repair_from:
-        raise InputError(f"列入满{defaults.REPAIR_AFTER_YEARS}年后方可申请信用修复（{entry.repair_from}起）", field="reason")
+        raise InputError(
+            f"列入满{defaults.REPAIR_AFTER_YEARS}年后方可申请信用修复（{entry.repair_from}起）", field="reason"
+        )
     if name == "expire" and (entry.ends_on is None or on < entry.ends_on):
         raise InputError(f"列入期限至{entry.ends_on}，未满不能期满移出", field="reason")
     if name == "appeal":
@@ -220,8 +335,14 @@ def act(*, entry: DishonestyEntry, by, name: str, reason: str, on: dt.date | Non
         entry.save()
     if name in ("publish", "uphold", "approve_repair", "refuse_repair", "revoke", "expire"):
         for user in User.objects.filter(organization=entry.organization, is_active=True):
-            notify.notify(user=user, title=f"严重失信主体名单：{entry.get_state_display()}", body=reason.strip()[:200], url=f"/credit/list/{entry.pk}/",
-                          kind="credit", dedupe_key=f"credit:list:{entry.pk}:{name}:{on}")
+            notify.notify(
+                user=user,
+                title=f"严重失信主体名单：{entry.get_state_display()}",
+                body=reason.strip()[:200],
+                url=f"/credit/list/{entry.pk}/",
+                kind="credit",
+                dedupe_key=f"credit:list:{entry.pk}:{name}:{on}",
+            )
     return entry
 
 
@@ -229,7 +350,9 @@ def expire_due(*, on: dt.date | None = None) -> int:
     """Move out every entry whose period is over (run daily)."""
     on = on or today()
     n = 0
-    for entry in DishonestyEntry.objects.filter(state__in=[ListState.LISTED, ListState.REPAIR_REQUESTED], ends_on__lte=on):
+    for entry in DishonestyEntry.objects.filter(
+        state__in=[ListState.LISTED, ListState.REPAIR_REQUESTED], ends_on__lte=on
+    ):
         act(entry=entry, by=None, name="expire", reason=f"列入期满（{entry.ends_on}）自动移出", on=on)
         n += 1
     return n
@@ -240,10 +363,16 @@ def eligibility_block(*, org: Organization | None, on: dt.date | None = None) ->
     if org is None:
         return ""
     on = on or today()
-    entry = (DishonestyEntry.objects.filter(organization=org, state__in=BLOCKING_STATES, listed_on__lte=on)
-             .exclude(ends_on__lte=on).order_by("-listed_on").first())
+    entry = (
+        DishonestyEntry.objects.filter(organization=org, state__in=BLOCKING_STATES, listed_on__lte=on)
+        .exclude(ends_on__lte=on)
+        .order_by("-listed_on")
+        .first()
+    )
     if entry is None:
         return ""
-    return (f"“{org.name}”已于{entry.listed_on}被列入严重失信主体名单（{entry.decision_no or '列入决定'}；事由：{entry.reason}；"
-            f"依据：{entry.legal_basis.split('：')[0]}），期限至{entry.ends_on}，移出前不得享受资助、奖励、补贴及参与评优评审"
-            + (f"；可于{entry.repair_from}起申请信用修复" if entry.repair_from and entry.repair_from > on else ""))
+    return (
+        f"“{org.name}”已于{entry.listed_on}被列入严重失信主体名单（{entry.decision_no or '列入决定'}；事由：{entry.reason}；"
+        f"依据：{entry.legal_basis.split('：')[0]}），期限至{entry.ends_on}，移出前不得享受资助、奖励、补贴及参与评优评审"
+        + (f"；可于{entry.repair_from}起申请信用修复" if entry.repair_from and entry.repair_from > on else "")
+    )

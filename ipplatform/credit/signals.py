@@ -1,5 +1,6 @@
 """Protection case decisions feed the credit record: an infringement decision that has become final and a counterfeit
 penalty decision each become a credit event of the respondent (when the case names its platform organisation)."""
+
 from __future__ import annotations
 
 from django_fsm.signals import post_transition
@@ -25,9 +26,15 @@ def on_case_transition(sender, instance, name, source, target, **kwargs):
 
     day = instance.decided_on or services.today()
     services.record_event(
-        org=instance.respondent_org, kind=kind, occurred_on=min(day, services.today()), source=EventSource.PROTECTION, source_ref=instance.case_no,
-        description=f"{instance.case_no} {instance.title}：{instance.get_outcome_display()}", evidence_url=f"/protection/cases/{instance.pk}/",
-        document_no=instance.case_no)
+        org=instance.respondent_org,
+        kind=kind,
+        occurred_on=min(day, services.today()),
+        source=EventSource.PROTECTION,
+        source_ref=instance.case_no,
+        description=f"{instance.case_no} {instance.title}：{instance.get_outcome_display()}",
+        evidence_url=f"/protection/cases/{instance.pk}/",
+        document_no=instance.case_no,
+    )
 
 
 def connect():

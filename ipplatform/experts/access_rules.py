@@ -1,4 +1,5 @@
 """Access rules of the expert pool (format: docs/ACCESS.md)."""
+
 from ipplatform.core.access import PROVINCIAL, STAFF, Obj, Rule
 
 EXPERT = Obj("experts.Expert", user__username="expert")
@@ -8,5 +9,11 @@ RULES = [
     Rule("experts:new", allow=PROVINCIAL),
     Rule("experts:detail", allow=STAFF | {"expert"}, obj=EXPERT),
     Rule("experts:edit", allow=PROVINCIAL, obj=EXPERT),
-    Rule("experts:conflict_new", allow=PROVINCIAL | {"expert"}, obj=EXPERT, method="POST", why="province staff, or the expert declaring his own"),
+    Rule(
+        "experts:conflict_new",
+        allow=PROVINCIAL | {"expert"},
+        obj=EXPERT,
+        method="POST",
+        why="province staff, or the expert declaring his own",
+    ),
 ]

@@ -1,4 +1,5 @@
 """Demo data for the expert pool: every expert account gets its pool entry (no invented experts)."""
+
 from __future__ import annotations
 
 from . import services

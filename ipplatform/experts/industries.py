@@ -1,4 +1,5 @@
 """国民经济行业分类（GB/T 4754-2017）门类: the 20 sections, used for expert fields and census aggregation."""
+
 from __future__ import annotations
 
 SOURCE = "GB/T 4754-2017《国民经济行业分类》门类"

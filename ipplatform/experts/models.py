@@ -1,4 +1,5 @@
 """The one expert pool (专家库) used by protection, navigation, awards and programme reviews."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,19 +12,39 @@ from .enums import ConflictKind, ExpertUse
 
 
 def _split(text: str) -> list[str]:
-    return [x.strip() for x in (text or "").replace("；", ";").replace(",", ";").replace("，", ";").split(";") if x.strip()]
+    return [
+        x.strip() for x in (text or "").replace("；", ";").replace(",", ";").replace("，", ";").split(";") if x.strip()
+    ]
 
 
 class Expert(models.Model):
     """A member of the pool: technical fields as IPC symbols and 国民经济行业 sections, employer, uses."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="平台账号", null=True, blank=True, on_delete=models.SET_NULL, related_name="expert")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="平台账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="expert",
+    )
     name = models.CharField("姓名", max_length=60)
     title = models.CharField("职称", max_length=60, blank=True)
-    employer = models.ForeignKey("core.Organization", verbose_name="工作单位（平台机构）", null=True, blank=True, on_delete=models.SET_NULL, related_name="employed_experts")
+    employer = models.ForeignKey(
+        "core.Organization",
+        verbose_name="工作单位（平台机构）",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="employed_experts",
+    )
     employer_name = models.CharField("工作单位", max_length=200, blank=True)
-    ipc_codes = models.CharField("IPC领域", max_length=300, blank=True, help_text="IPC部、大类或小类，分号分隔，如 H01M;C08L")
-    industries = models.CharField("国民经济行业", max_length=100, blank=True, help_text="GB/T 4754-2017 门类代码，分号分隔，如 C;I")
+    ipc_codes = models.CharField(
+        "IPC领域", max_length=300, blank=True, help_text="IPC部、大类或小类，分号分隔，如 H01M;C08L"
+    )
+    industries = models.CharField(
+        "国民经济行业", max_length=100, blank=True, help_text="GB/T 4754-2017 门类代码，分号分隔，如 C;I"
+    )
     keywords = models.CharField("专业方向", max_length=300, blank=True, help_text="其他领域说明，分号分隔")
     uses = models.JSONField("用途", default=list, blank=True, help_text="protection / navigation / awards / reviews")
     region_code = models.CharField("所在地区划代码", max_length=6, blank=True)
@@ -67,12 +88,16 @@ class ConflictOfInterest(models.Model):
     """A registered relation between an expert and an organisation: the expert is not chosen for its matters."""
 
     expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="conflicts")
-    organization = models.ForeignKey("core.Organization", verbose_name="利益相关单位", on_delete=models.PROTECT, related_name="expert_conflicts")
+    organization = models.ForeignKey(
+        "core.Organization", verbose_name="利益相关单位", on_delete=models.PROTECT, related_name="expert_conflicts"
+    )
     kind = models.CharField("关系", max_length=12, choices=ConflictKind.choices)
     note = models.CharField("说明", max_length=300, blank=True)
     since = models.DateField("起始日期", null=True, blank=True)
     until = models.DateField("截止日期", null=True, blank=True, help_text="留空表示持续")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -44,23 +44,6 @@ class RuleMode(models.TextChoices):
     PREMIUM_SHARE = "premium_share", "按实缴保费比例"
 
 
-class SubsidyState(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    SUBMITTED = "submitted", "已提交待审核"
-    RETURNED = "returned", "退回补充"
-    REJECTED = "rejected", "审核不通过"
-    NOTICE = "notice", "公示中"
-    APPROVED = "approved", "已批准待兑付"
-    WITHDRAWN_AFTER_OBJECTION = "objection_upheld", "公示异议成立"
-    PAID = "paid", "已兑付"
-
-
-class BatchState(models.TextChoices):
-    OPEN = "open", "编制中"
-    EXPORTED = "exported", "已报财务"
-    PAID = "paid", "已兑付"
-
-
 class DefaultState(models.TextChoices):
     REPORTED = "reported", "已报告待审核"
     APPROVED = "approved", "已核定待拨付"

@@ -1,5 +1,6 @@
 """Patent indicators computed from the records, normalised within OECD-style cohorts
 (same WIPO technology field and filing year): value / cohort maximum, and their mean as a composite index."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,8 +25,10 @@ INDICATORS = (
     ("citations", "被引次数", "次", True),
 )
 LABELS = {code: label for code, label, _, _ in INDICATORS}
-COMPOSITE_NOTE = ("各指标除以同一技术领域（WIPO 35个领域）、同一申请年度专利中的最大值归一化到0-1（OECD专利质量指标口径），"
-                  "综合指数为可得指标归一化值的算术平均；无效宣告请求只作展示，不计入综合指数；同族数、被引次数缺失时不计入。")
+COMPOSITE_NOTE = (
+    "各指标除以同一技术领域（WIPO 35个领域）、同一申请年度专利中的最大值归一化到0-1（OECD专利质量指标口径），"
+    "综合指数为可得指标归一化值的算术平均；无效宣告请求只作展示，不计入综合指数；同族数、被引次数缺失时不计入。"
+)
 
 
 @lru_cache(maxsize=1)
@@ -54,7 +57,9 @@ def _annotated(qs):
     return qs.annotate(
         n_applicants=Count("applicant_links", distinct=True),
         n_transactions=Count("legal_events", filter=Q(legal_events__code__in=transfer_codes), distinct=True),
-        n_invalidation=Count("legal_events", filter=Q(legal_events__code=LegalEventCode.INVALIDATION_REQUEST), distinct=True),
+        n_invalidation=Count(
+            "legal_events", filter=Q(legal_events__code=LegalEventCode.INVALIDATION_REQUEST), distinct=True
+        ),
     )
 
 
@@ -89,7 +94,17 @@ def cohort_maxima(*, field: int | None, year: int | None, as_of: dt.date) -> tup
         qs = qs.filter(application_date__isnull=True)
     maxima: dict[str, float] = {}
     size = 0
-    only = ("id", "application_date", "patent_type", "claims_count", "ipc_all", "ipc_main", "inventors", "family_size", "citation_count")
+    only = (
+        "id",
+        "application_date",
+        "patent_type",
+        "claims_count",
+        "ipc_all",
+        "ipc_main",
+        "inventors",
+        "family_size",
+        "citation_count",
+    )
     for p in _annotated(qs.only(*only)).iterator(chunk_size=2000):
         if field is not None and tech_field_of(p.ipc_main or ((p.ipc_all or [None])[0])) != field:
             continue
@@ -130,6 +145,13 @@ def indicators_for(patent_ids: list[str], *, as_of: dt.date) -> dict[str, dict]:
         maxima, size = cache[key]
         values = raw_values(p, as_of=as_of)
         norm = normalise(values, maxima)
-        out[p.pk] = {"field": field, "year": year, "cohort_size": size, "values": values, "maxima": maxima,
-                     "normalised": norm, "composite": composite(norm)}
+        out[p.pk] = {
+            "field": field,
+            "year": year,
+            "cohort_size": size,
+            "values": values,
+            "maxima": maxima,
+            "normalised": norm,
+            "composite": composite(norm),
+        }
     return out

@@ -1,4 +1,5 @@
 """Patent finance: pledge registration, patent value assessment, interest / premium subsidies, risk fund."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -7,9 +8,7 @@ from django.conf import settings
 from django.db import models
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from .enums import (
-    BatchState, DefaultState, PledgeState, RuleMode, Scenario, SubsidyKind, SubsidyState, ValuationState,
-)
+from .enums import DefaultState, PledgeState, RuleMode, Scenario, SubsidyKind, ValuationState
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -28,7 +27,9 @@ class ValueModelVersion(models.Model):
     weights = models.JSONField("子指标权重", help_text="{指标代码: 组内权重}，各组内合计为1")
     note = models.CharField("修订说明", max_length=300, blank=True)
     is_current = models.BooleanField("现行版本", default=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -45,9 +46,25 @@ class Valuation(models.Model):
 
     title = models.CharField("评估名称", max_length=200)
     scenario = models.CharField("应用场景", max_length=12, choices=Scenario.choices)
-    model_version = models.ForeignKey(ValueModelVersion, verbose_name="模型版本", on_delete=models.PROTECT, related_name="valuations")
-    organization = models.ForeignKey("core.Organization", verbose_name="委托单位（专利权人）", null=True, blank=True, on_delete=models.PROTECT, related_name="valuations")
-    valuer_org = models.ForeignKey("core.Organization", verbose_name="评估机构", null=True, blank=True, on_delete=models.PROTECT, related_name="valuations_made")
+    model_version = models.ForeignKey(
+        ValueModelVersion, verbose_name="模型版本", on_delete=models.PROTECT, related_name="valuations"
+    )
+    organization = models.ForeignKey(
+        "core.Organization",
+        verbose_name="委托单位（专利权人）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="valuations",
+    )
+    valuer_org = models.ForeignKey(
+        "core.Organization",
+        verbose_name="评估机构",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="valuations_made",
+    )
     region_code = models.CharField("区划代码", max_length=6, blank=True, db_index=True)
     state = models.CharField("状态", max_length=10, choices=ValuationState.choices, default=ValuationState.DRAFT)
     as_of = models.DateField("评估基准日")
@@ -56,7 +73,9 @@ class Valuation(models.Model):
     evd = models.DecimalField("经济价值度", max_digits=6, decimal_places=2, null=True, blank=True)
     pvd = models.DecimalField("专利价值度", max_digits=6, decimal_places=2, null=True, blank=True)
     composite_index = models.FloatField("数据指标综合指数", null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="finance_valuations")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="finance_valuations"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -74,7 +93,9 @@ class ValuationItem(models.Model):
     """One patent of a valuation: the appraiser's scores and the indicators computed from the data."""
 
     valuation = models.ForeignKey(Valuation, on_delete=models.CASCADE, related_name="items")
-    patent = models.ForeignKey("patents.Patent", verbose_name="专利", on_delete=models.PROTECT, related_name="valuation_items")
+    patent = models.ForeignKey(
+        "patents.Patent", verbose_name="专利", on_delete=models.PROTECT, related_name="valuation_items"
+    )
     scores = models.JSONField("评分", default=dict, blank=True, help_text="{指标代码: 0-10}")
     comments = models.JSONField("评分说明", default=dict, blank=True)
     indicators = models.JSONField("数据指标", default=dict, blank=True)
@@ -118,12 +139,22 @@ class ValuationReport(models.Model):
 class Pledge(FSMModelMixin, models.Model):
     """A patent pledge (专利权质押) registration: pledgor, pledgee bank, debt, patents, and its workflow."""
 
-    number = models.CharField("平台受理号", max_length=30, blank=True, db_index=True, help_text="平台审查合格后的受理编号（不是质押登记号）")
+    number = models.CharField(
+        "平台受理号", max_length=30, blank=True, db_index=True, help_text="平台审查合格后的受理编号（不是质押登记号）"
+    )
     cnipa_registration_no = models.CharField("国家知识产权局质押登记号", max_length=40, blank=True, db_index=True)
-    cnipa_registered_on = models.DateField("国家知识产权局登记日", null=True, blank=True,
-                                           help_text="质权自国家知识产权局办理出质登记时设立（民法典第四百四十四条；专利权质押登记办法第三条）")
-    pledgor = models.ForeignKey("core.Organization", verbose_name="出质人", on_delete=models.PROTECT, related_name="pledges_given")
-    pledgee = models.ForeignKey("core.Organization", verbose_name="质权人（银行）", on_delete=models.PROTECT, related_name="pledges_taken")
+    cnipa_registered_on = models.DateField(
+        "国家知识产权局登记日",
+        null=True,
+        blank=True,
+        help_text="质权自国家知识产权局办理出质登记时设立（民法典第四百四十四条；专利权质押登记办法第三条）",
+    )
+    pledgor = models.ForeignKey(
+        "core.Organization", verbose_name="出质人", on_delete=models.PROTECT, related_name="pledges_given"
+    )
+    pledgee = models.ForeignKey(
+        "core.Organization", verbose_name="质权人（银行）", on_delete=models.PROTECT, related_name="pledges_taken"
+    )
     city_code = models.CharField("出质人所在地市", max_length=6, blank=True, db_index=True)
     contract_number = models.CharField("质押合同编号", max_length=60, blank=True)
     contract_date = models.DateField("合同签订日", null=True, blank=True)
@@ -134,12 +165,18 @@ class Pledge(FSMModelMixin, models.Model):
     disbursed_on = models.DateField("放款日", null=True, blank=True)
     repaid_on = models.DateField("还清日", null=True, blank=True)
     security_scope = models.TextField("担保范围", blank=True)
-    valuation = models.ForeignKey(Valuation, verbose_name="价值评估报告", null=True, blank=True, on_delete=models.SET_NULL, related_name="pledges")
+    valuation = models.ForeignKey(
+        Valuation, verbose_name="价值评估报告", null=True, blank=True, on_delete=models.SET_NULL, related_name="pledges"
+    )
     co_owner_consent = models.BooleanField("共有人同意出质", default=False)
     risks_confirmed = models.BooleanField("当事人确认知悉无效请求/同日申请风险", default=False)
-    pledgor_confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    pledgor_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     pledgor_confirmed_at = models.DateTimeField("出质人确认时间", null=True, blank=True)
-    state = FSMField("状态", max_length=12, choices=PledgeState.choices, default=PledgeState.DRAFT, protected=True, db_index=True)
+    state = FSMField(
+        "状态", max_length=12, choices=PledgeState.choices, default=PledgeState.DRAFT, protected=True, db_index=True
+    )
     submitted_on = models.DateField("提交（补正）日", null=True, blank=True)
     due_on = models.DateField("审查期限", null=True, blank=True, help_text="提交或补正后3个工作日")
     registered_on = models.DateField("平台审查合格日", null=True, blank=True, db_index=True)
@@ -147,7 +184,9 @@ class Pledge(FSMModelMixin, models.Model):
     defect_notice = models.TextField("补正通知内容", blank=True)
     refusal_reason = models.TextField("不予登记理由", blank=True)
     checks = models.JSONField("审查结果", default=list, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="finance_pledges")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="finance_pledges"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -164,7 +203,11 @@ class Pledge(FSMModelMixin, models.Model):
     def status_text(self) -> str:
         """The state in words, saying whether CNIPA has registered the pledge (only then does it exist)."""
         if self.state == PledgeState.REGISTERED:
-            return f"已在国家知识产权局登记（{self.cnipa_registration_no}）" if self.cnipa_registered_on else "审查合格，待国家知识产权局登记"
+            return (
+                f"已在国家知识产权局登记（{self.cnipa_registration_no}）"
+                if self.cnipa_registered_on
+                else "审查合格，待国家知识产权局登记"
+            )
         return self.get_state_display()
 
     @property
@@ -173,6 +216,13 @@ class Pledge(FSMModelMixin, models.Model):
         if self.cnipa_registration_no:
             return self.cnipa_registration_no
         return f"受理号{self.number}" if self.number else f"待审查#{self.pk}"
+
+    labelled_number = display_number  # the name templates share with patents.Patent
+
+    @property
+    def is_demo(self) -> bool:
+        """A demo transaction (load_demo numbers its contracts DEMO-…): pages mark it 演示数据."""
+        return (self.contract_number or "").startswith("DEMO-")
 
     # Transitions: call through core.workflow.run_transition / obj.x(by=..., reason=...), then save.
     @transition(field=state, source=PledgeState.DRAFT, target=PledgeState.SUBMITTED)
@@ -191,7 +241,11 @@ class Pledge(FSMModelMixin, models.Model):
     def register(self, *, by=None, reason=""):
         """Registration: the pledge takes effect."""
 
-    @transition(field=state, source=[PledgeState.SUBMITTED, PledgeState.RESUBMITTED, PledgeState.DEFECT], target=PledgeState.REFUSED)
+    @transition(
+        field=state,
+        source=[PledgeState.SUBMITTED, PledgeState.RESUBMITTED, PledgeState.DEFECT],
+        target=PledgeState.REFUSED,
+    )
     def refuse(self, *, by=None, reason=""):
         """Refusal with reasons."""
 
@@ -210,7 +264,9 @@ class Pledge(FSMModelMixin, models.Model):
 
 class PledgePatent(models.Model):
     pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="items")
-    patent = models.ForeignKey("patents.Patent", verbose_name="专利", on_delete=models.PROTECT, related_name="pledge_items")
+    patent = models.ForeignKey(
+        "patents.Patent", verbose_name="专利", on_delete=models.PROTECT, related_name="pledge_items"
+    )
     tech_field = models.PositiveSmallIntegerField("WIPO技术领域", null=True, blank=True)
 
     class Meta:
@@ -255,7 +311,9 @@ class SubsidyRule(models.Model):
     require_repaid = models.BooleanField("须已还本付息", default=False)
     require_registered_before_disbursement = models.BooleanField("须放款前完成质押登记", default=False)
     is_current = models.BooleanField("现行版本", default=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -267,116 +325,15 @@ class SubsidyRule(models.Model):
         return f"{self.name}（{self.year}年 第{self.version}版）"
 
 
-class PaymentBatch(FSMModelMixin, models.Model):
-    """集中兑付: approved applications paid together, exported for the finance office."""
-
-    number = models.CharField("批次号", max_length=30, unique=True)
-    title = models.CharField("批次名称", max_length=200)
-    state = FSMField("状态", max_length=10, choices=BatchState.choices, default=BatchState.OPEN, protected=True)
-    paid_on = models.DateField("兑付日", null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "集中兑付批次"
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{self.number} {self.title}"
-
-    @transition(field=state, source=BatchState.OPEN, target=BatchState.EXPORTED)
-    def export(self, *, by=None, reason=""):
-        """Sent to the finance office."""
-
-    @transition(field=state, source=BatchState.EXPORTED, target=BatchState.PAID)
-    def mark_paid(self, *, by=None, reason=""):
-        """Paid by the finance office."""
-
-
-class SubsidyApplication(FSMModelMixin, models.Model):
-    kind = models.CharField("补助类型", max_length=10, choices=SubsidyKind.choices)
-    applicant = models.ForeignKey("core.Organization", verbose_name="申请企业", on_delete=models.PROTECT, related_name="subsidy_applications")
-    region_code = models.CharField("企业所在地", max_length=6, blank=True, db_index=True)
-    year = models.PositiveSmallIntegerField("申报年度")
-    pledge = models.ForeignKey(Pledge, verbose_name="质押登记", null=True, blank=True, on_delete=models.PROTECT, related_name="subsidies")
-    loan_amount = models.DecimalField("贷款金额（万元）", null=True, blank=True, **MONEY)
-    loan_start = models.DateField("计息起始日", null=True, blank=True)
-    loan_end = models.DateField("计息截止日", null=True, blank=True)
-    interest_paid = models.DecimalField("实付利息（万元）", null=True, blank=True, **MONEY)
-    insurer = models.ForeignKey("core.Organization", verbose_name="保险机构", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    policy_number = models.CharField("保单号", max_length=60, blank=True)
-    premium_paid = models.DecimalField("实缴保费（万元）", null=True, blank=True, **MONEY)
-    rule = models.ForeignKey(SubsidyRule, verbose_name="适用政策", null=True, blank=True, on_delete=models.PROTECT, related_name="applications")
-    amount = models.DecimalField("核定补助金额（万元）", null=True, blank=True, **MONEY)
-    computation = models.TextField("计算过程", blank=True)
-    state = FSMField("状态", max_length=18, choices=SubsidyState.choices, default=SubsidyState.DRAFT, protected=True, db_index=True)
-    review_opinion = models.TextField("审核意见", blank=True)
-    notice_start = models.DateField("公示开始", null=True, blank=True)
-    notice_end = models.DateField("公示截止", null=True, blank=True)
-    batch = models.ForeignKey(PaymentBatch, verbose_name="兑付批次", null=True, blank=True, on_delete=models.SET_NULL, related_name="applications")
-    bank_account = models.CharField("收款账户", max_length=80, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="finance_subsidies")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "贴息/保费补助申请"
-        ordering = ["-created_at"]
-
-    scope_paths = {"region": "region_code", "organization": "applicant", "owner": "created_by"}
-
-    def __str__(self):
-        return f"补助申请#{self.pk} {self.get_kind_display()}"
-
-    @transition(field=state, source=[SubsidyState.DRAFT, SubsidyState.RETURNED], target=SubsidyState.SUBMITTED)
-    def submit(self, *, by=None, reason=""):
-        """Filed by the enterprise."""
-
-    @transition(field=state, source=SubsidyState.SUBMITTED, target=SubsidyState.RETURNED)
-    def return_for_info(self, *, by=None, reason=""):
-        """Returned for more material."""
-
-    @transition(field=state, source=SubsidyState.SUBMITTED, target=SubsidyState.REJECTED)
-    def reject(self, *, by=None, reason=""):
-        """Not eligible."""
-
-    @transition(field=state, source=SubsidyState.SUBMITTED, target=SubsidyState.NOTICE)
-    def publish(self, *, by=None, reason=""):
-        """Review passed; public notice for 5 working days."""
-
-    @transition(field=state, source=SubsidyState.NOTICE, target=SubsidyState.APPROVED)
-    def approve(self, *, by=None, reason=""):
-        """Approved after the notice period."""
-
-    @transition(field=state, source=SubsidyState.NOTICE, target=SubsidyState.WITHDRAWN_AFTER_OBJECTION)
-    def uphold_objection(self, *, by=None, reason=""):
-        """An objection during the notice was upheld."""
-
-    @transition(field=state, source=SubsidyState.APPROVED, target=SubsidyState.PAID)
-    def pay(self, *, by=None, reason=""):
-        """Paid in a batch."""
-
-
-class SubsidyObjection(models.Model):
-    application = models.ForeignKey(SubsidyApplication, on_delete=models.CASCADE, related_name="objections")
-    received_on = models.DateField("收到日期")
-    objector = models.CharField("异议人", max_length=100)
-    content = models.TextField("异议内容")
-    resolution = models.TextField("处理结果", blank=True)
-    upheld = models.BooleanField("异议成立", null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-
-    class Meta:
-        verbose_name = verbose_name_plural = "公示异议"
-        ordering = ["received_on", "pk"]
-
-
 # ---------------------------------------------------------------- risk compensation fund
 
 
 class RiskFund(models.Model):
     name = models.CharField("资金名称", max_length=200)
     region_code = models.CharField("地区", max_length=6, default="370000")
-    sharing_ratio = models.DecimalField("资金分担比例", max_digits=5, decimal_places=4, help_text="本金损失中由风险补偿资金承担的比例")
+    sharing_ratio = models.DecimalField(
+        "资金分担比例", max_digits=5, decimal_places=4, help_text="本金损失中由风险补偿资金承担的比例"
+    )
     cap_per_loan = models.DecimalField("单笔补偿上限（万元）", **MONEY)
     established_on = models.DateField("设立日期")
 
@@ -400,7 +357,9 @@ class FundContribution(models.Model):
 
 class CoveredLoan(models.Model):
     fund = models.ForeignKey(RiskFund, on_delete=models.PROTECT, related_name="loans")
-    pledge = models.OneToOneField(Pledge, verbose_name="质押登记", on_delete=models.PROTECT, related_name="covered_loan")
+    pledge = models.OneToOneField(
+        Pledge, verbose_name="质押登记", on_delete=models.PROTECT, related_name="covered_loan"
+    )
     bank = models.ForeignKey("core.Organization", verbose_name="贷款银行", on_delete=models.PROTECT, related_name="+")
     principal = models.DecimalField("贷款本金（万元）", **MONEY)
     covered_on = models.DateField("纳入日期")

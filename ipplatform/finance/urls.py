@@ -27,7 +27,6 @@ urlpatterns = [
     path("finance/subsidies/batches/", views.batch_list, name="batches"),
     path("finance/subsidies/batches/<int:pk>/", views.batch_detail, name="batch_detail"),
     path("finance/subsidies/<int:pk>/", views.subsidy_detail, name="subsidy_detail"),
-    path("finance/subsidies/<int:pk>/action/", views.subsidy_action, name="subsidy_action"),
     path("finance/fund/", views.fund, name="fund"),
     path("finance/fund/action/", views.fund_action, name="fund_action"),
     path("api/v1/finance/pledges", api.PledgeListView.as_view(), name="api_pledges"),

@@ -7,6 +7,7 @@ dot, spaces and full-width characters. The check character is computed over the 
 
 The normalised form is the digits followed by the check character (no prefix, no dot): ``2012202497674``.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -80,7 +81,12 @@ def parse(value) -> AppNo:
         if len(tail) != 1:
             return AppNo(raw, "", False, f"申请号“{raw}”小数点后应只有1位校验位")
         if len(head) not in (12, 8):
-            return AppNo(raw, "", False, f"申请号“{raw}”位数不对：小数点前应为12位（2003年10月起）或8位（此前）数字，实际{len(head)}位")
+            return AppNo(
+                raw,
+                "",
+                False,
+                f"申请号“{raw}”位数不对：小数点前应为12位（2003年10月起）或8位（此前）数字，实际{len(head)}位",
+            )
     text = _CLEAN.sub("", text)
     if not text:
         return AppNo(raw, "", False, "申请号为空")
@@ -91,7 +97,12 @@ def parse(value) -> AppNo:
     elif len(text) in (13, 9):
         digits, check = text[:-1], text[-1]
     else:
-        return AppNo(raw, "", False, f"申请号“{raw}”位数不对：应为12位（2003年10月起）或8位（此前）数字加1位校验位，实际{len(text)}位")
+        return AppNo(
+            raw,
+            "",
+            False,
+            f"申请号“{raw}”位数不对：应为12位（2003年10月起）或8位（此前）数字加1位校验位，实际{len(text)}位",
+        )
     if "X" in digits:
         return AppNo(raw, "", False, f"申请号“{raw}”中X只能出现在校验位")
     expected = check_char(digits)
@@ -100,14 +111,30 @@ def parse(value) -> AppNo:
         year = int(digits[:4])
         year_ok = 1985 <= year <= 2100
         if not year_ok:
-            return AppNo(raw, digits + (check or expected), False, f"申请号“{raw}”的年份{year}不可能（中国专利申请始于1985年）", digits, check)
+            return AppNo(
+                raw,
+                digits + (check or expected),
+                False,
+                f"申请号“{raw}”的年份{year}不可能（中国专利申请始于1985年）",
+                digits,
+                check,
+            )
     kind = digits[4] if len(digits) == 12 else digits[2]
     if kind not in TYPE_DIGITS:
-        return AppNo(raw, digits + (check or expected), False, f"申请号“{raw}”的专利类型位为{kind}，应为1、2、3、8或9", digits, check)
+        return AppNo(
+            raw,
+            digits + (check or expected),
+            False,
+            f"申请号“{raw}”的专利类型位为{kind}，应为1、2、3、8或9",
+            digits,
+            check,
+        )
     if not check:
         return AppNo(raw, digits + expected, True, "", digits, "")
     if check != expected:
-        return AppNo(raw, digits + check, False, f"申请号“{raw}”校验位错误：应为{expected}，实际为{check}", digits, check)
+        return AppNo(
+            raw, digits + check, False, f"申请号“{raw}”校验位错误：应为{expected}，实际为{check}", digits, check
+        )
     return AppNo(raw, digits + check, True, "", digits, check)
 
 

@@ -1,4 +1,5 @@
 """More chart images (PNG) for Word reports: labelled path (life cycle), heatmap (matrix) and network graphs."""
+
 from __future__ import annotations
 
 import math
@@ -9,7 +10,9 @@ from matplotlib.collections import LineCollection
 from .charts import _figure, _png
 
 
-def path_chart(title: str, x: Sequence[float], y: Sequence[float], labels: Sequence[str], *, xlabel: str = "", ylabel: str = "") -> bytes:
+def path_chart(
+    title: str, x: Sequence[float], y: Sequence[float], labels: Sequence[str], *, xlabel: str = "", ylabel: str = ""
+) -> bytes:
     """Points joined in order, each labelled (e.g. applications vs applicants per year)."""
     fig, ax = _figure(title)
     ax.plot(list(x), list(y), marker="o", markersize=4, color="#3b7dd8")
@@ -46,7 +49,9 @@ def circle_layout(nodes: Sequence[str]) -> dict[str, tuple[float, float]]:
     return {node: (math.cos(2 * math.pi * i / n), math.sin(2 * math.pi * i / n)) for i, node in enumerate(nodes)}
 
 
-def network_chart(title: str, nodes: dict[str, str], edges: Sequence[tuple[str, str, float]], *, max_labels: int = 30) -> bytes:
+def network_chart(
+    title: str, nodes: dict[str, str], edges: Sequence[tuple[str, str, float]], *, max_labels: int = 30
+) -> bytes:
     """Nodes (id -> label) on a circle ordered by weighted degree, edges drawn with width by weight."""
     degree: dict[str, float] = {k: 0.0 for k in nodes}
     for a, b, w in edges:
@@ -58,11 +63,22 @@ def network_chart(title: str, nodes: dict[str, str], edges: Sequence[tuple[str, 
     top_w = max((w for _, _, w in edges), default=1) or 1
     drawn = [(a, b, w) for a, b, w in edges if a in pos and b in pos]
     if drawn:
-        ax.add_collection(LineCollection([[pos[a], pos[b]] for a, b, _ in drawn], colors="#9bb7e0",
-                                         linewidths=[0.5 + 3 * w / top_w for _, _, w in drawn], zorder=1))
+        ax.add_collection(
+            LineCollection(
+                [[pos[a], pos[b]] for a, b, _ in drawn],
+                colors="#9bb7e0",
+                linewidths=[0.5 + 3 * w / top_w for _, _, w in drawn],
+                zorder=1,
+            )
+        )
     top_d = max(degree.values(), default=1) or 1
-    ax.scatter([pos[k][0] for k in order], [pos[k][1] for k in order], s=[20 + 200 * degree.get(k, 0) / top_d for k in order],
-               color="#3b7dd8", zorder=2)
+    ax.scatter(
+        [pos[k][0] for k in order],
+        [pos[k][1] for k in order],
+        s=[20 + 200 * degree.get(k, 0) / top_d for k in order],
+        color="#3b7dd8",
+        zorder=2,
+    )
     for k in order[:max_labels]:
         ax.annotate(str(nodes[k])[:14], pos[k], fontsize=6, xytext=(3, 3), textcoords="offset points")
     ax.set_xlim(-1.45, 1.45)

@@ -1,4 +1,5 @@
 """Chart images (PNG) for Word reports, drawn with matplotlib and a local CJK font."""
+
 from __future__ import annotations
 
 import io
@@ -11,7 +12,13 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
-_CJK_FONT_CANDIDATES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Source Han Sans SC")
+_CJK_FONT_CANDIDATES = (
+    "Noto Sans CJK SC",
+    "Noto Sans CJK JP",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Source Han Sans SC",
+)
 
 
 @lru_cache(maxsize=1)
@@ -33,6 +40,15 @@ def _figure(title: str, width=7.0, height=3.6):
     return fig, ax
 
 
+def _ylabel(ax, text: str):
+    """The value axis' unit, upright above the axis (Chinese set sideways is hard to read), clear of the title."""
+    if not text:
+        return
+    ax.set_ylabel(text, rotation=0, ha="left", va="bottom")
+    ax.yaxis.set_label_coords(-0.02, 1.02)
+    ax.set_title(ax.get_title(), pad=20)
+
+
 def _png(fig) -> bytes:
     buf = io.BytesIO()
     fig.tight_layout()
@@ -41,16 +57,18 @@ def _png(fig) -> bytes:
     return buf.getvalue()
 
 
-def bar_chart(title: str, labels: Sequence[str], values: Sequence[float], *, horizontal: bool = False, ylabel: str = "") -> bytes:
+def bar_chart(
+    title: str, labels: Sequence[str], values: Sequence[float], *, horizontal: bool = False, ylabel: str = ""
+) -> bytes:
     fig, ax = _figure(title)
     if horizontal:
         ax.barh(list(labels)[::-1], list(values)[::-1], color="#3b7dd8")
     else:
         ax.bar(list(labels), list(values), color="#3b7dd8")
         if len(labels) > 8:
-            ax.tick_params(axis="x", labelrotation=45)
-    if ylabel:
-        ax.set_ylabel(ylabel)
+            # rotated about the label's end so each label ends under its bar, not beside the next one
+            plt.setp(ax.get_xticklabels(), rotation=45, ha="right", rotation_mode="anchor")
+    _ylabel(ax, ylabel)
     return _png(fig)
 
 
@@ -60,8 +78,7 @@ def line_chart(title: str, x: Sequence, series: dict[str, Sequence[float]], *, y
         ax.plot(list(x), list(values), marker="o", markersize=3, label=name)
     if len(series) > 1:
         ax.legend()
-    if ylabel:
-        ax.set_ylabel(ylabel)
+    _ylabel(ax, ylabel)
     return _png(fig)
 
 

@@ -1,4 +1,5 @@
 """Identify an uploaded file by its first bytes (magic numbers) and refuse executables and scripts."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -36,8 +37,36 @@ _EXECUTABLE = [
 ]
 
 _SCRIPT_EXTENSIONS = {
-    "exe", "dll", "com", "scr", "msi", "bat", "cmd", "ps1", "vbs", "vbe", "js", "jse", "wsf", "wsh", "sh", "bash", "py",
-    "pl", "php", "rb", "jar", "apk", "app", "elf", "bin", "lnk", "hta", "html", "htm", "svg",
+    "exe",
+    "dll",
+    "com",
+    "scr",
+    "msi",
+    "bat",
+    "cmd",
+    "ps1",
+    "vbs",
+    "vbe",
+    "js",
+    "jse",
+    "wsf",
+    "wsh",
+    "sh",
+    "bash",
+    "py",
+    "pl",
+    "php",
+    "rb",
+    "jar",
+    "apk",
+    "app",
+    "elf",
+    "bin",
+    "lnk",
+    "hta",
+    "html",
+    "htm",
+    "svg",
 }
 _SCRIPT_MARKERS = (b"<script", b"<?php", b"<html", b"<svg", b"powershell", b"#!/")
 
@@ -63,7 +92,7 @@ def sniff(head: bytes, filename: str = "") -> Sniffed:
         if head.startswith(magic):
             raise RefusedFile(f"文件“{filename or '上传文件'}”的内容是{label}，不能作为证据材料上传")
     for magic, offset, mime, kind in _SIGNATURES:
-        if head[offset:offset + len(magic)] == magic:
+        if head[offset : offset + len(magic)] == magic:
             return Sniffed(mime, kind)
     if len(head) >= 12 and head[4:8] == b"ftyp":
         brand = head[8:12]
@@ -87,7 +116,9 @@ def sniff(head: bytes, filename: str = "") -> Sniffed:
         if any(marker in lowered for marker in _SCRIPT_MARKERS):
             raise RefusedFile(f"文件“{filename or '上传文件'}”含有网页脚本或程序代码，不能上传")
         return Sniffed("text/plain", "document")
-    raise RefusedFile(f"无法识别文件“{filename or '上传文件'}”的类型：仅接受PDF、Word/Excel、图片、音频、视频和纯文本文件")
+    raise RefusedFile(
+        f"无法识别文件“{filename or '上传文件'}”的类型：仅接受PDF、Word/Excel、图片、音频、视频和纯文本文件"
+    )
 
 
 def _is_text(head: bytes) -> bool:

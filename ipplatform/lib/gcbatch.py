@@ -5,6 +5,7 @@ CPython starts a collection every 700 new container objects; once a job holds mi
 Inside `between_batches()` automatic collection is off and the job calls the returned function after each
 batch: it collects the two young generations, which hold what the batch left behind, and never re-scans the
 long-lived objects."""
+
 from __future__ import annotations
 
 import gc

@@ -1,4 +1,5 @@
 """SHA-256 or SM3 (GB/T 32905) digests, chosen by name."""
+
 from __future__ import annotations
 
 import hashlib
@@ -7,7 +8,7 @@ from collections.abc import Iterable
 
 def digest_hex(data: bytes, algorithm: str = "sha256") -> str:
     if algorithm == "sm3":
-        from gmssl import sm3, func
+        from gmssl import func, sm3
 
         return sm3.sm3_hash(func.bytes_to_list(data))
     return hashlib.sha256(data).hexdigest()

@@ -3,6 +3,7 @@
 The importer uses it on PostgreSQL: the next batch of rows is parsed and validated while the database server
 works on the current one (psycopg waits for the server without holding the GIL). The producer must not touch
 the database: Django connections belong to the thread that opened them."""
+
 from __future__ import annotations
 
 import queue

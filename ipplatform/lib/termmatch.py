@@ -1,4 +1,5 @@
 """Explainable text and IPC matching: Chinese terms (jieba), shared terms, BM25 scoring, IPC proximity."""
+
 from __future__ import annotations
 
 import logging
@@ -11,13 +12,15 @@ from functools import lru_cache
 from .textnorm import fold
 
 # Boilerplate of patent abstracts and demand texts that says nothing about the technology.
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 本发明 本实用新型 本外观设计 实用新型 发明 公开 涉及 一种 所述 包括 其特征 特征 在于 设有 设置 通过 实现 提供 具有 能够 可以
 以及 其中 采用 进行 使得 用于 一个 多个 两个 至少 之间 上述 下述 该 此 从而 以便 方法 技术 问题 解决 需要 我们 我司 公司 企业
 希望 要求 目前 现有 存在 效果 优点 有效 提高 降低 减少 增加 方便 简单 结构 简单 合理 特点 产品 生产 使用 应用 领域 方面 相关 情况
 装置 系统 设备 处理 装备 部件 组件 单元 模块 控制 工艺 信息技术 高端 节能 环保 属于 尤其 包含 连接 位于 相对 对应 分别 若干
 进一步 同时 并且 而且 或者 以上 以下 作为 根据 由于 因此 所以 不仅 还 也 等 及 与 和 或 的 了 在 是 为 对 将 把 被 其 各 每 个 种
-""".split())
+""".split()
+)
 
 _TOKEN_OK = re.compile(r"[\u4e00-\u9fff]{2,}|[a-z][a-z0-9\-]{2,}|\d+[a-z]+[a-z0-9]*")
 

@@ -1,4 +1,5 @@
 """Text folding shared by importers and search: full/half width, 繁/简, brackets, spaces, Latin case."""
+
 from __future__ import annotations
 
 import re
@@ -7,7 +8,9 @@ from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 # Bracket variants folded to ASCII parentheses so that 海尔集团（青岛） and 海尔集团(青岛) are one name.
-_BRACKETS = str.maketrans({"（": "(", "）": ")", "〔": "(", "〕": ")", "［": "[", "］": "]", "【": "[", "】": "]", "﹙": "(", "﹚": ")"})
+_BRACKETS = str.maketrans(
+    {"（": "(", "）": ")", "〔": "(", "〕": ")", "［": "[", "］": "]", "【": "[", "】": "]", "﹙": "(", "﹚": ")"}
+)
 
 
 # Full-width punctuation that Chinese text is full of. NFKC maps each of them, on its own, to one ASCII character,
@@ -48,13 +51,27 @@ def to_simplified(text: str) -> str:
 
 
 def fold(text: str | None) -> str:
-    """Search folding: NFKC, half width, simplified Chinese, lower-case Latin. Length may change only via opencc."""
+    """Search folding: NFKC, half width, simplified Chinese, lower-case Latin. Length may change only via opencc.
+
+    Every indexed field and query term passes here, so the common cases are short-cut: ASCII only needs lower
+    case, and short values (names, agencies, classification symbols), which repeat across records, are cached."""
     if not text:
         return ""
-    text = nfkc(text)
-    text = to_halfwidth(text)
-    text = to_simplified(text)
-    return text.lower()
+    if text.isascii():
+        return text.lower()
+    if len(text) <= _CACHED_LENGTH:
+        return _fold_cached(text)
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
+    # NFKC already maps full-width ASCII (U+FF01–FF5E) and the ideographic space to half width: to_halfwidth's
+    # per-character loop is not needed here
+    return to_simplified(nfkc(text)).lower()
+
+
+_CACHED_LENGTH = 40
+_fold_cached = lru_cache(maxsize=100_000)(_fold)
 
 
 def normalize_name(name: str | None) -> str:

@@ -1,4 +1,5 @@
 """统一社会信用代码 (GB 32100-2015) validation: 18 characters, check character at position 18."""
+
 from __future__ import annotations
 
 # GB 32100 code alphabet: digits and capital letters except I, O, Z, S, V.
@@ -21,7 +22,7 @@ def validate(code: str) -> str | None:
     for pos, ch in enumerate(code, start=1):
         if ch not in VALUES:
             return f"统一社会信用代码第{pos}位字符“{ch}”不在GB 32100允许的字符集中"
-    if not code[2:8].isdigit():
+    if not (code[2:8].isascii() and code[2:8].isdigit()):
         return "统一社会信用代码第3-8位应为登记管理机关行政区划码（6位数字）"
     expected = check_character(code[:17])
     if code[17] != expected:

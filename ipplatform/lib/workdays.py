@@ -1,4 +1,5 @@
 """Statutory deadlines: working days on the official Chinese calendar, or calendar days."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -42,7 +43,9 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
     return sum(1 for i in range(1, (end - start).days + 1) if is_workday(start + dt.timedelta(days=i)))
 
 
-def shift_for_suspensions(deadline: dt.date, suspensions: Iterable[tuple[dt.date, dt.date | None]], *, today: dt.date | None = None) -> dt.date:
+def shift_for_suspensions(
+    deadline: dt.date, suspensions: Iterable[tuple[dt.date, dt.date | None]], *, today: dt.date | None = None
+) -> dt.date:
     """Extend a deadline by the calendar days spent in suspension (an open suspension counts up to today)."""
     today = today or dt.date.today()
     extra = 0

@@ -1,4 +1,5 @@
 """Matchmaking both ways: text relevance from the search engine plus IPC proximity, with the reasons shown."""
+
 from __future__ import annotations
 
 import logging
@@ -9,6 +10,9 @@ from django.db.models import Q
 
 from ipplatform.lib.termmatch import BM25, ipc_parts, ipc_proximity, shared_terms, split_codes, terms
 from ipplatform.patents.models import Patent
+from ipplatform.search import semantic
+from ipplatform.search import services as search_services
+from ipplatform.search.embeddings import get_embedder
 
 from . import services as svc
 from .enums import DemandState, ListingState
@@ -43,7 +47,10 @@ class Match:
     def reasons(self) -> list[str]:
         out = []
         if self.similarity is not None:
-            out.append(f"语义相近：相似度{self.similarity:.2f}" + (f"（语义排名第{self.meaning_rank}）" if self.meaning_rank else ""))
+            out.append(
+                f"语义相近：相似度{self.similarity:.2f}"
+                + (f"（语义排名第{self.meaning_rank}）" if self.meaning_rank else "")
+            )
         if self.shared:
             out.append("共同术语：" + "、".join(self.shared))
         if self.ipc_label:
@@ -61,6 +68,7 @@ def listing_text(listing: Listing) -> str:
 
 # ---------------------------------------------------------------- text relevance
 
+
 def _fallback_rank(*, text: str, limit: int, exclude_ids=()) -> list[tuple[str, float]]:
     """BM25 over the patents sharing the query's most specific terms (used when the search service is absent)."""
     q_terms = [t for t, _ in Counter(terms(text)).most_common()]
@@ -70,22 +78,26 @@ def _fallback_rank(*, text: str, limit: int, exclude_ids=()) -> list[tuple[str, 
     cond = Q()
     for t in picked:
         cond |= Q(title__icontains=t) | Q(abstract__icontains=t)
-    rows = Patent.objects.filter(cond).exclude(pk__in=list(exclude_ids)).values_list("pk", "title", "abstract")[:FALLBACK_CANDIDATES]
+    rows = (
+        Patent.objects.filter(cond)
+        .exclude(pk__in=list(exclude_ids))
+        .values_list("pk", "title", "abstract")[:FALLBACK_CANDIDATES]
+    )
     index = BM25({pk: f"{title}。{title}。{abstract or ''}" for pk, title, abstract in rows})
     return index.score(text)[:limit]
 
 
-def rank_patents(*, text: str, limit: int = 50, ipc_codes: list[str] | None = None, exclude_ids=()) -> tuple[list[tuple[str, float]], str]:
+def rank_patents(
+    *, text: str, limit: int = 50, ipc_codes: list[str] | None = None, exclude_ids=()
+) -> tuple[list[tuple[str, float]], str]:
     """(patent id, text score) best first and the engine used: the platform search service, or the built-in fallback."""
     try:
-        from ipplatform.search.services import rank_text
-    except ImportError:
-        rank_text = None
-    if rank_text is not None:
-        try:
-            return list(rank_text(text=text, limit=limit, ipc_codes=ipc_codes or None, exclude_ids=tuple(exclude_ids))), "search"
-        except Exception:  # the index may be missing on a fresh installation: degrade, do not fail the page
-            log.exception("search.rank_text failed; using the built-in ranking")
+        ranked = search_services.rank_text(
+            text=text, limit=limit, ipc_codes=ipc_codes or None, exclude_ids=tuple(exclude_ids)
+        )
+        return list(ranked), "search"
+    except Exception:  # the index may be missing on a fresh installation: degrade, do not fail the page
+        log.exception("search.rank_text failed; using the built-in ranking")
     return _fallback_rank(text=text, limit=limit, exclude_ids=exclude_ids), "fallback"
 
 
@@ -96,10 +108,6 @@ def _normalise(hits: list[tuple[str, float]]) -> dict[str, float]:
 
 def meaning_ranking(*, text: str, limit: int = 50, exclude_ids=()) -> list[tuple[str, float]]:
     """(patent id, cosine) by meaning from the semantic index, best first; empty when no vectors exist yet."""
-    try:
-        from ipplatform.search import semantic
-    except ImportError:
-        return []
     try:
         if semantic.coverage()["embedded"] == 0:
             return []
@@ -114,8 +122,6 @@ def meaning_scores(*, text: str, ids: list[str]) -> dict[str, float]:
     if not ids:
         return {}
     try:
-        from ipplatform.search import semantic
-
         return dict(semantic.rank_meaning(text=text, limit=len(ids), allowed=ids))
     except Exception:
         log.exception("semantic scores failed")
@@ -124,15 +130,13 @@ def meaning_scores(*, text: str, ids: list[str]) -> dict[str, float]:
 
 def meaning_part(cos: float | None, best: float) -> float:
     """A cosine mapped to 0..1: the model's floor of unrelated texts to 0, the best candidate's cosine to 1."""
-    from ipplatform.search.embeddings import get_embedder
-
     floor = get_embedder().cos_floor
     if cos is None or best <= floor:
         return 0.0
     return max(0.0, min(1.0, (cos - floor) / (best - floor)))
 
 
-def _combine(m: "Match", *, meaning: float | None, use_meaning: bool) -> None:
+def _combine(m: Match, *, meaning: float | None, use_meaning: bool) -> None:
     if use_meaning:
         m.score = SEM_MEANING * (meaning or 0.0) + SEM_TEXT * m.text_score + SEM_IPC * m.ipc_score
     else:
@@ -158,6 +162,7 @@ def infer_ipc(patents: list[Patent], *, top: int = 10) -> list[str]:
 
 
 # ---------------------------------------------------------------- demand -> patents and listings
+
 
 def demand_codes(demand: Demand) -> list[str]:
     return split_codes(demand.ipc_hint)
@@ -186,15 +191,30 @@ def match_demand(*, demand: Demand, limit: int = 10) -> dict:
     for p in ordered:
         ipc_score, prefix, label = ipc_proximity(codes, svc.patent_codes(p)) if codes else (0.0, "", "")
         t = norm.get(p.pk, 0.0)
-        m = Match(obj=p, score=0.0, text_score=t, ipc_score=ipc_score, shared=shared_terms(text, patent_text(p), limit=6),
-                  ipc_label=label, ipc_prefix=prefix, similarity=cos.get(p.pk), meaning_rank=m_rank.get(p.pk))
+        m = Match(
+            obj=p,
+            score=0.0,
+            text_score=t,
+            ipc_score=ipc_score,
+            shared=shared_terms(text, patent_text(p), limit=6),
+            ipc_label=label,
+            ipc_prefix=prefix,
+            similarity=cos.get(p.pk),
+            meaning_rank=m_rank.get(p.pk),
+        )
         _combine(m, meaning=meaning_part(cos.get(p.pk), best), use_meaning=bool(meaning))
         matches.append(m)
     matches.sort(key=lambda m: (-m.score, m.obj.pk))
     listings = _listings_for(demand=demand, text=text, codes=codes, patent_scores={m.obj.pk: m for m in matches})
     engine += "+semantic" if meaning else ""
-    return {"patents": matches[:limit], "listings": listings[:limit], "engine": engine, "method": method_label(engine),
-            "codes": codes, "codes_inferred": inferred and bool(codes)}
+    return {
+        "patents": matches[:limit],
+        "listings": listings[:limit],
+        "engine": engine,
+        "method": method_label(engine),
+        "codes": codes,
+        "codes_inferred": inferred and bool(codes),
+    }
 
 
 def _listings_for(*, demand: Demand, text: str, codes: list[str], patent_scores: dict) -> list[Match]:
@@ -205,15 +225,25 @@ def _listings_for(*, demand: Demand, text: str, codes: list[str], patent_scores:
     norm = _normalise(bm.score(text))
     out = []
     for l in listings:
-        t = max(norm.get(str(l.pk), 0.0), patent_scores[l.patent_id].text_score if l.patent_id in patent_scores else 0.0)
+        t = max(
+            norm.get(str(l.pk), 0.0), patent_scores[l.patent_id].text_score if l.patent_id in patent_scores else 0.0
+        )
         pm = patent_scores.get(l.patent_id)
         close_in_meaning = pm is not None and pm.similarity is not None and pm.score >= 0.5
         if t < MIN_TEXT and not close_in_meaning:
             continue
         ipc_score, prefix, label = ipc_proximity(codes, svc.patent_codes(l.patent)) if codes else (0.0, "", "")
-        m = Match(obj=l, score=TEXT_WEIGHT * t + IPC_WEIGHT * ipc_score, text_score=t, ipc_score=ipc_score,
-                  shared=shared_terms(text, listing_text(l), limit=6), ipc_label=label, ipc_prefix=prefix,
-                  similarity=pm.similarity if pm else None, meaning_rank=pm.meaning_rank if pm else None)
+        m = Match(
+            obj=l,
+            score=TEXT_WEIGHT * t + IPC_WEIGHT * ipc_score,
+            text_score=t,
+            ipc_score=ipc_score,
+            shared=shared_terms(text, listing_text(l), limit=6),
+            ipc_label=label,
+            ipc_prefix=prefix,
+            similarity=pm.similarity if pm else None,
+            meaning_rank=pm.meaning_rank if pm else None,
+        )
         if pm is not None and pm.similarity is not None:  # the listed patent's meaning score carries over
             m.score = max(m.score, pm.score)
         if demand.preferred_deal_type and demand.preferred_deal_type == l.deal_type:
@@ -231,11 +261,16 @@ def _listings_for(*, demand: Demand, text: str, codes: list[str], patent_scores:
 
 # ---------------------------------------------------------------- listing -> demands and likely buyers
 
+
 def match_listing(*, listing: Listing, limit: int = 10) -> dict:
     """Ranked open demands and likely buyers (enterprises with close patents) for a listing, with reasons."""
     text = listing_text(listing)
     codes = svc.patent_codes(listing.patent)
-    demands = list(Demand.objects.filter(state=DemandState.OPEN).exclude(organization_id=listing.holder_id).select_related("organization"))
+    demands = list(
+        Demand.objects.filter(state=DemandState.OPEN)
+        .exclude(organization_id=listing.holder_id)
+        .select_related("organization")
+    )
     demand_matches = []
     if demands:
         bm = BM25({str(d.pk): d.query_text for d in demands})
@@ -246,8 +281,15 @@ def match_listing(*, listing: Listing, limit: int = 10) -> dict:
             ipc_score, prefix, label = ipc_proximity(codes, d_codes) if d_codes else (0.0, "", "")
             if t < MIN_TEXT and ipc_score <= 0:
                 continue
-            m = Match(obj=d, score=TEXT_WEIGHT * t + IPC_WEIGHT * ipc_score, text_score=t, ipc_score=ipc_score,
-                      shared=shared_terms(d.query_text, text, limit=6), ipc_label=label, ipc_prefix=prefix)
+            m = Match(
+                obj=d,
+                score=TEXT_WEIGHT * t + IPC_WEIGHT * ipc_score,
+                text_score=t,
+                ipc_score=ipc_score,
+                shared=shared_terms(d.query_text, text, limit=6),
+                ipc_label=label,
+                ipc_prefix=prefix,
+            )
             if d.preferred_deal_type == listing.deal_type:
                 m.score = min(1.0, m.score + 0.05)
                 m.notes.append(f"意向交易方式一致（{listing.get_deal_type_display()}）")
@@ -305,8 +347,11 @@ def likely_buyers(*, listing: Listing, limit: int = 10) -> tuple[list[Buyer], st
     if meaning:
         engine += "+semantic"
     holder_names = {normalize_name(n) for n in svc.holder_names(patent)} | {normalize_name(listing.holder.name)}
-    links = (PatentApplicant.objects.filter(patent_id__in=list(norm)).select_related("applicant", "patent")
-             .filter(Q(applicant__entity_type=EntityType.ENTERPRISE) | Q(applicant__name__contains="公司")))
+    links = (
+        PatentApplicant.objects.filter(patent_id__in=list(norm))
+        .select_related("applicant", "patent")
+        .filter(Q(applicant__entity_type=EntityType.ENTERPRISE) | Q(applicant__name__contains="公司"))
+    )
     groups: dict[int, dict] = defaultdict(lambda: {"applicant": None, "patents": []})
     for link in links:
         a = link.applicant
@@ -320,14 +365,26 @@ def likely_buyers(*, listing: Listing, limit: int = 10) -> tuple[list[Buyer], st
     for g in groups.values():
         a, pats = g["applicant"], sorted(g["patents"], key=lambda p: -norm.get(p.pk, 0))
         t_scores = [norm.get(p.pk, 0.0) for p in pats]
-        text_score = min(1.0, t_scores[0] + 0.03 * (len(t_scores) - 1))  # several close patents count a little more than one
+        text_score = min(
+            1.0, t_scores[0] + 0.03 * (len(t_scores) - 1)
+        )  # several close patents count a little more than one
         all_codes = [c for p in pats for c in svc.patent_codes(p)]
         ipc_score, prefix, label = ipc_proximity(codes, all_codes)
         org = a.organization or orgs.get(normalize_name(a.name))
         shared = shared_terms(text, " ".join(patent_text(p) for p in pats[:3]), limit=6)
         sims = [cos[p.pk] for p in pats if p.pk in cos]
-        out.append(Buyer(name=a.name, organization=org, score=TEXT_WEIGHT * text_score + IPC_WEIGHT * ipc_score, patents=pats[:3],
-                         shared=shared, ipc_label=label, ipc_prefix=prefix, similarity=max(sims) if sims else None))
+        out.append(
+            Buyer(
+                name=a.name,
+                organization=org,
+                score=TEXT_WEIGHT * text_score + IPC_WEIGHT * ipc_score,
+                patents=pats[:3],
+                shared=shared,
+                ipc_label=label,
+                ipc_prefix=prefix,
+                similarity=max(sims) if sims else None,
+            )
+        )
     out.sort(key=lambda b: (-b.score, b.name))
     return out[:limit], engine
 

@@ -1,4 +1,5 @@
 """Patent technology market: listings with a data room, demands, open licences, deals and market events."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -6,7 +7,16 @@ from django.db import models
 from django_fsm import FSMField, transition
 
 from .enums import (
-    AccessState, DealState, DealType, DeclarationState, DemandState, EventKind, FeeMethod, ListingState, Maturity, ParticipantRole,
+    AccessState,
+    DealState,
+    DealType,
+    DeclarationState,
+    DemandState,
+    EventKind,
+    FeeMethod,
+    ListingState,
+    Maturity,
+    ParticipantRole,
 )
 
 ORG = "core.Organization"
@@ -15,7 +25,9 @@ ORG = "core.Organization"
 class Listing(models.Model):
     """A patent offered for assignment or licence by its holder (挂牌)."""
 
-    patent = models.ForeignKey("patents.Patent", verbose_name="专利", on_delete=models.PROTECT, related_name="market_listings")
+    patent = models.ForeignKey(
+        "patents.Patent", verbose_name="专利", on_delete=models.PROTECT, related_name="market_listings"
+    )
     holder = models.ForeignKey(ORG, verbose_name="权利人", on_delete=models.PROTECT, related_name="market_listings")
     deal_type = models.CharField("交易方式", max_length=12, choices=DealType.choices)
     title = models.CharField("挂牌标题", max_length=200)
@@ -28,14 +40,25 @@ class Listing(models.Model):
     licence_years = models.PositiveSmallIntegerField("许可期限（年）", null=True, blank=True)
     pledgee_consent = models.BooleanField("质权人已同意", default=False)
     pledgee_consent_note = models.CharField("质权人同意说明", max_length=300, blank=True)
-    trading_center = models.ForeignKey(ORG, verbose_name="展示交易中心", null=True, blank=True, on_delete=models.SET_NULL, related_name="center_listings")
+    trading_center = models.ForeignKey(
+        ORG,
+        verbose_name="展示交易中心",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="center_listings",
+    )
     city_code = models.CharField("地市代码", max_length=6, blank=True, db_index=True)
     ipc_main = models.CharField("主分类号", max_length=30, blank=True)
-    tech_field = models.ForeignKey("core.TechField", verbose_name="技术领域", null=True, blank=True, on_delete=models.SET_NULL)
+    tech_field = models.ForeignKey(
+        "core.TechField", verbose_name="技术领域", null=True, blank=True, on_delete=models.SET_NULL
+    )
     contact_person = models.CharField("联系人", max_length=60, blank=True)
     contact_phone = models.CharField("联系电话", max_length=40, blank=True)
     state = FSMField("状态", default=ListingState.PUBLISHED, choices=ListingState.choices, protected=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="挂牌人", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="挂牌人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField("挂牌时间", auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -94,10 +117,14 @@ class DataRoomAccess(models.Model):
 
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="access_requests")
     organization = models.ForeignKey(ORG, verbose_name="申请单位", on_delete=models.CASCADE, related_name="+")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="申请人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     purpose = models.CharField("用途", max_length=300, blank=True)
     state = models.CharField("状态", max_length=10, choices=AccessState.choices, default=AccessState.REQUESTED)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -109,19 +136,27 @@ class DataRoomAccess(models.Model):
 class Demand(models.Model):
     """A technology demand posted by an enterprise (技术需求)."""
 
-    organization = models.ForeignKey(ORG, verbose_name="需求单位", on_delete=models.PROTECT, related_name="market_demands")
+    organization = models.ForeignKey(
+        ORG, verbose_name="需求单位", on_delete=models.PROTECT, related_name="market_demands"
+    )
     title = models.CharField("需求名称", max_length=200)
     field = models.CharField("技术领域", max_length=200)
-    ipc_hint = models.CharField("相关分类号", max_length=200, blank=True, help_text="可选，如 F25D21/14；多个用分号分隔")
+    ipc_hint = models.CharField(
+        "相关分类号", max_length=200, blank=True, help_text="可选，如 F25D21/14；多个用分号分隔"
+    )
     problem = models.TextField("需要解决的问题")
     budget_min = models.DecimalField("预算下限（万元）", max_digits=12, decimal_places=2, null=True, blank=True)
     budget_max = models.DecimalField("预算上限（万元）", max_digits=12, decimal_places=2, null=True, blank=True)
     deadline = models.DateField("截止日期")
     preferred_deal_type = models.CharField("意向交易方式", max_length=12, choices=DealType.choices, blank=True)
     city_code = models.CharField("地市代码", max_length=6, blank=True, db_index=True)
-    tech_field = models.ForeignKey("core.TechField", verbose_name="WIPO技术领域", null=True, blank=True, on_delete=models.SET_NULL)
+    tech_field = models.ForeignKey(
+        "core.TechField", verbose_name="WIPO技术领域", null=True, blank=True, on_delete=models.SET_NULL
+    )
     state = FSMField("状态", default=DemandState.OPEN, choices=DemandState.choices, protected=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发布人", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="发布人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField("发布时间", auto_now_add=True, db_index=True)
 
     scope_paths = {"region": "city_code", "organization": "organization", "owner": "created_by"}
@@ -153,8 +188,12 @@ class Demand(models.Model):
 class OpenLicenceDeclaration(models.Model):
     """A patentee's open licence declaration (专利法第五十条)."""
 
-    patent = models.ForeignKey("patents.Patent", verbose_name="专利", on_delete=models.PROTECT, related_name="open_licence_declarations")
-    holder = models.ForeignKey(ORG, verbose_name="专利权人", on_delete=models.PROTECT, related_name="open_licence_declarations")
+    patent = models.ForeignKey(
+        "patents.Patent", verbose_name="专利", on_delete=models.PROTECT, related_name="open_licence_declarations"
+    )
+    holder = models.ForeignKey(
+        ORG, verbose_name="专利权人", on_delete=models.PROTECT, related_name="open_licence_declarations"
+    )
     fee_method = models.CharField("许可使用费支付方式", max_length=12, choices=FeeMethod.choices)
     lump_sum = models.DecimalField("入门费/年费（万元）", max_digits=12, decimal_places=2, null=True, blank=True)
     royalty_rate = models.DecimalField("提成比例（%）", max_digits=5, decimal_places=2, null=True, blank=True)
@@ -163,11 +202,23 @@ class OpenLicenceDeclaration(models.Model):
     term_end = models.DateField("许可期限止")
     co_owners_consent = models.BooleanField("全体共有人同意", default=False)
     evaluation_report_no = models.CharField("专利权评价报告编号", max_length=60, blank=True)
-    pledgee_consent = models.CharField("质权人书面同意", max_length=200, blank=True, help_text="出质专利声明开放许可时质权人同意书的名称或编号（专利法实施细则第八十六条）")
-    publication_no = models.CharField("国家知识产权局公告号", max_length=40, blank=True, help_text="开放许可声明由国家知识产权局公告后生效（专利法第五十条）")
+    pledgee_consent = models.CharField(
+        "质权人书面同意",
+        max_length=200,
+        blank=True,
+        help_text="出质专利声明开放许可时质权人同意书的名称或编号（专利法实施细则第八十六条）",
+    )
+    publication_no = models.CharField(
+        "国家知识产权局公告号",
+        max_length=40,
+        blank=True,
+        help_text="开放许可声明由国家知识产权局公告后生效（专利法第五十条）",
+    )
     published_on = models.DateField("国家知识产权局公告日", null=True, blank=True)
     withdrawn_on = models.DateField("撤回日", null=True, blank=True)
-    listing = models.OneToOneField(Listing, null=True, blank=True, on_delete=models.SET_NULL, related_name="open_declaration")
+    listing = models.OneToOneField(
+        Listing, null=True, blank=True, on_delete=models.SET_NULL, related_name="open_declaration"
+    )
     state = FSMField("状态", default=DeclarationState.SUBMITTED, choices=DeclarationState.choices, protected=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -214,7 +265,12 @@ class OpenLicence(models.Model):
     payment_amount = models.DecimalField("已付许可费（万元）", max_digits=12, decimal_places=2)
     payment_date = models.DateField("付款日期")
     payment_reference = models.CharField("付款凭证号", max_length=60)
-    recordal_no = models.CharField("国家知识产权局备案号", max_length=60, blank=True, help_text="开放许可实施许可的备案（专利法实施细则第八十七条）")
+    recordal_no = models.CharField(
+        "国家知识产权局备案号",
+        max_length=60,
+        blank=True,
+        help_text="开放许可实施许可的备案（专利法实施细则第八十七条）",
+    )
     recorded_on = models.DateField("备案日", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -232,13 +288,23 @@ class OpenLicence(models.Model):
 class Deal(models.Model):
     """A transaction from inquiry to registration, with its state history (core.workflow)."""
 
-    patent = models.ForeignKey("patents.Patent", verbose_name="专利", on_delete=models.PROTECT, related_name="market_deals")
-    listing = models.ForeignKey(Listing, verbose_name="挂牌", null=True, blank=True, on_delete=models.SET_NULL, related_name="deals")
-    demand = models.ForeignKey(Demand, verbose_name="需求", null=True, blank=True, on_delete=models.SET_NULL, related_name="deals")
+    patent = models.ForeignKey(
+        "patents.Patent", verbose_name="专利", on_delete=models.PROTECT, related_name="market_deals"
+    )
+    listing = models.ForeignKey(
+        Listing, verbose_name="挂牌", null=True, blank=True, on_delete=models.SET_NULL, related_name="deals"
+    )
+    demand = models.ForeignKey(
+        Demand, verbose_name="需求", null=True, blank=True, on_delete=models.SET_NULL, related_name="deals"
+    )
     deal_type = models.CharField("交易方式", max_length=12, choices=DealType.choices)
     seller = models.ForeignKey(ORG, verbose_name="让与人/许可人", on_delete=models.PROTECT, related_name="market_sales")
-    buyer = models.ForeignKey(ORG, verbose_name="受让人/被许可人", on_delete=models.PROTECT, related_name="market_purchases")
-    trading_center = models.ForeignKey(ORG, verbose_name="展示交易中心", null=True, blank=True, on_delete=models.SET_NULL, related_name="center_deals")
+    buyer = models.ForeignKey(
+        ORG, verbose_name="受让人/被许可人", on_delete=models.PROTECT, related_name="market_purchases"
+    )
+    trading_center = models.ForeignKey(
+        ORG, verbose_name="展示交易中心", null=True, blank=True, on_delete=models.SET_NULL, related_name="center_deals"
+    )
     city_code = models.CharField("地市代码", max_length=6, blank=True, db_index=True)
     message = models.TextField("洽询内容", blank=True)
     amount = models.DecimalField("成交金额（万元）", max_digits=12, decimal_places=2, null=True, blank=True)
@@ -268,6 +334,11 @@ class Deal(models.Model):
     def reference(self) -> str:
         return f"market.deal:{self.pk}"
 
+    @property
+    def is_demo(self) -> bool:
+        """A demo transaction (load_demo numbers its contracts DEMO-…): pages mark it 演示数据."""
+        return (self.contract_no or "").startswith("DEMO-") or (self.message or "").startswith("【演示数据】")
+
     @transition(field=state, source=DealState.INQUIRY, target=DealState.NEGOTIATION)
     def negotiate(self, *, by=None, reason=""):
         """Both parties enter negotiation."""
@@ -284,7 +355,11 @@ class Deal(models.Model):
     def complete(self, *, by=None, reason=""):
         """CNIPA registered the assignment or recorded the licence."""
 
-    @transition(field=state, source=[DealState.INQUIRY, DealState.NEGOTIATION, DealState.CONTRACT, DealState.REGISTRATION], target=DealState.CANCELLED)
+    @transition(
+        field=state,
+        source=[DealState.INQUIRY, DealState.NEGOTIATION, DealState.CONTRACT, DealState.REGISTRATION],
+        target=DealState.CANCELLED,
+    )
     def cancel(self, *, by=None, reason=""):
         """The deal is abandoned."""
 
@@ -294,7 +369,9 @@ class MarketEvent(models.Model):
 
     title = models.CharField("活动名称", max_length=200)
     kind = models.CharField("类型", max_length=12, choices=EventKind.choices)
-    trading_center = models.ForeignKey(ORG, verbose_name="主办交易中心", null=True, blank=True, on_delete=models.SET_NULL, related_name="market_events")
+    trading_center = models.ForeignKey(
+        ORG, verbose_name="主办交易中心", null=True, blank=True, on_delete=models.SET_NULL, related_name="market_events"
+    )
     city_code = models.CharField("地市代码", max_length=6, blank=True, db_index=True)
     venue = models.CharField("地点", max_length=200)
     starts_on = models.DateField("开始日期")
@@ -317,8 +394,12 @@ class MarketEvent(models.Model):
 
 class EventRegistration(models.Model):
     event = models.ForeignKey(MarketEvent, on_delete=models.CASCADE, related_name="registrations")
-    organization = models.ForeignKey(ORG, verbose_name="单位", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="报名人", on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey(
+        ORG, verbose_name="单位", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="报名人", on_delete=models.CASCADE, related_name="+"
+    )
     role = models.CharField("参会身份", max_length=10, choices=ParticipantRole.choices)
     note = models.CharField("备注", max_length=300, blank=True)
     created_at = models.DateTimeField("报名时间", auto_now_add=True)

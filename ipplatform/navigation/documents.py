@@ -1,4 +1,5 @@
 """Report documents: Word (charts as images, tables as tables) and Excel (one sheet per analysis)."""
+
 from __future__ import annotations
 
 from django.utils import timezone
@@ -29,11 +30,20 @@ def chart_png(image: dict | None) -> bytes | None:
     if kind == "line" and image["x"]:
         return charts.line_chart(image["title"], image["x"], image["series"], ylabel="件数")
     if kind == "bar" and image["labels"]:
-        return charts.bar_chart(image["title"], image["labels"], image["values"], horizontal=image.get("horizontal", False), ylabel="件数")
+        return charts.bar_chart(
+            image["title"], image["labels"], image["values"], horizontal=image.get("horizontal", False), ylabel="件数"
+        )
     if kind == "pie" and image["labels"]:
         return charts.pie_chart(image["title"], image["labels"], image["values"])
     if kind == "path" and image["x"]:
-        return chartkit.path_chart(image["title"], image["x"], image["y"], image["labels"], xlabel=image.get("xlabel", ""), ylabel=image.get("ylabel", ""))
+        return chartkit.path_chart(
+            image["title"],
+            image["x"],
+            image["y"],
+            image["labels"],
+            xlabel=image.get("xlabel", ""),
+            ylabel=image.get("ylabel", ""),
+        )
     if kind == "heatmap" and image["rows"]:
         return chartkit.heatmap_chart(image["title"], image["rows"], image["cols"], image["values"])
     if kind == "network" and image["nodes"]:
@@ -54,7 +64,10 @@ def _scope_lines(report: Report) -> list[str]:
 def word_bytes(report: Report) -> bytes:
     """The report as a Word document: scope, then per analysis commentary, chart image, table and counting rules."""
     results = report_results(report)
-    doc = worddoc.new_document(report.title, subtitle=f"专利导航分析报告 · 数据截止{report.data_cutoff.isoformat() if report.data_cutoff else '未知'}")
+    doc = worddoc.new_document(
+        report.title,
+        subtitle=f"专利导航分析报告 · 数据截止{report.data_cutoff.isoformat() if report.data_cutoff else '未知'}",
+    )
     if report.has_synthetic:
         p = doc.add_paragraph(f"【模拟数据】{worddoc.SYNTHETIC_NOTICE}")
         p.runs[0].bold = True
@@ -74,7 +87,12 @@ def word_bytes(report: Report) -> bytes:
         if png:
             worddoc.add_image(doc, png, width_cm=15.5, caption=f"图{n - 1}  {result['title']}")
         rows = result["rows"][:WORD_TABLE_ROWS]
-        worddoc.add_table(doc, result["headers"], [["—" if v is None else v for v in r] for r in rows], caption=f"表{n - 1}  {result['title']}")
+        worddoc.add_table(
+            doc,
+            result["headers"],
+            [["—" if v is None else v for v in r] for r in rows],
+            caption=f"表{n - 1}  {result['title']}",
+        )
         if len(result["rows"]) > WORD_TABLE_ROWS:
             doc.add_paragraph(f"（表中列出前{WORD_TABLE_ROWS}行，共{len(result['rows'])}行，完整数据见Excel附表）")
         note = doc.add_paragraph(result["caliber"])
@@ -90,8 +108,12 @@ def excel_bytes(report: Report) -> bytes:
     """The report's tables: a cover sheet, then one sheet per analysis with its counting rules."""
     results = report_results(report)
     synthetic = ["模拟数据：本表包含合成的模拟数据，不代表真实专利统计"] if report.has_synthetic else []
-    cover = Sheet("报告说明", ["项目", "内容"], [line.split("：", 1) for line in _scope_lines(report)] +
-                  [["分析项", "、".join(r["title"] for r in results)]], notes=[report.title] + synthetic)
+    cover = Sheet(
+        "报告说明",
+        ["项目", "内容"],
+        [line.split("：", 1) for line in _scope_lines(report)] + [["分析项", "、".join(r["title"] for r in results)]],
+        notes=[report.title] + synthetic,
+    )
     sheets = [cover]
     for n, r in enumerate(results, 1):
         notes = synthetic + [r["caliber"]] + ([f"要点：{r['summary']}"] if r.get("summary") else [])

@@ -1,4 +1,5 @@
 """专利导航: thematic databases (专题库) with materialised membership, check sheets and navigation reports."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -13,14 +14,23 @@ class ThematicDatabase(models.Model):
     name = models.CharField("名称", max_length=120)
     description = models.TextField("说明", blank=True)
     query = models.TextField("检索式", blank=True, help_text="平台检索语言，与专利检索页相同")
-    ipc_prefixes = models.JSONField("IPC分类号", default=list, blank=True, help_text="规范化分类号前缀，如 H01M 或 H01M10/")
+    ipc_prefixes = models.JSONField(
+        "IPC分类号", default=list, blank=True, help_text="规范化分类号前缀，如 H01M 或 H01M10/"
+    )
     tech_fields = models.JSONField("WIPO技术领域", default=list, blank=True, help_text="WIPO 35个技术领域的序号")
     combine = models.CharField("组合方式", max_length=12, choices=Combine.choices, default=Combine.UNION)
     preset_key = models.CharField("预置专题", max_length=40, blank=True, db_index=True)
     is_shared = models.BooleanField("全平台共享", default=False)
     auto_refresh = models.BooleanField("数据到达时自动更新", default=True)
     region_code = models.CharField("所属地区", max_length=6, blank=True, db_index=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Materialisation state.
@@ -63,7 +73,9 @@ class ManualEntry(models.Model):
     patent_id = models.CharField("记录号", max_length=32)
     action = models.CharField("操作", max_length=10, choices=ManualAction.choices)
     note = models.CharField("理由", max_length=300, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -84,7 +96,9 @@ class CheckSheet(models.Model):
     member_count = models.PositiveIntegerField("抽样时收录量", default=0)
     data_cutoff = models.DateField("数据截止日期", null=True, blank=True)
     recall_ids = models.JSONField("查全率标准样本", default=list, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     scope_paths = {"owner": "created_by"}
@@ -130,7 +144,14 @@ class Report(models.Model):
     subject_kind = models.CharField("分析对象", max_length=10, choices=SubjectKind.choices)
     subject_value = models.CharField("对象", max_length=2000)
     subject_label = models.CharField("对象名称", max_length=300, blank=True)
-    db = models.ForeignKey(ThematicDatabase, verbose_name="专题库", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
+    db = models.ForeignKey(
+        ThematicDatabase,
+        verbose_name="专题库",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+    )
     query = models.TextField("检索式/定义", blank=True)
     analyses = models.JSONField("分析项", default=list)
     introduction = models.TextField("报告引言", blank=True)
@@ -143,7 +164,14 @@ class Report(models.Model):
     generated_at = models.DateTimeField("生成时间", null=True, blank=True)
     generation = models.PositiveIntegerField("生成次数", default=0)
     region_code = models.CharField("所属地区", max_length=6, blank=True, db_index=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     scope_paths = {"region": "region_code", "owner": "created_by"}

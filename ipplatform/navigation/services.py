@@ -1,4 +1,5 @@
 """Business rules of 专利导航: 专题库 definition and membership, check sheets, analyses of a subject, reports."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,7 +17,8 @@ from django.db.models import Count, Max, Q, QuerySet, Subquery, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from ipplatform.core.api import InputError
+from ipplatform.core.inputs import InputError, is_id
+from ipplatform.search import services as search_services
 
 from . import analyses
 from .enums import Combine, ManualAction, ReportStatus, SubjectKind
@@ -26,7 +28,9 @@ from .presets import PRESETS
 log = logging.getLogger(__name__)
 CACHE_SECONDS = 6 * 3600
 INLINE_LIMIT = 20000  # subjects up to this size are generated inline; larger ones run as background jobs
-FULL_REFRESH_ABOVE = 20000  # changed ids beyond which a data arrival triggers a full refresh instead of an incremental one
+FULL_REFRESH_ABOVE = (
+    20000  # changed ids beyond which a data arrival triggers a full refresh instead of an incremental one
+)
 INLINE_CORPUS = 50000  # 专题库 are refreshed inline while the patent store is this small, else in the background
 
 
@@ -36,34 +40,19 @@ def _patent():
     return Patent
 
 
-# ---------------------------------------------------------------- search contract (lazy: the search app is optional here)
-
-
-def _search():
-    from ipplatform.search import services as search_services  # noqa: PLC0415
-
-    return search_services
+# ---------------------------------------------------------------- search contract
 
 
 def validate_query(*, query: str) -> None:
     """Check a query in the platform's search language; raises InputError with the position of the problem."""
-    if not query.strip():
-        return
-    try:
-        parse = _search().parse
-    except (ImportError, AttributeError):
-        from ipplatform.search.query import parse  # noqa: PLC0415
-    parse(query)
+    if query.strip():
+        search_services.parse(query)
 
 
 def query_ids(*, query: str) -> list[str]:
     """Ids of the records matching a query of the search language."""
     validate_query(query=query)
-    try:
-        matching_ids = _search().matching_ids
-    except (ImportError, AttributeError) as exc:
-        raise InputError("检索服务尚未启用，暂不能按检索式选取专利", field="query") from exc
-    return list(matching_ids(query=query))
+    return list(search_services.matching_ids(query=query))
 
 
 # ---------------------------------------------------------------- IPC and WIPO field rules
@@ -90,14 +79,20 @@ def parse_prefixes(*, text: str) -> list[str]:
     """IPC prefixes from free text (one per line or separated by commas); errors name the position."""
     out = []
     for line_no, line in enumerate((text or "").splitlines(), 1):
-        line = re.sub(r"(?<=[A-Za-z])\s+(?=\d)|(?<=[\d/])\s*/\s*(?=\d)", lambda m: "/" if "/" in m.group(0) else "", line)  # 'H01M 10 / 00'
+        line = re.sub(
+            r"(?<=[A-Za-z])\s+(?=\d)|(?<=[\d/])\s*/\s*(?=\d)", lambda m: "/" if "/" in m.group(0) else "", line
+        )  # 'H01M 10 / 00'
         for raw in re.split(r"[,，;；、\s]+", line):
             if not raw:
                 continue
             code = normalize_prefix(raw)
             if not code:
-                raise InputError(f"第{line_no}行的分类号“{raw}”格式不正确，应如 H01M、H01M10/00 或 H01M10/052", field="ipc_prefixes", line=line_no,
-                                 position=line.find(raw) + 1)
+                raise InputError(
+                    f"第{line_no}行的分类号“{raw}”格式不正确，应如 H01M、H01M10/00 或 H01M10/052",
+                    field="ipc_prefixes",
+                    line=line_no,
+                    position=line.find(raw) + 1,
+                )
             if code not in out:
                 out.append(code)
     return out
@@ -128,7 +123,7 @@ def _ipc_hits(prefixes: list[str], *, ids: list[str] | None = None) -> set[str]:
     if ids is None:
         return set(qs.filter(q).values_list("pk", flat=True))
     out = set()
-    for chunk in analyses._chunks(ids):
+    for chunk in analyses.chunks(ids):
         out.update(qs.filter(pk__in=chunk).filter(q).values_list("pk", flat=True))
     return out
 
@@ -154,8 +149,19 @@ def corpus_version() -> str:
     return f"{qs.count()}-{latest.timestamp() if latest else 0}"
 
 
-def save_database(*, db: ThematicDatabase | None = None, user=None, name: str, description: str = "", query: str = "", ipc_text: str = "",
-                  tech_fields: list[int] | None = None, combine: str = Combine.UNION, is_shared: bool = False, auto_refresh: bool = True) -> ThematicDatabase:
+def save_database(
+    *,
+    db: ThematicDatabase | None = None,
+    user=None,
+    name: str,
+    description: str = "",
+    query: str = "",
+    ipc_text: str = "",
+    tech_fields: list[int] | None = None,
+    combine: str = Combine.UNION,
+    is_shared: bool = False,
+    auto_refresh: bool = True,
+) -> ThematicDatabase:
     """Create or update a 专题库 definition after validating the query and the IPC prefixes."""
     name = (name or "").strip()
     if not name:
@@ -171,8 +177,16 @@ def save_database(*, db: ThematicDatabase | None = None, user=None, name: str, d
     if combine not in Combine.values:
         raise InputError(f"组合方式“{combine}”无效", field="combine")
     if db is None:
-        db = ThematicDatabase(created_by=user, region_code=(user.organization.region_code if user and user.organization else ""))
-    db.name, db.description, db.query, db.ipc_prefixes, db.tech_fields = name, description, query.strip(), prefixes, fields
+        db = ThematicDatabase(
+            created_by=user, region_code=(user.organization.region_code if user and user.organization else "")
+        )
+    db.name, db.description, db.query, db.ipc_prefixes, db.tech_fields = (
+        name,
+        description,
+        query.strip(),
+        prefixes,
+        fields,
+    )
     db.combine, db.is_shared, db.auto_refresh = combine, is_shared, auto_refresh
     db.save()
     return db
@@ -195,7 +209,9 @@ def rule_description(db: ThematicDatabase) -> str:
     manual = db.manual_entries.values("action").annotate(n=Count("pk"))
     counts = {m["action"]: m["n"] for m in manual}
     if counts:
-        text += f"（另人工纳入{counts.get(ManualAction.INCLUDE, 0)}件、人工排除{counts.get(ManualAction.EXCLUDE, 0)}件）"
+        text += (
+            f"（另人工纳入{counts.get(ManualAction.INCLUDE, 0)}件、人工排除{counts.get(ManualAction.EXCLUDE, 0)}件）"
+        )
     return text
 
 
@@ -222,20 +238,24 @@ def _manual(db: ThematicDatabase) -> tuple[set[str], set[str]]:
     return include, exclude
 
 
-def _write_membership(db: ThematicDatabase, target: set[str], manual_include: set[str], *, only: set[str] | None = None) -> tuple[int, int]:
+def _write_membership(
+    db: ThematicDatabase, target: set[str], manual_include: set[str], *, only: set[str] | None = None
+) -> tuple[int, int]:
     """Make the stored membership equal `target` (within `only` when given); returns (added, removed)."""
     existing_qs = Membership.objects.filter(db=db)
     if only is not None:
         existing = set()
-        for chunk in analyses._chunks(sorted(only)):
+        for chunk in analyses.chunks(sorted(only)):
             existing.update(existing_qs.filter(patent_id__in=chunk).values_list("patent_id", flat=True))
     else:
         existing = set(existing_qs.values_list("patent_id", flat=True))
     add = sorted(target - existing)
     remove = sorted(existing - target)
-    for chunk in analyses._chunks(remove):
+    for chunk in analyses.chunks(remove):
         Membership.objects.filter(db=db, patent_id__in=chunk).delete()
-    Membership.objects.bulk_create([Membership(db=db, patent_id=pid, manual=pid in manual_include) for pid in add], batch_size=2000)
+    Membership.objects.bulk_create(
+        [Membership(db=db, patent_id=pid, manual=pid in manual_include) for pid in add], batch_size=2000
+    )
     return len(add), len(remove)
 
 
@@ -244,7 +264,10 @@ def refresh_database(*, db_id: int, progress=None) -> dict:
     from django.urls import reverse
 
     db = update_membership(db_id=db_id, progress=progress)
-    return {"url": reverse("navigation:db_detail", args=[db.pk]), "summary": f"{db.name}：收录{db.member_count}件。{db.refresh_note}"}
+    return {
+        "url": reverse("navigation:db_detail", args=[db.pk]),
+        "summary": f"{db.name}：收录{db.member_count}件。{db.refresh_note}",
+    }
 
 
 def update_membership(*, db_id: int, progress=None) -> ThematicDatabase:
@@ -256,7 +279,7 @@ def update_membership(*, db_id: int, progress=None) -> ThematicDatabase:
     include, exclude = _manual(db)
     Patent = _patent()
     existing_includes = set()
-    for chunk in analyses._chunks(sorted(include)):
+    for chunk in analyses.chunks(sorted(include)):
         existing_includes.update(Patent.objects.filter(pk__in=chunk).values_list("pk", flat=True))
     target = (hits | existing_includes) - exclude
     if progress:
@@ -266,7 +289,10 @@ def update_membership(*, db_id: int, progress=None) -> ThematicDatabase:
         db.member_count = len(target)
         db.refreshed_at = timezone.now()
         db.data_cutoff = data_cutoff()
-        db.refresh_note = f"规则命中{len(hits)}件，人工纳入{len(existing_includes)}件，人工排除{len(exclude & (hits | existing_includes))}件；新增{added}件、移出{removed}件"
+        db.refresh_note = (
+            f"规则命中{len(hits)}件，人工纳入{len(existing_includes)}件，"
+            f"人工排除{len(exclude & (hits | existing_includes))}件；新增{added}件、移出{removed}件"
+        )
         db.save(update_fields=["member_count", "refreshed_at", "data_cutoff", "refresh_note", "updated_at"])
     if progress:
         progress(3, 3, "完成")
@@ -287,7 +313,7 @@ def update_for_changes(*, ids: list[str], deleted: list[str]) -> None:
             with transaction.atomic():
                 _write_membership(db, target, include, only=changed)
                 if deleted:
-                    for chunk in analyses._chunks(list(deleted)):
+                    for chunk in analyses.chunks(list(deleted)):
                         Membership.objects.filter(db=db, patent_id__in=chunk).delete()
                 db.member_count = Membership.objects.filter(db=db).count()
                 db.refreshed_at = timezone.now()
@@ -318,7 +344,11 @@ def resolve_ids(*, text: str, field: str = "ids") -> list[str]:
     Patent = _patent()
     found = []
     for line_no, raw in _parse_ids(text):
-        pid = Patent.objects.filter(Q(pk=raw) | Q(application_number=raw) | Q(publication_number=raw)).values_list("pk", flat=True).first()
+        pid = (
+            Patent.objects.filter(Q(pk=raw) | Q(application_number=raw) | Q(publication_number=raw))
+            .values_list("pk", flat=True)
+            .first()
+        )
         if pid is None:
             raise InputError(f"第{line_no}行的号码“{raw}”在专利库中不存在", field=field, line=line_no)
         if pid not in found:
@@ -334,7 +364,9 @@ def set_manual(*, db: ThematicDatabase, ids: list[str], action: str, note: str =
         raise InputError(f"操作“{action}”无效", field="action")
     with transaction.atomic():
         for pid in ids:
-            ManualEntry.objects.update_or_create(db=db, patent_id=pid, defaults={"action": action, "note": note, "created_by": user})
+            ManualEntry.objects.update_or_create(
+                db=db, patent_id=pid, defaults={"action": action, "note": note, "created_by": user}
+            )
             if action == ManualAction.INCLUDE:
                 Membership.objects.update_or_create(db=db, patent_id=pid, defaults={"manual": True})
             else:
@@ -351,7 +383,11 @@ def remove_manual(*, db: ThematicDatabase, entry_id: int) -> None:
         raise InputError("该人工调整记录不存在", field="entry")
     with transaction.atomic():
         entry.delete()
-        hit = entry.patent_id in rule_hits(db=db, ids=[entry.patent_id]) if (db.query or db.ipc_prefixes or db.tech_fields) else False
+        hit = (
+            entry.patent_id in rule_hits(db=db, ids=[entry.patent_id])
+            if (db.query or db.ipc_prefixes or db.tech_fields)
+            else False
+        )
         if hit:
             Membership.objects.update_or_create(db=db, patent_id=entry.patent_id, defaults={"manual": False})
         else:
@@ -367,7 +403,13 @@ def ensure_presets(*, reset: bool = False) -> list[ThematicDatabase]:
         db = ThematicDatabase.objects.filter(preset_key=key).first()
         if db is None or reset:
             db = db or ThematicDatabase(preset_key=key)
-            db.name, db.description, db.query, db.ipc_prefixes, db.tech_fields = name, description, query, prefixes, fields
+            db.name, db.description, db.query, db.ipc_prefixes, db.tech_fields = (
+                name,
+                description,
+                query,
+                prefixes,
+                fields,
+            )
             db.combine, db.is_shared, db.auto_refresh = Combine.UNION, True, True
             db.save()
         out.append(db)
@@ -387,7 +429,14 @@ def create_check_sheet(*, db: ThematicDatabase, size: int = 50, seed: int | None
     seed = seed if seed is not None else random.SystemRandom().randrange(1, 2**31)
     sample = random.Random(seed).sample(members, min(size, len(members)))
     with transaction.atomic():
-        sheet = CheckSheet.objects.create(db=db, sample_size=len(sample), seed=seed, member_count=len(members), data_cutoff=db.data_cutoff, created_by=user)
+        sheet = CheckSheet.objects.create(
+            db=db,
+            sample_size=len(sample),
+            seed=seed,
+            member_count=len(members),
+            data_cutoff=db.data_cutoff,
+            created_by=user,
+        )
         CheckItem.objects.bulk_create([CheckItem(sheet=sheet, patent_id=pid) for pid in sample])
     return sheet
 
@@ -421,15 +470,24 @@ def sheet_stats(*, sheet: CheckSheet) -> dict:
     judged = [m for m in marks if m is not None]
     relevant = sum(1 for m in judged if m)
     low, high = wilson_interval(relevant, len(judged))
-    out = {"sample": len(marks), "judged": len(judged), "relevant": relevant,
-           "precision": round(relevant / len(judged), 4) if judged else None, "low": round(low, 4), "high": round(high, 4),
-           "estimated_relevant": round(sheet.member_count * relevant / len(judged)) if judged else None,
-           "precision_pct": round(relevant * 100 / len(judged), 1) if judged else None,
-           "low_pct": round(low * 100, 1), "high_pct": round(high * 100, 1)}
+    out = {
+        "sample": len(marks),
+        "judged": len(judged),
+        "relevant": relevant,
+        "precision": round(relevant / len(judged), 4) if judged else None,
+        "low": round(low, 4),
+        "high": round(high, 4),
+        "estimated_relevant": round(sheet.member_count * relevant / len(judged)) if judged else None,
+        "precision_pct": round(relevant * 100 / len(judged), 1) if judged else None,
+        "low_pct": round(low * 100, 1),
+        "high_pct": round(high * 100, 1),
+    }
     if sheet.recall_ids:
         members = set()
-        for chunk in analyses._chunks(list(sheet.recall_ids)):
-            members.update(Membership.objects.filter(db=sheet.db, patent_id__in=chunk).values_list("patent_id", flat=True))
+        for chunk in analyses.chunks(list(sheet.recall_ids)):
+            members.update(
+                Membership.objects.filter(db=sheet.db, patent_id__in=chunk).values_list("patent_id", flat=True)
+            )
         found = [p for p in sheet.recall_ids if p in members]
         out["recall_total"] = len(sheet.recall_ids)
         out["recall_found"] = len(found)
@@ -477,11 +535,19 @@ def resolve_subject(*, kind: str, value: str, user=None) -> Subject:
     if not value:
         raise InputError("请填写分析对象", field="value")
     if kind == SubjectKind.DATABASE:
-        db = visible_databases(user).filter(pk=int(value) if value.isdigit() else -1).first()
+        db = visible_databases(user).filter(pk=int(value) if is_id(value) else -1).first()
         if db is None:
             raise InputError(f"专题库“{value}”不存在或不在您的数据范围内", field="value")
         version = f"{db.pk}-{db.refreshed_at.timestamp() if db.refreshed_at else 0}-{db.member_count}-{db.updated_at.timestamp()}"
-        return Subject(kind, str(db.pk), db.name, rule_description(db), Patent.objects.filter(navigation_memberships__db=db), db, version)
+        return Subject(
+            kind,
+            str(db.pk),
+            db.name,
+            rule_description(db),
+            Patent.objects.filter(navigation_memberships__db=db),
+            db,
+            version,
+        )
     if kind == SubjectKind.QUERY:
         ids = query_ids(query=value)
         return Subject(kind, value, f"检索式 {value}", f"检索式：{value}", ids, None, corpus_version())
@@ -494,16 +560,31 @@ def resolve_subject(*, kind: str, value: str, user=None) -> Subject:
                 hint = "；相近的有：" + "、".join(a.name for a in matches[:5]) if matches else ""
                 raise InputError(f"申请人“{value}”不存在或不唯一{hint}", field="value")
             applicant = matches[0]
-        qs = Patent.objects.filter(pk__in=Subquery(PatentApplicant.objects.filter(applicant=applicant).values("patent_id")))
-        return Subject(kind, applicant.name, applicant.name, f"申请人：{applicant.name}（含作为共同申请人的申请）", qs, None, corpus_version())
+        qs = Patent.objects.filter(
+            pk__in=Subquery(PatentApplicant.objects.filter(applicant=applicant).values("patent_id"))
+        )
+        return Subject(
+            kind,
+            applicant.name,
+            applicant.name,
+            f"申请人：{applicant.name}（含作为共同申请人的申请）",
+            qs,
+            None,
+            corpus_version(),
+        )
     if kind == SubjectKind.REGION:
         code = value
         if not re.fullmatch(r"\d{6}", code):
             found = Division.objects.filter(name=value).order_by("-revision").values_list("code", flat=True).first()
             if not found:
-                raise InputError(f"地区“{value}”无法识别，请填写6位区划代码或规范名称（如 370200 或 青岛市）", field="value")
+                raise InputError(
+                    f"地区“{value}”无法识别，请填写6位区划代码或规范名称（如 370200 或 青岛市）", field="value"
+                )
             code = found
-        name = regions.name_of(code) or Division.objects.filter(code=code).order_by("-revision").values_list("name", flat=True).first()
+        name = (
+            regions.name_of(code)
+            or Division.objects.filter(code=code).order_by("-revision").values_list("name", flat=True).first()
+        )
         if not name:
             raise InputError(f"区划代码“{code}”不存在", field="value")
         if code.endswith("0000"):
@@ -573,7 +654,10 @@ def compute(*, subject: Subject, keys: list[str], use_cache: bool = True, progre
     version = subject.version if subject.kind != SubjectKind.DATABASE else None
     corpus = version or corpus_version()
     # Hashed: subjects carry free text (queries, names), which memcached-style keys do not allow.
-    tag = "nav:r:" + hashlib.sha1(f"{subject.key}|{subject.version}|{cutoff}|{_terms_version()}|{corpus}".encode()).hexdigest()
+    tag = (
+        "nav:r:"
+        + hashlib.sha1(f"{subject.key}|{subject.version}|{cutoff}|{_terms_version()}|{corpus}".encode()).hexdigest()
+    )
     results: dict = {}
     missing = []
     for k in keys:
@@ -586,8 +670,13 @@ def compute(*, subject: Subject, keys: list[str], use_cache: bool = True, progre
         if progress:
             progress(0, len(missing) + 1, "正在读取专利数据")
         frame = analyses.load_frame(patents=subject.patents, texts="effect_matrix" in missing)
-        ctx = analyses.build_context(frame=frame, data_cutoff=cutoff, subject_label=subject.label, effect_terms=effect_terms(),
-                                     baseline=baseline(version=corpus) if {"regions", "shandong_cities"} & set(missing) else None)
+        ctx = analyses.build_context(
+            frame=frame,
+            data_cutoff=cutoff,
+            subject_label=subject.label,
+            effect_terms=effect_terms(),
+            baseline=baseline(version=corpus) if {"regions", "shandong_cities"} & set(missing) else None,
+        )
         for n, k in enumerate(missing, 1):
             if progress:
                 progress(n, len(missing) + 1, f"正在计算：{analyses.ANALYSES[k][0]}")
@@ -633,8 +722,17 @@ def visible_reports(user):
 # ---------------------------------------------------------------- reports
 
 
-def create_report(*, user, kind: str, value: str, title: str, keys: list[str], introduction: str = "", commentary: dict | None = None,
-                  conclusion: str = "") -> Report:
+def create_report(
+    *,
+    user,
+    kind: str,
+    value: str,
+    title: str,
+    keys: list[str],
+    introduction: str = "",
+    commentary: dict | None = None,
+    conclusion: str = "",
+) -> Report:
     """Store a report definition (subject, chosen analyses, commentary); generate it with generate_report()."""
     subject = resolve_subject(kind=kind, value=value, user=user)
     keys = [k for k in analyses.ANALYSES if k in set(keys)]
@@ -642,9 +740,18 @@ def create_report(*, user, kind: str, value: str, title: str, keys: list[str], i
         raise InputError("请至少选择一项分析", field="analyses")
     title = (title or "").strip() or f"{subject.label}专利导航分析报告"
     return Report.objects.create(
-        title=title[:200], subject_kind=kind, subject_value=subject.value, subject_label=subject.label[:300], db=subject.db,
-        query=subject.definition, analyses=keys, introduction=introduction, commentary={k: v for k, v in (commentary or {}).items() if k in keys and v.strip()},
-        conclusion=conclusion, created_by=user, region_code=(user.organization.region_code if user and user.organization else ""),
+        title=title[:200],
+        subject_kind=kind,
+        subject_value=subject.value,
+        subject_label=subject.label[:300],
+        db=subject.db,
+        query=subject.definition,
+        analyses=keys,
+        introduction=introduction,
+        commentary={k: v for k, v in (commentary or {}).items() if k in keys and v.strip()},
+        conclusion=conclusion,
+        created_by=user,
+        region_code=(user.organization.region_code if user and user.organization else ""),
     )
 
 
@@ -653,8 +760,10 @@ def generate_report(*, report_id: int, progress=None, use_cache: bool = True) ->
     from django.urls import reverse
 
     report = build_report(report_id=report_id, progress=progress, use_cache=use_cache)
-    return {"url": reverse("navigation:report_detail", args=[report.pk]),
-            "summary": f"报告已生成：{report.patent_count}件专利，数据截止{report.data_cutoff or '未知'}"}
+    return {
+        "url": reverse("navigation:report_detail", args=[report.pk]),
+        "summary": f"报告已生成：{report.patent_count}件专利，数据截止{report.data_cutoff or '未知'}",
+    }
 
 
 def build_report(*, report_id: int, progress=None, use_cache: bool = True) -> Report:

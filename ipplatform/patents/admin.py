@@ -21,7 +21,17 @@ class LegalEventInline(admin.TabularInline):
 
 @admin.register(Patent)
 class PatentAdmin(admin.ModelAdmin):
-    list_display = ["id", "title", "patent_type", "application_date", "applicants_text", "region_code", "legal_status", "source", "is_synthetic"]
+    list_display = [
+        "id",
+        "title",
+        "patent_type",
+        "application_date",
+        "applicants_text",
+        "region_code",
+        "legal_status",
+        "source",
+        "is_synthetic",
+    ]
     list_filter = ["patent_type", "legal_status", "source", "is_synthetic", "region_method"]
     search_fields = ["id", "application_number", "publication_number", "title", "applicants_text"]
     raw_id_fields = ["first_applicant"]
@@ -38,7 +48,18 @@ class ApplicantAdmin(admin.ModelAdmin):
 
 @admin.register(ImportRun)
 class ImportRunAdmin(admin.ModelAdmin):
-    list_display = ["pk", "file_name", "format", "mode", "status", "read", "created", "updated", "rejected", "started_at"]
+    list_display = [
+        "pk",
+        "file_name",
+        "format",
+        "mode",
+        "status",
+        "read",
+        "created",
+        "updated",
+        "rejected",
+        "started_at",
+    ]
     readonly_fields = [f.name for f in ImportRun._meta.fields]
 
 

@@ -4,12 +4,13 @@ Django's bulk_create spends most of its time preparing each value through the fi
 million-row imports this module writes plain tuples: COPY (PostgreSQL) or one executemany (SQLite) per table,
 and `INSERT … SELECT FROM unnest(arrays) ON CONFLICT` on PostgreSQL where duplicates are expected. Values are
 adapted with the connection's own adapters so that rows are stored exactly as the ORM would store them."""
+
 from __future__ import annotations
 
 import datetime as dt
 import json
 import operator
-from functools import lru_cache
+from functools import cache
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -34,21 +35,25 @@ def among(field: str, values) -> Q:
     return Q(**{f"{field}__in": RawSQL("SELECT value FROM json_each(%s)", (json.dumps(values, ensure_ascii=False),))})
 
 
-@lru_cache(maxsize=None)
+@cache
 def _fields(model) -> tuple:
     return tuple(f for f in model._meta.concrete_fields if not (f.primary_key and isinstance(f, models.AutoField)))
 
 
-@lru_cache(maxsize=None)
+@cache
 def defaults(model) -> dict:
     """attname -> default value for every concrete field (what Model() would set)."""
     out = {}
     for f in _fields(model):
-        out[f.attname] = f.get_default() if f.has_default() else (None if f.null else ("" if isinstance(f, (models.CharField, models.TextField)) else None))
+        out[f.attname] = (
+            f.get_default()
+            if f.has_default()
+            else (None if f.null else ("" if isinstance(f, (models.CharField, models.TextField)) else None))
+        )
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def _mutable_defaults(model) -> tuple:
     return tuple(k for k, v in defaults(model).items() if isinstance(v, (list, dict)))
 
@@ -109,7 +114,9 @@ def insert(model, objs, *, ignore_conflicts: bool = False, conflict_fields: tupl
     if ignore_conflicts:
         target = f" ({', '.join(ops.quote_name(c) for c in conflict_fields)})" if conflict_fields else ""
         suffix = f"ON CONFLICT{target} DO NOTHING"
-    write_rows(model._meta.db_table, [f.column for f in fields], [f.db_type(connection) for f in fields], rows, suffix=suffix)
+    write_rows(
+        model._meta.db_table, [f.column for f in fields], [f.db_type(connection) for f in fields], rows, suffix=suffix
+    )
     return len(rows)
 
 
@@ -130,7 +137,7 @@ def write_rows(table: str, columns: list[str], db_types: list[str], rows: list, 
             sql = f"INSERT INTO {name} ({cols}) SELECT * FROM unnest({casts}) {suffix}"
             floats = [j for j, t in enumerate(db_types) if t in ("double precision", "real")]
             for i in range(0, len(rows), 20000):
-                arrays = [list(column) for column in zip(*rows[i:i + 20000])]
+                arrays = [list(column) for column in zip(*rows[i : i + 20000])]
                 for j in floats:
                     # psycopg dumps a list of one Python type only: 0 and 0.5 in one column must both be floats
                     arrays[j] = [None if v is None else float(v) for v in arrays[j]]
@@ -138,7 +145,7 @@ def write_rows(table: str, columns: list[str], db_types: list[str], rows: list, 
             return
         sql = f"INSERT INTO {name} ({cols}) VALUES ({', '.join(['%s'] * len(columns))}) {suffix}"
         for i in range(0, len(rows), 5000):
-            cur.executemany(sql, rows[i:i + 5000])
+            cur.executemany(sql, rows[i : i + 5000])
 
 
 def plain_values(queryset, fields: tuple[str, ...]) -> list[dict]:
@@ -179,5 +186,5 @@ def _datetime(value):
     if not isinstance(value, dt.datetime):
         value = dt.datetime.fromisoformat(value)
     if settings.USE_TZ and value.tzinfo is None:  # SQLite keeps UTC without an offset
-        value = value.replace(tzinfo=dt.timezone.utc)
+        value = value.replace(tzinfo=dt.UTC)
     return value

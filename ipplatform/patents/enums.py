@@ -41,13 +41,41 @@ class LegalEventCode(models.TextChoices):
     FEE_PAID = "fee_paid", "年费缴纳"
     SUSPENSION = "suspension", "权属纠纷中止"
     SUSPENSION_END = "suspension_end", "中止结束"
+    # A status read from an export's status column (法律状态, 当前法律状态, 专利有效性): what the source said on the
+    # day it was exported, not a dated event (LegalEvent.date_is_as_of says so).
+    STATUS_VALID = "status_valid", "来源状态：有效"
+    STATUS_PENDING = "status_pending", "来源状态：审中"
+    STATUS_LAPSED = "status_lapsed", "来源状态：失效"
+    STATUS_OTHER = "status_other", "来源状态：其他"
 
 
 # Events after which the right no longer exists.
-TERMINATING_EVENTS = frozenset({
-    LegalEventCode.REJECTION, LegalEventCode.WITHDRAWAL, LegalEventCode.DEEMED_WITHDRAWN, LegalEventCode.FEE_LAPSE,
-    LegalEventCode.INVALIDATED, LegalEventCode.EXPIRY, LegalEventCode.ABANDONED,
-})
+TERMINATING_EVENTS = frozenset(
+    {
+        LegalEventCode.REJECTION,
+        LegalEventCode.WITHDRAWAL,
+        LegalEventCode.DEEMED_WITHDRAWN,
+        LegalEventCode.FEE_LAPSE,
+        LegalEventCode.INVALIDATED,
+        LegalEventCode.EXPIRY,
+        LegalEventCode.ABANDONED,
+        LegalEventCode.STATUS_LAPSED,
+    }
+)
+
+# Status words of the exports (Patentics 法律状态, incoPat 当前法律状态 / 专利有效性) -> event code. Patentics' 无效 and
+# incoPat's 失效 mean "no longer in force" (any cause), not a declared invalidation, hence STATUS_LAPSED.
+STATUS_WORDS = {
+    "有效": LegalEventCode.STATUS_VALID,
+    "授权": LegalEventCode.STATUS_VALID,
+    "公开": LegalEventCode.STATUS_PENDING,
+    "实质审查": LegalEventCode.STATUS_PENDING,
+    "审中": LegalEventCode.STATUS_PENDING,
+    "无效": LegalEventCode.STATUS_LAPSED,
+    "失效": LegalEventCode.STATUS_LAPSED,
+    "驳回": LegalEventCode.REJECTION,
+    "撤回": LegalEventCode.WITHDRAWAL,
+}
 
 
 class LegalStatus(models.TextChoices):
@@ -66,3 +94,8 @@ class RegionMethod(models.TextChoices):
     APPLICANT_NAME = "applicant_name", "申请人名称含地名"
     MANUAL = "manual", "人工指定"
     NONE = "none", "未归属"
+
+
+# Events that say nothing about whether a granted right is still in force: a record with only these rests its 有效 on
+# the presumption (VALIDITY_PRESUMPTION). A source's "其他" status is such a non-statement.
+NO_STATUS_EVENTS = (LegalEventCode.PUBLICATION, LegalEventCode.GRANT, LegalEventCode.STATUS_OTHER)

@@ -9,11 +9,37 @@ ALLOWED_SUFFIXES = (".csv", ".xlsx", ".xls", ".jsonl", ".json", ".txt", ".tsv")
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="专利数据文件", help_text="国家知识产权局检索系统导出（25列，.xlsx/.xls/.csv）、中国知网专利列表（.csv）、专利公布公告（.jsonl），或按列映射的通用CSV/Excel；编码UTF-8或GBK均可")
-    format = forms.ChoiceField(label="格式", choices=[("auto", "自动识别"), ("cnipa", "国家知识产权局25列导出"), ("cnki", "中国知网专利列表"),
-                                                     ("jsonl", "专利公布公告JSONL"), ("csv", "通用CSV/Excel（需选列映射）")])
-    mapping = forms.ModelChoiceField(label="列映射（通用格式用）", queryset=ColumnMapping.objects.all(), required=False, empty_label="（不使用）")
+    file = forms.FileField(
+        label="专利数据文件",
+        help_text="国家知识产权局检索系统导出（25列，.xlsx/.xls/.csv）、中国知网专利列表（.csv）、专利公布公告（.jsonl），或按列映射的通用CSV/Excel；编码UTF-8或GBK均可",
+    )
+    format = forms.ChoiceField(
+        label="格式",
+        choices=[
+            ("auto", "自动识别"),
+            ("cnipa", "国家知识产权局25列导出"),
+            ("cnki", "中国知网专利列表"),
+            ("jsonl", "专利公布公告JSONL"),
+            ("csv", "通用CSV/Excel（需选列映射）"),
+        ],
+    )
+    mapping = forms.ModelChoiceField(
+        label="列映射（通用格式用）", queryset=ColumnMapping.objects.all(), required=False, empty_label="（不使用）"
+    )
     mode = forms.ChoiceField(label="导入方式", choices=list(MODES.items()), initial="lenient")
+    status_as_of = forms.DateField(
+        label="法律状态截至日（导出日期）",
+        required=False,
+        help_text="文件含“法律状态”“当前法律状态”“专利有效性”等状态列而无事件日期时，状态按此日期记为“状态截至”；留空则按导入日期记录并注明",
+    )
+
+    def clean_status_as_of(self):
+        import datetime as dt
+
+        day = self.cleaned_data.get("status_as_of")
+        if day and day > dt.date.today():
+            raise forms.ValidationError(f"法律状态截至日 {day} 晚于今天：应为文件导出的日期")
+        return day
 
     def clean_file(self):
         f = self.cleaned_data["file"]
@@ -37,7 +63,7 @@ class ApplicantEditForm(forms.Form):
 
     def clean_region_code(self):
         code = self.cleaned_data["region_code"].strip()
-        if code and not (len(code) == 6 and code.isdigit()):
+        if code and not (len(code) == 6 and code.isascii() and code.isdigit()):
             raise forms.ValidationError(f"区划代码“{code}”应为6位数字")
         return code
 
@@ -51,7 +77,9 @@ class MappingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         columns = self.instance.columns if self.instance and self.instance.pk else {}
         for key, label in FIELDS.items():
-            self.fields[f"col_{key}"] = forms.CharField(label=label, required=False, max_length=100, initial=columns.get(key, ""))
+            self.fields[f"col_{key}"] = forms.CharField(
+                label=label, required=False, max_length=100, initial=columns.get(key, "")
+            )
 
     def clean(self):
         data = super().clean()

@@ -29,6 +29,7 @@ Public API (keyword-only, stable — other branches build on it):
 - `fee_status(*, patent, on)` — `FeeStatus` on a day: state `no_records` / `paid` / `in_grace` / `lapsed` /
   `not_granted`, with the due date, grace end, surcharge and the day the right lapsed (the due date, 细则 art 115).
 """
+
 from __future__ import annotations
 
 import calendar
@@ -53,29 +54,73 @@ class Rule:
 
 
 _RULES = [
-    Rule("term", "专利权期限", "专利法第四十二条第一款",
-         "发明专利权二十年，实用新型专利权十年，外观设计专利权十五年，均自申请日起计算"),
-    Rule("term_design_2021", "外观设计十五年期限的适用", "专利法（2020年修正）施行日2021年6月1日；专利法实施细则（2023年修订）过渡办法",
-         "2021年6月1日（含）以后申请的外观设计专利权期限为十五年，此前申请的为十年"),
-    Rule("term_compensation", "专利权期限补偿", "专利法第四十二条第二款、第三款；专利法实施细则第七十七条至第八十四条",
-         "国务院专利行政部门登记的补偿天数计入专利权期限（授权审查不合理延迟、新药上市审评审批占用的时间）"),
-    Rule("period_months", "以月、年计算的期限", "专利法实施细则第五条",
-         "期限第一日不计算在内；以月或年计算的，以最后一月的相应日为届满日，该月无相应日的以该月最后一日为届满日；"
-         "届满日是法定休假日的，以休假日后的第一个工作日为届满日"),
-    Rule("fee_due", "年费缴纳期限", "专利法第四十三条；专利法实施细则第一百一十五条第一款",
-         "授予专利权当年以后的年费应当在上一年度期满前缴纳，即申请日在该年的相应日（2月29日申请的，平年为2月28日）"),
-    Rule("fee_grace", "年费滞纳期（六个月）", "专利法实施细则第一百一十五条第二款、第五条",
-         "未缴或未缴足的，可自应当缴纳年费期满之日起六个月内补缴（如2023-03-01到期的，滞纳期至2023-09-01）"),
-    Rule("fee_surcharge", "年费滞纳金", "专利法实施细则第一百一十五条第二款",
-         "每超过规定的缴费时间一个月，加收当年全年年费的5%：超过不足一个月（含一个整月）的不收，超过五个月至六个月的收25%"),
-    Rule("fee_lapse", "未缴年费的专利权终止", "专利法第四十四条第一款第（一）项；专利法实施细则第一百一十五条第二款",
-         "滞纳期满仍未缴纳的，专利权自应当缴纳年费期满之日起终止"),
-    Rule("pledge_effect", "专利权质押", "民法典第四百四十四条；专利权质押登记办法（2021）",
-         "质权自国家知识产权局办理出质登记时设立；出质后未经质权人同意不得转让或许可他人使用"),
-    Rule("preservation", "专利权保全", "民事诉讼法第一百零三条；专利法实施细则第一百零四条",
-         "人民法院对专利权采取保全措施期间，专利权的转让、许可、质押等手续中止"),
-    Rule("ownership_suspension", "权属纠纷中止", "专利法实施细则第一百零三条",
-         "专利申请权或专利权权属纠纷请求中止的，中止期间暂停有关手续"),
+    Rule(
+        "term",
+        "专利权期限",
+        "专利法第四十二条第一款",
+        "发明专利权二十年，实用新型专利权十年，外观设计专利权十五年，均自申请日起计算",
+    ),
+    Rule(
+        "term_design_2021",
+        "外观设计十五年期限的适用",
+        "专利法（2020年修正）施行日2021年6月1日；专利法实施细则（2023年修订）过渡办法",
+        "2021年6月1日（含）以后申请的外观设计专利权期限为十五年，此前申请的为十年",
+    ),
+    Rule(
+        "term_compensation",
+        "专利权期限补偿",
+        "专利法第四十二条第二款、第三款；专利法实施细则第七十七条至第八十四条",
+        "国务院专利行政部门登记的补偿天数计入专利权期限（授权审查不合理延迟、新药上市审评审批占用的时间）",
+    ),
+    Rule(
+        "period_months",
+        "以月、年计算的期限",
+        "专利法实施细则第五条",
+        "期限第一日不计算在内；以月或年计算的，以最后一月的相应日为届满日，该月无相应日的以该月最后一日为届满日；"
+        "届满日是法定休假日的，以休假日后的第一个工作日为届满日",
+    ),
+    Rule(
+        "fee_due",
+        "年费缴纳期限",
+        "专利法第四十三条；专利法实施细则第一百一十五条第一款",
+        "授予专利权当年以后的年费应当在上一年度期满前缴纳，即申请日在该年的相应日（2月29日申请的，平年为2月28日）",
+    ),
+    Rule(
+        "fee_grace",
+        "年费滞纳期（六个月）",
+        "专利法实施细则第一百一十五条第二款、第五条",
+        "未缴或未缴足的，可自应当缴纳年费期满之日起六个月内补缴（如2023-03-01到期的，滞纳期至2023-09-01）",
+    ),
+    Rule(
+        "fee_surcharge",
+        "年费滞纳金",
+        "专利法实施细则第一百一十五条第二款",
+        "每超过规定的缴费时间一个月，加收当年全年年费的5%：超过不足一个月（含一个整月）的不收，超过五个月至六个月的收25%",
+    ),
+    Rule(
+        "fee_lapse",
+        "未缴年费的专利权终止",
+        "专利法第四十四条第一款第（一）项；专利法实施细则第一百一十五条第二款",
+        "滞纳期满仍未缴纳的，专利权自应当缴纳年费期满之日起终止",
+    ),
+    Rule(
+        "pledge_effect",
+        "专利权质押",
+        "民法典第四百四十四条；专利权质押登记办法（2021）",
+        "质权自国家知识产权局办理出质登记时设立；出质后未经质权人同意不得转让或许可他人使用",
+    ),
+    Rule(
+        "preservation",
+        "专利权保全",
+        "民事诉讼法第一百零三条；专利法实施细则第一百零四条",
+        "人民法院对专利权采取保全措施期间，专利权的转让、许可、质押等手续中止",
+    ),
+    Rule(
+        "ownership_suspension",
+        "权属纠纷中止",
+        "专利法实施细则第一百零三条",
+        "专利申请权或专利权权属纠纷请求中止的，中止期间暂停有关手续",
+    ),
 ]
 RULES: dict[str, Rule] = {r.code: r for r in _RULES}
 
@@ -127,14 +172,18 @@ def term_end(*, application_date: dt.date | None, patent_type: str, compensation
     """The day the term ends (not in force from it): years by type from filing plus registered compensation days."""
     if not application_date:
         return None
-    return add_years(application_date, term_years(application_date=application_date, patent_type=patent_type)) \
-        + dt.timedelta(days=int(compensation_days or 0))
+    return add_years(
+        application_date, term_years(application_date=application_date, patent_type=patent_type)
+    ) + dt.timedelta(days=int(compensation_days or 0))
 
 
 def term_end_of(*, patent) -> dt.date | None:
     """term_end for a Patent."""
-    return term_end(application_date=patent.application_date, patent_type=patent.patent_type,
-                    compensation_days=getattr(patent, "term_compensation_days", 0) or 0)
+    return term_end(
+        application_date=patent.application_date,
+        patent_type=patent.patent_type,
+        compensation_days=getattr(patent, "term_compensation_days", 0) or 0,
+    )
 
 
 def grant_date_of(*, patent) -> dt.date | None:
@@ -150,7 +199,9 @@ def grant_date_of(*, patent) -> dt.date | None:
 # ---------------------------------------------------------------- open legal events
 
 
-def open_events(*, events: Iterable, start_codes: Iterable[str], end_codes: Iterable[str], on: dt.date | None = None) -> list:
+def open_events(
+    *, events: Iterable, start_codes: Iterable[str], end_codes: Iterable[str], on: dt.date | None = None
+) -> list:
     """Start events not closed by an end event by `on`, oldest first (paired by reference, else first in first out)."""
     starts, ends = set(start_codes), set(end_codes)
     opened: list = []
@@ -177,8 +228,12 @@ def pledge_event(*, patent, on: dt.date):
 
 def licence_events(*, patent, on: dt.date) -> list:
     """Recorded licences (LICENSE events) open on `on`."""
-    return open_events(events=patent.legal_events.all(), start_codes=[LegalEventCode.LICENSE],
-                       end_codes=[LegalEventCode.LICENSE_END], on=on)
+    return open_events(
+        events=patent.legal_events.all(),
+        start_codes=[LegalEventCode.LICENSE],
+        end_codes=[LegalEventCode.LICENSE_END],
+        on=on,
+    )
 
 
 EXCLUSIVE_WORDS = ("独占",)
@@ -217,8 +272,9 @@ def suspension_event(*, patent, on: dt.date):
         if ended:
             current = None
         elif e.code == LegalEventCode.SUSPENSION or (
-                e.code not in (LegalEventCode.PRESERVATION, LegalEventCode.PRESERVATION_END)
-                and any(w in text for w in SUSPENSION_WORDS)):
+            e.code not in (LegalEventCode.PRESERVATION, LegalEventCode.PRESERVATION_END)
+            and any(w in text for w in SUSPENSION_WORDS)
+        ):
             current = e
     return current
 
@@ -231,7 +287,9 @@ def anniversary(*, application_date: dt.date, year: int) -> dt.date:
     return add_years(application_date, year - application_date.year)
 
 
-def fee_due_dates(*, application_date: dt.date, grant_date: dt.date, until: dt.date, term_end: dt.date | None = None) -> list[dt.date]:
+def fee_due_dates(
+    *, application_date: dt.date, grant_date: dt.date, until: dt.date, term_end: dt.date | None = None
+) -> list[dt.date]:
     """Annual-fee due dates: each filing anniversary after the grant (the grant year's fee is paid on registration)."""
     out = []
     year = max(grant_date.year, application_date.year + 1)
@@ -266,8 +324,13 @@ class FeeStatus:
     lapsed_on: dt.date | None = None
     next_due: dt.date | None = None
 
-    LABELS = {"no_records": "无缴费记录（推定已缴）", "paid": "已缴", "in_grace": "滞纳期内未缴",
-              "lapsed": "未缴年费终止", "not_granted": "未授权"}
+    LABELS = {
+        "no_records": "无缴费记录（推定已缴）",
+        "paid": "已缴",
+        "in_grace": "滞纳期内未缴",
+        "lapsed": "未缴年费终止",
+        "not_granted": "未授权",
+    }
 
     @property
     def label(self) -> str:
@@ -277,11 +340,15 @@ class FeeStatus:
     def text(self) -> str:
         """A sentence for users, with the articles."""
         if self.state == "in_grace":
-            return (f"{self.due}到期的年费未缴纳，可在滞纳期内（至{self.grace_end}）补缴，"
-                    f"今日补缴须加收当年全年年费{self.surcharge_percent}%的滞纳金（专利法实施细则第一百一十五条）")
+            return (
+                f"{self.due}到期的年费未缴纳，可在滞纳期内（至{self.grace_end}）补缴，"
+                f"今日补缴须加收当年全年年费{self.surcharge_percent}%的滞纳金（专利法实施细则第一百一十五条）"
+            )
         if self.state == "lapsed":
-            return (f"{self.due}到期的年费至滞纳期满（{self.grace_end}）未缴纳，专利权自{self.lapsed_on}起终止"
-                    f"（专利法第四十四条、专利法实施细则第一百一十五条）")
+            return (
+                f"{self.due}到期的年费至滞纳期满（{self.grace_end}）未缴纳，专利权自{self.lapsed_on}起终止"
+                f"（专利法第四十四条、专利法实施细则第一百一十五条）"
+            )
         if self.state == "paid":
             return f"年费已缴至{self.due}到期的年度" + (f"，下次缴费期限{self.next_due}" if self.next_due else "")
         if self.state == "no_records":
@@ -297,8 +364,9 @@ def fee_status(*, patent, on: dt.date) -> FeeStatus:
     end = term_end_of(patent=patent)
     paid = sorted(e.date for e in patent.legal_events.all() if e.code == LegalEventCode.FEE_PAID and e.date <= on)
     dues = fee_due_dates(application_date=patent.application_date, grant_date=grant, until=on, term_end=end)
-    upcoming = fee_due_dates(application_date=patent.application_date, grant_date=grant,
-                             until=add_years(on, 1), term_end=end)
+    upcoming = fee_due_dates(
+        application_date=patent.application_date, grant_date=grant, until=add_years(on, 1), term_end=end
+    )
     next_due = next((d for d in upcoming if d > on), None)
     if not paid:
         return FeeStatus("no_records", next_due=next_due)
@@ -314,7 +382,12 @@ def fee_status(*, patent, on: dt.date) -> FeeStatus:
             last_paid = due
             continue
         if on <= limit:
-            return FeeStatus("in_grace", due=due, grace_end=limit, surcharge_percent=surcharge_percent(due=due, paid_on=on),
-                             next_due=next_due)
+            return FeeStatus(
+                "in_grace",
+                due=due,
+                grace_end=limit,
+                surcharge_percent=surcharge_percent(due=due, paid_on=on),
+                next_due=next_due,
+            )
         return FeeStatus("lapsed", due=due, grace_end=limit, lapsed_on=due)
     return FeeStatus("paid", due=last_paid, next_due=next_due)

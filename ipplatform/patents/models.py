@@ -2,6 +2,7 @@
 
 A record's identifier (`Patent.id`) is its normalised application number (digits and check character,
 no CN, no dot), or its publication number where no application number is known."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,22 +10,53 @@ import datetime as dt
 from django.db import models
 
 from . import legalstate
-from .enums import TERMINATING_EVENTS, EntityType, LegalEventCode, LegalStatus, PatentType, RegionMethod
+from .enums import (
+    NO_STATUS_EVENTS,
+    TERMINATING_EVENTS,
+    EntityType,
+    LegalEventCode,
+    LegalStatus,
+    PatentType,
+    RegionMethod,
+)
 
 VALIDITY_PRESUMPTION = "法律状态事件缺失时推定：已授权且在保护期内视为有效（未考虑未缴年费等终止事件）"
+
+
+SOURCE_LABELS = {
+    "cnipa": "国家知识产权局专利检索系统导出",
+    "cnki": "中国知网专利数据库",
+    "cnki_listing": "中国知网专利数据库",
+    "cnki_spider": "中国知网专利数据库",
+    "sipo_jsonl": "国家知识产权局专利公布公告",
+    "jsonl": "国家知识产权局专利公布公告",
+    "csv": "导入的专利清单",
+    "synthetic": "模拟数据（合成记录）",
+    "manual": "人工录入",
+}
+NO_NUMBER = "未载明申请号"  # records from listings without application or publication number (CNKI)
 
 
 class Applicant(models.Model):
     """An applicant or patentee as an entity, under its normalised name."""
 
     name = models.CharField("名称", max_length=300, unique=True)
-    entity_type = models.CharField("类型", max_length=12, choices=EntityType.choices, default=EntityType.UNKNOWN, db_index=True)
+    entity_type = models.CharField(
+        "类型", max_length=12, choices=EntityType.choices, default=EntityType.UNKNOWN, db_index=True
+    )
     entity_type_manual = models.BooleanField("类型经人工确认", default=False)
     country = models.CharField("国家/地区", max_length=2, default="CN")
     region_code = models.CharField("区划代码（申请时）", max_length=6, blank=True, db_index=True)
     region_method = models.CharField("归属方法", max_length=20, choices=RegionMethod.choices, default=RegionMethod.NONE)
     region_confidence = models.FloatField("归属置信度", default=0)
-    organization = models.ForeignKey("core.Organization", verbose_name="对应平台机构", null=True, blank=True, on_delete=models.SET_NULL, related_name="applicants")
+    organization = models.ForeignKey(
+        "core.Organization",
+        verbose_name="对应平台机构",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="applicants",
+    )
     patent_count = models.PositiveIntegerField("专利数", default=0)
     address = models.CharField("地址（最近一次）", max_length=300, blank=True)
 
@@ -39,7 +71,9 @@ class Applicant(models.Model):
 
 
 class Patent(models.Model):
-    id = models.CharField("记录号", max_length=32, primary_key=True, help_text="规范化申请号（无CN、无点，含校验位）；缺申请号时为公开号")
+    id = models.CharField(
+        "记录号", max_length=32, primary_key=True, help_text="规范化申请号（无CN、无点，含校验位）；缺申请号时为公开号"
+    )
     application_number = models.CharField("申请号", max_length=20, blank=True, db_index=True)
     application_number_valid = models.BooleanField("申请号校验通过", null=True)
     # No single-column indexes on the few-valued columns (type, applicant type, status, source, updated_at): no query
@@ -53,6 +87,12 @@ class Patent(models.Model):
     ipc_main = models.CharField("主分类号", max_length=30, blank=True, db_index=True)
     ipc_all = models.JSONField("分类号", default=list, blank=True, help_text="规范化分类号列表，如 ['H01M10/05']")
     ipc_version = models.CharField("IPC版本", max_length=20, blank=True)
+    locarno = models.CharField(
+        "洛迦诺分类号",
+        max_length=20,
+        blank=True,
+        help_text="外观设计的洛迦诺分类（如 21-01；来源带中国细分号时原样保留，如 21-01-C0293）",
+    )
     applicants_text = models.TextField("申请（专利权）人", blank=True, help_text="按顺序，分号分隔")
     inventors = models.JSONField("发明（设计）人", default=list, blank=True)
     address = models.CharField("地址", max_length=300, blank=True)
@@ -74,8 +114,17 @@ class Patent(models.Model):
     family_size = models.PositiveIntegerField("同族数", null=True, blank=True)
     examiner = models.CharField("审查员", max_length=60, blank=True)
     # Region of the first applicant, as filed (historical codes kept: a 2015 莱芜 address stays 371200).
-    first_applicant = models.ForeignKey(Applicant, verbose_name="第一申请人", null=True, blank=True, on_delete=models.SET_NULL, related_name="first_patents")
-    applicant_type = models.CharField("第一申请人类型", max_length=12, choices=EntityType.choices, default=EntityType.UNKNOWN)
+    first_applicant = models.ForeignKey(
+        Applicant,
+        verbose_name="第一申请人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="first_patents",
+    )
+    applicant_type = models.CharField(
+        "第一申请人类型", max_length=12, choices=EntityType.choices, default=EntityType.UNKNOWN
+    )
     region_code = models.CharField("区划代码", max_length=6, blank=True, db_index=True)
     city_code = models.CharField("地市代码", max_length=6, blank=True, db_index=True)
     province_code = models.CharField("省级代码", max_length=6, blank=True, db_index=True)
@@ -83,8 +132,11 @@ class Patent(models.Model):
     region_confidence = models.FloatField("归属置信度", default=0)
     region_note = models.CharField("归属说明", max_length=60, blank=True, help_text="未归属的原因或冲突说明")
     term_compensation_days = models.PositiveIntegerField(
-        "期限补偿天数", default=0, help_text="国家知识产权局登记的专利权期限补偿天数（专利法第四十二条第二款、第三款）")
-    legal_status = models.CharField("当前法律状态", max_length=10, choices=LegalStatus.choices, default=LegalStatus.UNKNOWN)
+        "期限补偿天数", default=0, help_text="国家知识产权局登记的专利权期限补偿天数（专利法第四十二条第二款、第三款）"
+    )
+    legal_status = models.CharField(
+        "当前法律状态", max_length=10, choices=LegalStatus.choices, default=LegalStatus.UNKNOWN
+    )
     is_synthetic = models.BooleanField("模拟数据", default=False, db_index=True)
     source = models.CharField("来源", max_length=20, help_text="cnipa / cnki / sipo_jsonl / csv / synthetic / manual")
     source_file = models.CharField("来源文件", max_length=200, blank=True)
@@ -98,11 +150,29 @@ class Patent(models.Model):
     scope_paths = {"region": "region_code"}
 
     def __str__(self):
-        return f"{self.id} {self.title}"
+        return f"{self.display_number} {self.title}" if self.number_kind else self.title
 
     @property
     def display_number(self) -> str:
-        return self.application_number or self.publication_number or self.id
+        """申请号 where known, else 公开号; never the internal id of a record that has neither."""
+        return self.application_number or self.publication_number or NO_NUMBER
+
+    @property
+    def source_label(self) -> str:
+        """Where the record came from, as users name it."""
+        return SOURCE_LABELS.get(self.source, "其他来源")
+
+    @property
+    def number_kind(self) -> str:
+        """What `display_number` is: 申请号 or 公开号 (empty when the record has neither)."""
+        return "申请号" if self.application_number else "公开号" if self.publication_number else ""
+
+    @property
+    def labelled_number(self) -> str:
+        """The number for a column headed 申请号: a publication number says that it is one."""
+        if self.application_number or not self.publication_number:
+            return self.display_number
+        return f"{self.publication_number}（公开号）"
 
     @property
     def term_end(self) -> dt.date | None:
@@ -127,8 +197,13 @@ class Patent(models.Model):
             return False
         return not any(e.code in TERMINATING_EVENTS for e in self.events_until(day))
 
+    def source_status(self):
+        """The latest status read from a source's status column (with its source and 状态截至 date), or None."""
+        found = [e for e in self.legal_events.all() if e.date_is_as_of]
+        return max(found, key=lambda e: (e.date, e.pk or 0)) if found else None
+
     def validity_is_presumed(self) -> bool:
-        return not any(e.code not in (LegalEventCode.PUBLICATION, LegalEventCode.GRANT) for e in self.legal_events.all())
+        return not any(e.code not in NO_STATUS_EVENTS for e in self.legal_events.all())
 
 
 class PatentApplicant(models.Model):
@@ -165,6 +240,11 @@ class LegalEvent(models.Model):
     description = models.TextField("说明", blank=True)
     source = models.CharField("来源", max_length=40, blank=True, help_text="导入文件、质押登记、交易登记等")
     reference = models.CharField("关联记录", max_length=100, blank=True, help_text="如 finance.pledge:12")
+    date_is_as_of = models.BooleanField(
+        "事件日期未知",
+        default=False,
+        help_text="来源只给出状态、未给出事件日期：日期为来源的状态截至日（导出日期），不是事件发生日",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -192,7 +272,9 @@ class ImportRun(models.Model):
     format = models.CharField("格式", max_length=20, blank=True)
     encoding = models.CharField("编码", max_length=20, blank=True)
     mode = models.CharField("模式", max_length=20, default="lenient")
-    mapping = models.ForeignKey("ColumnMapping", verbose_name="列映射", null=True, blank=True, on_delete=models.SET_NULL)
+    mapping = models.ForeignKey(
+        "ColumnMapping", verbose_name="列映射", null=True, blank=True, on_delete=models.SET_NULL
+    )
     status = models.CharField("状态", max_length=12, choices=ImportStatus.choices, default=ImportStatus.RUNNING)
     read = models.PositiveIntegerField("读取行数", default=0)
     created = models.PositiveIntegerField("新增", default=0)
@@ -240,7 +322,9 @@ class ColumnMapping(models.Model):
     name = models.CharField("名称", max_length=100, unique=True)
     description = models.CharField("说明", max_length=300, blank=True)
     columns = models.JSONField("列映射", default=dict, help_text="{字段: 文件中的列标题}")
-    date_format = models.CharField("日期格式", max_length=30, blank=True, help_text="留空则自动识别（如 2015-03-01、2015.03.01、20150301）")
+    date_format = models.CharField(
+        "日期格式", max_length=30, blank=True, help_text="留空则自动识别（如 2015-03-01、2015.03.01、20150301）"
+    )
     list_separator = models.CharField("多值分隔符", max_length=5, default=";")
     source_label = models.CharField("来源标记", max_length=20, default="csv")
     created_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL)

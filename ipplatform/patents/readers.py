@@ -2,6 +2,7 @@
 
 Every reader yields (line, row) where `line` is the 1-based line (or sheet row) a user sees in the file and
 `row` maps the file's own column names to values. Memory stays constant: rows are read one at a time."""
+
 from __future__ import annotations
 
 import codecs
@@ -13,18 +14,55 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ipplatform.core.api import InputError
+from ipplatform.core.inputs import InputError
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
-CNIPA_HEADERS = ["申请号", "公开（公告）号", "公开（公告）日", "申请日", "专利号", "名称", "主分类号", "分类号", "分案原申请号", "优先权",
-                 "申请（专利权）人", "发明（设计）人", "地址", "颁证日", "国际申请", "国际公布", "进入国家日期", "专利代理机构", "代理人",
-                 "摘要", "主权项", "参考文献", "审查员", "光盘号", "PCT公开"]
-CNKI_LISTING_HEADERS = {"publication_number", "title", "applicants", "inventors", "application_date", "publication_date"}
+CNIPA_HEADERS = [
+    "申请号",
+    "公开（公告）号",
+    "公开（公告）日",
+    "申请日",
+    "专利号",
+    "名称",
+    "主分类号",
+    "分类号",
+    "分案原申请号",
+    "优先权",
+    "申请（专利权）人",
+    "发明（设计）人",
+    "地址",
+    "颁证日",
+    "国际申请",
+    "国际公布",
+    "进入国家日期",
+    "专利代理机构",
+    "代理人",
+    "摘要",
+    "主权项",
+    "参考文献",
+    "审查员",
+    "光盘号",
+    "PCT公开",
+]
+CNKI_LISTING_HEADERS = {
+    "publication_number",
+    "title",
+    "applicants",
+    "inventors",
+    "application_date",
+    "publication_date",
+}
 CNKI_SPIDER_HEADERS = {"title", "inventors", "applicants", "database", "application_date", "search_keyword"}
 FORMATS = ("cnipa", "cnki", "jsonl", "csv")
-FORMAT_LABELS = {"cnipa": "国家知识产权局检索系统导出（25列）", "cnki": "中国知网专利列表", "cnki_listing": "中国知网专利列表（公开号版）",
-                 "cnki_spider": "中国知网专利列表（爬取版）", "jsonl": "专利公布公告 JSONL", "csv": "通用 CSV/Excel（列映射）"}
+FORMAT_LABELS = {
+    "cnipa": "国家知识产权局检索系统导出（25列）",
+    "cnki": "中国知网专利列表",
+    "cnki_listing": "中国知网专利列表（公开号版）",
+    "cnki_spider": "中国知网专利列表（爬取版）",
+    "jsonl": "专利公布公告 JSONL",
+    "csv": "通用 CSV/Excel（列映射）",
+}
 
 
 def _norm_header(text) -> str:
@@ -45,9 +83,22 @@ class Source:
     delimiter: str = ","
 
 
+def is_gzip(path: Path) -> bool:
+    """A gzip-compressed file (by its magic bytes, whatever its name)."""
+    with open(path, "rb") as fh:
+        return fh.read(2) == b"\x1f\x8b"
+
+
+def open_bytes(path: Path):
+    """The file's bytes, decompressed on the fly when it is gzip (a .csv.gz export)."""
+    import gzip
+
+    return gzip.open(path, "rb") if is_gzip(path) else open(path, "rb")
+
+
 def detect_encoding(path: Path, sample_size: int = 1 << 20) -> str:
     """'utf-8-sig', 'utf-8' or 'gb18030' (a superset of GBK/GB2312), decided on the first megabyte."""
-    with open(path, "rb") as fh:
+    with open_bytes(path) as fh:
         sample = fh.read(sample_size)
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
@@ -63,11 +114,18 @@ def detect_encoding(path: Path, sample_size: int = 1 << 20) -> str:
         sample.decode("gb18030")
         return "gb18030"
     except UnicodeDecodeError as exc:
-        raise InputError(f"文件“{path.name}”无法识别编码（既不是UTF-8也不是GBK/GB18030），第{exc.start}字节处出错", field="编码")
+        raise InputError(
+            f"文件“{path.name}”无法识别编码（既不是UTF-8也不是GBK/GB18030），第{exc.start}字节处出错", field="编码"
+        )
 
 
 def container_of(path: Path) -> str:
     suffix = path.suffix.lower()
+    if suffix == ".gz":
+        inner = Path(path.stem).suffix.lower()
+        if inner in (".csv", ".txt", ".tsv") and is_gzip(path):
+            return "csv"
+        raise InputError(f"压缩文件“{path.name}”只支持gzip压缩的 .csv.gz", field="文件")
     if suffix in (".xlsx", ".xlsm"):
         return "xlsx"
     if suffix == ".xls":
@@ -95,7 +153,10 @@ def open_source(path) -> Source:
     except InputError:
         raise
     except Exception as exc:  # corrupt workbook, truncated zip, unreadable bytes
-        raise InputError(f"文件“{path.name}”无法读取（{type(exc).__name__}：{str(exc)[:120]}），请确认文件完整且格式与扩展名一致", field="文件")
+        raise InputError(
+            f"文件“{path.name}”无法读取（{type(exc).__name__}：{str(exc)[:120]}），请确认文件完整且格式与扩展名一致",
+            field="文件",
+        )
 
 
 def _open_source(path: Path) -> Source:
@@ -106,7 +167,7 @@ def _open_source(path: Path) -> Source:
     if container in ("csv", "jsonl"):
         src.encoding = detect_encoding(path)
     if container == "csv":
-        with open(path, encoding=src.encoding, errors="replace", newline="") as fh:
+        with io.TextIOWrapper(open_bytes(path), encoding=src.encoding, errors="replace", newline="") as fh:
             first = fh.readline()
         delimiter = "\t" if first.count("\t") > first.count(",") else ","
         src.headers = [_norm_header(h) for h in next(csv.reader([first], delimiter=delimiter), [])]
@@ -116,9 +177,13 @@ def _open_source(path: Path) -> Source:
 
         wb = load_workbook(path, read_only=True, data_only=True)
         ws = wb.worksheets[0]
-        src.total = ws.max_row or 0
+        src.total = ws.max_row or 0  # the declared size: an estimate for progress only
+        ws.reset_dimensions()  # rows are read as stored, never padded to a declared A1:XFD1048576 (lib.sheetread)
         for row in ws.iter_rows(min_row=1, max_row=1, values_only=True):
-            src.headers = [_norm_header(h) for h in row]
+            cells = list(row)
+            while cells and cells[-1] in (None, ""):
+                cells.pop()
+            src.headers = [_norm_header(h) for h in cells[:200]]
         wb.close()
     elif container == "xls":
         import xlrd
@@ -173,9 +238,13 @@ def iter_rows(src: Source) -> Iterator[tuple[int, dict | RowShapeError | ValueEr
 
 
 def _iter_csv(src: Source):
+    import gzip
+
     raw = open(src.path, "rb")
     try:
-        text = io.TextIOWrapper(raw, encoding=src.encoding, errors="replace", newline="")
+        # progress follows the compressed bytes read (raw.tell()) for gzip input too
+        body = gzip.GzipFile(fileobj=raw, mode="rb") if is_gzip(src.path) else raw
+        text = io.TextIOWrapper(body, encoding=src.encoding, errors="replace", newline="")
         reader = csv.reader(text, delimiter=src.delimiter)
         headers = None
         n = len(src.headers)
@@ -226,6 +295,7 @@ def _iter_xlsx(src: Source):
     wb = load_workbook(src.path, read_only=True, data_only=True)
     try:
         ws = wb.worksheets[0]
+        ws.reset_dimensions()
         n = len(src.headers)
         for idx, row in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
             src.position = idx

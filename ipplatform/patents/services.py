@@ -1,9 +1,11 @@
 """Patent store business rules: importing files (one code path for command line and web), merging records,
 applicant entities and region attribution, legal status, and the staff edits of applicants."""
+
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import logging
 from collections import Counter
 from collections.abc import Callable
@@ -12,22 +14,32 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ipplatform.core import audit
-from ipplatform.core.api import InputError
 from ipplatform.core.enums import AuditAction
+from ipplatform.core.inputs import InputError
+from ipplatform.core.regions import city_code_of, province_code_of
+from ipplatform.core.storage import shared_dir
 from ipplatform.lib import gcbatch, prefetch
 from ipplatform.lib.xlsx import Sheet, write_workbook
 
-from . import attribution, bulk, readers, records
-from . import legalstate
-from .enums import EntityType, LegalEventCode, LegalStatus, PatentType, RegionMethod
-from .models import VALIDITY_PRESUMPTION, Applicant, ColumnMapping, ImportRun, ImportStatus, LegalEvent, Patent, PatentApplicant, Publication
+from . import attribution, bulk, legalstate, readers, records
+from .enums import STATUS_WORDS, EntityType, LegalEventCode, LegalStatus, PatentType, RegionMethod
+from .models import (
+    VALIDITY_PRESUMPTION,
+    Applicant,
+    ColumnMapping,
+    ImportRun,
+    ImportStatus,
+    LegalEvent,
+    Patent,
+    PatentApplicant,
+    Publication,
+)
 from .signals import bulk_session, patents_changed
 
 log = logging.getLogger(__name__)
@@ -39,13 +51,17 @@ LARGE_IMPORT_BYTES = 8_000_000  # about 7,000 CNIPA rows: more than one batch fo
 LARGE_BATCH_SIZE = 20_000
 MODES = {"lenient": "提交正确行，报告错误行", "all-or-nothing": "全部正确才导入（有错则不导入任何行）"}
 ERROR_HEADERS = ["文件", "行号", "字段", "值", "原因", "处理"]
-# Fields a later file may overwrite (never with blanks); identity and provenance fields are not among them.
-MERGE_FIELDS = ["application_number", "application_number_valid", "patent_type", "title", "abstract", "first_claim", "ipc_main", "ipc_all",
-                "ipc_version", "applicants_text", "inventors", "address", "postcode", "agency", "agency_code", "agents", "application_date",
-                "publication_number", "publication_date", "grant_date", "priority", "division_parent", "pct_application", "pct_publication",
-                "pct_entry_date", "cited_references", "examiner"]
-DERIVED_FIELDS = ["first_applicant", "applicant_type", "region_code", "city_code", "province_code", "region_method", "region_confidence",
-                  "region_note", "legal_status"]
+DERIVED_FIELDS = [
+    "first_applicant",
+    "applicant_type",
+    "region_code",
+    "city_code",
+    "province_code",
+    "region_method",
+    "region_confidence",
+    "region_note",
+    "legal_status",
+]
 EVENT_SOURCE = "专利数据导入"
 
 
@@ -70,14 +86,19 @@ class ImportResult:
     rolled_back: bool = False
     errors: list = field(default_factory=list)  # RowError (rejections and notices)
     error_file: str = ""
+    status_as_of: dt.date | None = (
+        None  # the source's 状态截至 date (export date) for status columns without event dates
+    )
 
     @property
     def stored(self) -> int:
         return self.created + self.updated + self.unchanged
 
     def summary(self) -> str:
-        text = (f"读取 {self.read} 行，新增 {self.created} 条，更新 {self.updated} 条，拒绝 {self.rejected} 行"
-                f"（未变 {self.unchanged} 条，重复 {self.duplicates} 行，跳过 {self.skipped} 行）")
+        text = (
+            f"读取 {self.read} 行，新增 {self.created} 条，更新 {self.updated} 条，拒绝 {self.rejected} 行"
+            f"（未变 {self.unchanged} 条，重复 {self.duplicates} 行，跳过 {self.skipped} 行）"
+        )
         if self.rolled_back:
             text += "；因有错误行且选择了“全部正确才导入”，本文件未导入任何数据"
         return text
@@ -86,8 +107,17 @@ class ImportResult:
 # ---------------------------------------------------------------- derived values
 
 
-def legal_status_of(*, patent_type: str, kind: str, grant_date, application_date, has_publication: bool, today=None) -> str:
-    """Status from what an export shows: granted and within term = valid; published only = pending (presumption)."""
+# An application published with no grant and no status data is presumed pending only this long after filing (the
+# request for substantive examination is due within 3 years of filing, 专利法第三十五条); after that nothing supports
+# 审中 and the status is unknown (状态未知).
+PENDING_PRESUMPTION_YEARS = 5
+
+
+def legal_status_of(
+    *, patent_type: str, kind: str, grant_date, application_date, has_publication: bool, today=None
+) -> str:
+    """Status from what an export shows: granted and within term = valid; recently published only = pending (presumption);
+    an old publication with no grant and no status = unknown."""
     today = today or dt.date.today()
     term_end = legalstate.term_end(application_date=application_date, patent_type=patent_type)
     if grant_date:
@@ -95,13 +125,54 @@ def legal_status_of(*, patent_type: str, kind: str, grant_date, application_date
     if has_publication:
         if term_end is not None and today >= term_end:
             return LegalStatus.INVALID
+        if application_date and (today - application_date).days > PENDING_PRESUMPTION_YEARS * 366:
+            return LegalStatus.UNKNOWN
         return LegalStatus.PENDING
     return LegalStatus.UNKNOWN
 
 
-@dataclass
-class _ApplicantCache:
-    ids: dict = field(default_factory=dict)  # name -> id
+def _status_from_words(words: list[str]) -> str | None:
+    """Current status from a source's status words: any lapse/rejection/withdrawal wins, then valid, then pending."""
+    codes = {STATUS_WORDS.get(w) for w in words}
+    if codes & {LegalEventCode.STATUS_LAPSED, LegalEventCode.REJECTION, LegalEventCode.WITHDRAWAL}:
+        return LegalStatus.INVALID
+    if LegalEventCode.STATUS_VALID in codes:
+        return LegalStatus.VALID
+    if LegalEventCode.STATUS_PENDING in codes:
+        return LegalStatus.PENDING
+    return None
+
+
+def _store_status_events(items, *, source: str, as_of: dt.date, as_of_given: bool) -> None:
+    """One event per status word read, dated by the source's 状态截至 date and flagged: the event date is unknown."""
+    basis = "来源导出日期" if as_of_given else "导入日期（来源未给出导出日期）"
+    ids = list({pid for pid, _, _ in items})
+    have = set(
+        LegalEvent.objects.filter(bulk.among("patent_id", ids), date_is_as_of=True, date=as_of).values_list(
+            "patent_id", "code", "description"
+        )
+    )
+    new, seen = [], set()
+    for pid, code, text in items:
+        description = f"来源状态“{text}”，状态截至{as_of:%Y-%m-%d}（{basis}），事件发生日期未知"
+        key = (pid, code, description)
+        if key in have or key in seen:
+            continue
+        seen.add(key)
+        new.append(
+            SimpleNamespace(
+                patent_id=pid,
+                code=code,
+                date=as_of,
+                description=description,
+                source=source[:40],
+                reference="",
+                date_is_as_of=True,
+                created_at=None,
+            )
+        )
+    if new:
+        bulk.insert(LegalEvent, new)
 
 
 def _attribution_for(fields: dict, first_name: str) -> attribution.Attribution:
@@ -115,13 +186,70 @@ def _after_batch(batch_no: int) -> None:
     """Hook called after each committed batch (tests inject failures here to simulate a killed import)."""
 
 
+@dataclass
+class _BatchPlan:
+    """What one batch will write, gathered record by record before anything is stored."""
+
+    today: dt.date
+    stored: dict[str, Patent]  # id -> the record as stored, or as created by an earlier row of this batch
+    stored_links: dict[str, list[str]]  # id -> its applicant names in order
+    applicant_rows: dict[str, dict]  # name -> the stored Applicant's values
+    new_applicants: dict[str, Applicant] = field(default_factory=dict)
+    applicant_updates: dict[str, dict] = field(default_factory=dict)  # name -> better region of a stored applicant
+    created: dict[str, Patent] = field(default_factory=dict)  # records new in this batch
+    updated: dict[str, Patent] = field(default_factory=dict)  # stored records that changed
+    update_fields: set[str] = field(default_factory=set)
+    first_applicant: dict[str, str] = field(default_factory=dict)  # id -> name, for first_applicant and applicant_type
+    links: dict[str, list[str]] = field(default_factory=dict)  # id -> applicant names in order (links to write)
+    relinked: set[str] = field(default_factory=set)  # records stored before this batch whose links are replaced
+    events: list[tuple] = field(default_factory=list)  # (id, code, date, publication number)
+    status_events: list[tuple] = field(default_factory=list)  # (id, code, status words)
+    changed_ids: list[str] = field(default_factory=list)
+
+
+APPLICANT_COLUMNS = (
+    "id",
+    "name",
+    "entity_type",
+    "entity_type_manual",
+    "region_code",
+    "region_method",
+    "region_confidence",
+    "address",
+)
+# Fields of a stored record that a later file never overwrites: provenance, and what a file merely repeats.
+KEPT_ON_MERGE = ("source", "source_file", "is_synthetic")
+
+
 def apply_batch(recs: list[records.Record], *, result: ImportResult, today=None) -> list[str]:
     """Upsert one batch of records with applicants, publications and events; returns ids created or changed."""
-    today = today or dt.date.today()
-    ids = [r.id for r in recs]
+    _key_by_stored_publication(recs)
+    plan = _load_plan(recs, today=today or dt.date.today())
+    for r in recs:
+        obj = plan.stored.get(r.id)
+        if obj is None:
+            obj = _plan_new_record(plan, r, result)
+        else:
+            _plan_merge(plan, r, obj, result)
+        _plan_status_words(plan, r, obj)
+        _plan_publication_events(plan, r, obj)
+    _write_applicants(plan)
+    _write_patents(plan)
+    count_changes = _write_links(plan)
+    _write_publications(recs)
+    _write_events(plan, result)
+    _update_applicant_counts(count_changes)
+    return list(dict.fromkeys(plan.changed_ids))
+
+
+def _key_by_stored_publication(recs: list[records.Record]) -> None:
+    """A record without an application number whose publication is stored under another record (e.g. a CNKI row
+    keyed by its publication number) takes that record's id."""
     pub_numbers = [p[0] for r in recs for p in r.publications]
-    # a publication already stored under another record (e.g. a CNKI row keyed by its publication number) keeps that record
-    owner_of = dict(Publication.objects.filter(bulk.among("number", pub_numbers)).order_by().values_list("number", "patent_id")) if pub_numbers else {}
+    if not pub_numbers:
+        return
+    stored = Publication.objects.filter(bulk.among("number", pub_numbers)).order_by()
+    owner_of = dict(stored.values_list("number", "patent_id"))
     for r in recs:
         if "application_number" in r.fields:
             continue  # an application number identifies the record by itself
@@ -129,168 +257,252 @@ def apply_batch(recs: list[records.Record], *, result: ImportResult, today=None)
             owner = owner_of.get(number)
             if owner and owner != r.id:
                 r.id = owner
-    ids = [r.id for r in recs]
-    existing = {p.id: p for p in Patent.objects.filter(bulk.among("pk", ids)).order_by()}
-    existing_links = {}
-    if existing:
-        for pid, name in PatentApplicant.objects.filter(bulk.among("patent_id", existing)).order_by("patent_id", "order").values_list("patent_id", "applicant__name"):
-            existing_links.setdefault(pid, []).append(name)
 
-    # applicants
+
+def _load_plan(recs: list[records.Record], *, today: dt.date) -> _BatchPlan:
+    """The stored records, their applicant links and the stored applicants that the batch names."""
+    stored = {p.id: p for p in Patent.objects.filter(bulk.among("pk", [r.id for r in recs])).order_by()}
+    stored_links: dict[str, list[str]] = {}
+    if stored:
+        links = (
+            PatentApplicant.objects.filter(bulk.among("patent_id", stored))
+            .order_by("patent_id", "order")
+            .values_list("patent_id", "applicant__name")
+        )
+        for pid, name in links:
+            stored_links.setdefault(pid, []).append(name)
     names = {n for r in recs for n in r.applicants}
-    app_rows = {}
+    rows = {}
     if names:
-        for row in Applicant.objects.filter(bulk.among("name", names)).order_by().values("id", "name", "entity_type", "entity_type_manual", "region_code", "region_method", "region_confidence", "address"):
-            app_rows[row["name"]] = row
-    missing = names - set(app_rows)
-    new_applicants = {}
+        named = Applicant.objects.filter(bulk.among("name", names)).order_by()
+        rows = {row["name"]: row for row in named.values(*APPLICANT_COLUMNS)}
+    plan = _BatchPlan(today=today, stored=stored, stored_links=stored_links, applicant_rows=rows)
     for r in recs:
-        for pos, name in enumerate(r.applicants):
-            if name in missing and name not in new_applicants:
-                new_applicants[name] = bulk.new(Applicant, name=name, entity_type=attribution.infer_entity_type(name))
-    applicant_updates = {}
+        for name in r.applicants:
+            if name not in rows and name not in plan.new_applicants:
+                plan.new_applicants[name] = bulk.new(
+                    Applicant, name=name, entity_type=attribution.infer_entity_type(name)
+                )
+    return plan
 
-    to_create, to_update, changed_ids, update_fields = [], [], [], set()
-    links_for: dict[str, list[str]] = {}  # patent id -> applicant names in order (links to write)
-    relink_ids: set[str] = set()  # records stored before this batch whose links are replaced
-    events = []
-    for r in recs:
-        f = r.fields
-        first = r.applicants[0] if r.applicants else ""
-        obj = existing.get(r.id)
-        if obj is None:
-            if "publication_number" not in f and f.get("_grant_publication"):
-                f["publication_number"] = f["_grant_publication"]
-                f["publication_date"] = f.get("_grant_publication_date")
-            values = {k: v for k, v in f.items() if not k.startswith("_")}
-            obj = bulk.new(Patent, id=r.id, **values)
-            if not obj.patent_type:
-                obj.patent_type = ""
-            attr = _attribution_for(f, first)
+
+def _status_of(plan: _BatchPlan, obj: Patent, r: records.Record) -> str:
+    return legal_status_of(
+        patent_type=obj.patent_type,
+        kind=r.kind,
+        grant_date=obj.grant_date,
+        application_date=obj.application_date,
+        has_publication=bool(obj.publication_number),
+        today=plan.today,
+    )
+
+
+def _plan_new_record(plan: _BatchPlan, r: records.Record, result: ImportResult) -> Patent:
+    f = r.fields
+    if "publication_number" not in f and r.grant_publication:
+        f["publication_number"], f["publication_date"] = r.grant_publication
+    obj = bulk.new(Patent, id=r.id, **f)
+    if not obj.patent_type:
+        obj.patent_type = ""
+    first = r.applicants[0] if r.applicants else ""
+    attr = _attribution_for(f, first)
+    _set_region(obj, attr)
+    obj.legal_status = _status_of(plan, obj, r)
+    plan.first_applicant[r.id] = first
+    plan.created[r.id] = obj
+    plan.stored[r.id] = obj  # a later row of this batch with the same id merges into it
+    plan.stored_links[r.id] = list(r.applicants)
+    if r.applicants:
+        plan.links[r.id] = list(r.applicants)
+    _note_applicant_region(first, attr, f, plan.applicant_rows, plan.new_applicants, plan.applicant_updates)
+    plan.changed_ids.append(r.id)
+    result.created += 1
+    if attr.attributed:
+        result.attributed += 1
+    return obj
+
+
+def _merged_fields(obj: Patent, fields: dict) -> set[str]:
+    """Set the non-blank values of a row on a stored record; returns the names of the fields that changed."""
+    changed = set()
+    for k, v in fields.items():
+        if k in KEPT_ON_MERGE or v in (None, "", []):
+            continue
+        if (
+            k in ("publication_number", "publication_date")
+            and obj.publication_number
+            and obj.publication_number != fields.get("publication_number")
+        ):
+            continue  # keep the first publication (A); later documents are listed under Publication
+        if getattr(obj, k) != v:
+            setattr(obj, k, v)
+            changed.add(k)
+    return changed
+
+
+def _plan_merge(plan: _BatchPlan, r: records.Record, obj: Patent, result: ImportResult) -> None:
+    changed = _merged_fields(obj, r.fields)
+    if r.applicants and plan.stored_links.get(r.id, []) != r.applicants:
+        plan.links[r.id] = list(r.applicants)
+        plan.stored_links[r.id] = list(r.applicants)
+        if r.id not in plan.created:
+            plan.relinked.add(r.id)
+        changed.add("applicants_text")
+    if changed:
+        first = r.applicants[0] if r.applicants else (plan.stored_links.get(r.id) or [""])[0]
+        if obj.region_method != RegionMethod.MANUAL and changed & {"address", "postcode", "applicants_text"}:
+            attr = _attribution_for({"address": obj.address, "postcode": obj.postcode}, first)
             _set_region(obj, attr)
-            obj.legal_status = legal_status_of(patent_type=obj.patent_type, kind=r.kind, grant_date=obj.grant_date,
-                                               application_date=obj.application_date, has_publication=bool(obj.publication_number), today=today)
-            obj._first_name = first
-            to_create.append(obj)
-            existing[r.id] = obj
-            existing_links[r.id] = list(r.applicants)
-            obj._new = True
-            if r.applicants:
-                links_for[obj.id] = list(r.applicants)
-            _note_applicant_region(first, attr, f, app_rows, new_applicants, applicant_updates)
-            changed_ids.append(r.id)
-            result.created += 1
-            if attr.attributed:
-                result.attributed += 1
-        else:
-            changed = set()
-            for k, v in f.items():
-                if k.startswith("_") or k in ("source", "source_file", "is_synthetic") or v in (None, "", []):
-                    continue
-                if k in ("publication_number", "publication_date") and obj.publication_number and obj.publication_number != f.get("publication_number"):
-                    # keep the first publication (A); later documents are listed under Publication
-                    if k == "publication_number":
-                        continue
-                    if k == "publication_date":
-                        continue
-                if getattr(obj, k) != v:
-                    setattr(obj, k, v)
-                    changed.add(k)
-            links_changed = bool(r.applicants) and existing_links.get(r.id, []) != r.applicants
-            if links_changed:
-                links_for[obj.id] = list(r.applicants)
-                existing_links[r.id] = list(r.applicants)
-                if not getattr(obj, "_new", False):
-                    relink_ids.add(obj.id)
-                changed.add("applicants_text")
-            if changed:
-                first = r.applicants[0] if r.applicants else (existing_links.get(r.id) or [""])[0]
-                if obj.region_method != RegionMethod.MANUAL and changed & {"address", "postcode", "applicants_text"}:
-                    attr = _attribution_for({"address": obj.address, "postcode": obj.postcode}, first)
-                    _set_region(obj, attr)
-                    _note_applicant_region(first, attr, {"address": obj.address}, app_rows, new_applicants, applicant_updates)
-                obj.legal_status = legal_status_of(patent_type=obj.patent_type, kind=r.kind, grant_date=obj.grant_date,
-                                                   application_date=obj.application_date, has_publication=bool(obj.publication_number), today=today)
-                obj._first_name = first
-                update_fields |= changed
-                if not getattr(obj, "_new", False) and not getattr(obj, "_queued", False):
-                    obj._queued = True
-                    to_update.append(obj)
-                changed_ids.append(r.id)
-                result.updated += 1
-            else:
-                result.unchanged += 1
-            if obj.region_code:
-                result.attributed += 1
-        for number, kind, day in r.publications:
-            if day:
-                code = LegalEventCode.GRANT if kind in records.GRANT_KINDS or (not kind and obj.patent_type in (PatentType.UTILITY, PatentType.DESIGN)) else LegalEventCode.PUBLICATION
-                events.append((r.id, code, day, number))
+            _note_applicant_region(
+                first, attr, {"address": obj.address}, plan.applicant_rows, plan.new_applicants, plan.applicant_updates
+            )
+        obj.legal_status = _status_of(plan, obj, r)
+        plan.first_applicant[r.id] = first
+        plan.update_fields |= changed
+        if r.id not in plan.created:
+            plan.updated.setdefault(r.id, obj)
+        plan.changed_ids.append(r.id)
+        result.updated += 1
+    else:
+        result.unchanged += 1
+    if obj.region_code:
+        result.attributed += 1
 
-    # write applicants first (patents point at them)
-    if new_applicants:
-        bulk.insert(Applicant, new_applicants.values(), ignore_conflicts=True, conflict_fields=("name",))
-        for row in Applicant.objects.filter(bulk.among("name", new_applicants)).order_by().values("id", "name", "entity_type", "entity_type_manual", "region_code", "region_method", "region_confidence", "address"):
-            app_rows[row["name"]] = row
-    if applicant_updates:
-        objs = []
-        for name, upd in applicant_updates.items():
-            row = app_rows.get(name)
-            if row is None or name in new_applicants:
-                continue
-            objs.append(Applicant(id=row["id"], name=name, **upd))
-        if objs:
-            Applicant.objects.bulk_update(objs, ["region_code", "region_method", "region_confidence", "address"], batch_size=1000)
-    for obj in to_create + to_update:
-        row = app_rows.get(obj._first_name)
+
+def _plan_status_words(plan: _BatchPlan, r: records.Record, obj: Patent) -> None:
+    """A status the source states (有效, 未缴年费终止失效…) overrides the derived one and is kept as an event."""
+    if not r.statuses:
+        return
+    status = _status_from_words(r.statuses)
+    if status and obj.legal_status != status:
+        obj.legal_status = status
+        if r.id not in plan.created:
+            plan.update_fields.add("legal_status")
+            # unchanged otherwise: it keeps its first applicant
+            plan.first_applicant.setdefault(r.id, (r.applicants or plan.stored_links.get(r.id) or [""])[0])
+            plan.updated.setdefault(r.id, obj)
+    for text in r.statuses:
+        plan.status_events.append((r.id, STATUS_WORDS.get(text, LegalEventCode.STATUS_OTHER), text))
+
+
+def _plan_publication_events(plan: _BatchPlan, r: records.Record, obj: Patent) -> None:
+    for number, kind, day in r.publications:
+        if day:
+            # utility models and designs are published once, on grant
+            granted = kind in records.GRANT_KINDS or (
+                not kind and obj.patent_type in (PatentType.UTILITY, PatentType.DESIGN)
+            )
+            plan.events.append((r.id, LegalEventCode.GRANT if granted else LegalEventCode.PUBLICATION, day, number))
+
+
+def _write_applicants(plan: _BatchPlan) -> None:
+    """New applicants first (records point at them), then better regions of stored ones."""
+    if plan.new_applicants:
+        bulk.insert(Applicant, plan.new_applicants.values(), ignore_conflicts=True, conflict_fields=("name",))
+        inserted = Applicant.objects.filter(bulk.among("name", plan.new_applicants)).order_by()
+        for row in inserted.values(*APPLICANT_COLUMNS):
+            plan.applicant_rows[row["name"]] = row
+    objs = [
+        Applicant(id=plan.applicant_rows[name]["id"], name=name, **upd)
+        for name, upd in plan.applicant_updates.items()
+        if name in plan.applicant_rows and name not in plan.new_applicants
+    ]
+    if objs:
+        Applicant.objects.bulk_update(
+            objs, ["region_code", "region_method", "region_confidence", "address"], batch_size=1000
+        )
+
+
+def _write_patents(plan: _BatchPlan) -> None:
+    for pid, obj in itertools.chain(plan.created.items(), plan.updated.items()):
+        row = plan.applicant_rows.get(plan.first_applicant[pid])
         obj.first_applicant_id = row["id"] if row else None
         obj.applicant_type = row["entity_type"] if row else EntityType.UNKNOWN
-    if to_create:
-        bulk.insert(Patent, to_create)
-    if to_update:
-        fields = sorted(update_fields | set(DERIVED_FIELDS) | {"updated_at"})
+    if plan.created:
+        bulk.insert(Patent, plan.created.values())
+    if plan.updated:
+        fields = sorted(plan.update_fields | set(DERIVED_FIELDS) | {"updated_at"})
         now = timezone.now()
-        for obj in to_update:
+        for obj in plan.updated.values():
             obj.updated_at = now
-        Patent.objects.bulk_update(to_update, fields, batch_size=500)
-    delta: Counter = Counter()  # applicant id -> change of patent_count (incremental: a full recount grows with the store)
-    if relink_ids:
-        delta.subtract(PatentApplicant.objects.filter(bulk.among("patent_id", relink_ids)).values_list("applicant_id", flat=True))
-        PatentApplicant.objects.filter(bulk.among("patent_id", relink_ids)).delete()
+        Patent.objects.bulk_update(list(plan.updated.values()), fields, batch_size=500)
+
+
+def _write_links(plan: _BatchPlan) -> Counter:
+    """Replace the applicant links of relinked records, add those of new ones; returns applicant id -> change of
+    its patent count (counted incrementally: a full recount grows with the store)."""
+    delta: Counter = Counter()
+    if plan.relinked:
+        old = PatentApplicant.objects.filter(bulk.among("patent_id", plan.relinked))
+        delta.subtract(old.values_list("applicant_id", flat=True))
+        old.delete()
     links = []
-    for pid, names_ in links_for.items():
-        for order, name in enumerate(names_, start=1):
-            row = app_rows.get(name)
+    for pid, names in plan.links.items():
+        for order, name in enumerate(names, start=1):
+            row = plan.applicant_rows.get(name)
             if row:
                 links.append(SimpleNamespace(patent_id=pid, applicant_id=row["id"], order=order))
                 delta[row["id"]] += 1
     if links:
         bulk.insert(PatentApplicant, links)
+    return delta
+
+
+def _write_publications(recs: list[records.Record]) -> None:
     pubs = [SimpleNamespace(patent_id=r.id, number=n, kind=k, date=d) for r in recs for n, k, d in r.publications]
     if pubs:
         bulk.insert(Publication, pubs, ignore_conflicts=True, conflict_fields=("number",))
-    if events:
-        created_ids = {o.id for o in to_create}
-        stored_before = list({e[0] for e in events} - created_ids)  # records created in this batch have no events yet
-        have = set(LegalEvent.objects.filter(bulk.among("patent_id", stored_before), code__in=[LegalEventCode.PUBLICATION, LegalEventCode.GRANT])
-                   .values_list("patent_id", "code", "date")) if stored_before else set()
+
+
+def _write_events(plan: _BatchPlan, result: ImportResult) -> None:
+    """Publication and grant events not stored yet, and the source's status words."""
+    if plan.events:
+        stored_before = list({e[0] for e in plan.events} - set(plan.created))  # records created now have no events yet
+        have = (
+            set(
+                LegalEvent.objects.filter(
+                    bulk.among("patent_id", stored_before), code__in=[LegalEventCode.PUBLICATION, LegalEventCode.GRANT]
+                ).values_list("patent_id", "code", "date")
+            )
+            if stored_before
+            else set()
+        )
         new_events, seen = [], set()
-        for pid, code, day, number in events:
+        for pid, code, day, number in plan.events:
             key = (pid, code, day)
             if key in have or key in seen:
                 continue
             seen.add(key)
-            new_events.append(SimpleNamespace(patent_id=pid, code=code, date=day, description=f"{'授权公告' if code == LegalEventCode.GRANT else '公开'} {number}",
-                                              source=EVENT_SOURCE, reference=number, created_at=None))
+            new_events.append(
+                SimpleNamespace(
+                    patent_id=pid,
+                    code=code,
+                    date=day,
+                    description=f"{'授权公告' if code == LegalEventCode.GRANT else '公开'} {number}",
+                    source=EVENT_SOURCE,
+                    reference=number,
+                    date_is_as_of=False,
+                    created_at=None,
+                )
+            )
         if new_events:
             bulk.insert(LegalEvent, new_events)
-    by_change: dict[int, list[int]] = {}
+    if plan.status_events:
+        _store_status_events(
+            plan.status_events,
+            source=result.file,
+            as_of=result.status_as_of or plan.today,
+            as_of_given=result.status_as_of is not None,
+        )
+
+
+def _update_applicant_counts(delta: Counter) -> None:
+    by_change: dict[int, list[int]] = {}  # one UPDATE per distinct change
     for applicant_id, change in delta.items():
         if change:
             by_change.setdefault(change, []).append(applicant_id)
     for change, applicant_ids in by_change.items():
         Applicant.objects.filter(bulk.among("pk", applicant_ids)).update(patent_count=F("patent_count") + change)
-    return list(dict.fromkeys(changed_ids))
 
 
 def _set_region(obj: Patent, attr: attribution.Attribution) -> None:
@@ -313,8 +525,12 @@ def _note_applicant_region(name, attr, fields, app_rows, new_applicants, updates
         return
     current = updates.get(name, {}).get("region_confidence", row["region_confidence"])
     if attr.confidence > current:
-        updates[name] = {"region_code": attr.region_code, "region_method": attr.method, "region_confidence": attr.confidence,
-                         "address": (fields.get("address") or row.get("address") or "")[:300]}
+        updates[name] = {
+            "region_code": attr.region_code,
+            "region_method": attr.method,
+            "region_confidence": attr.confidence,
+            "address": (fields.get("address") or row.get("address") or "")[:300],
+        }
 
 
 def recount_applicants(*, ids=None) -> int:
@@ -324,13 +540,19 @@ def recount_applicants(*, ids=None) -> int:
         ids = list(ids)
         total = 0
         for i in range(0, len(ids), 900):
-            total += _recount(qs.filter(pk__in=ids[i:i + 900]))
+            total += _recount(qs.filter(pk__in=ids[i : i + 900]))
         return total
     return _recount(qs)
 
 
 def _recount(qs) -> int:
-    counts = PatentApplicant.objects.filter(applicant=OuterRef("pk")).order_by().values("applicant").annotate(c=Count("*")).values("c")
+    counts = (
+        PatentApplicant.objects.filter(applicant=OuterRef("pk"))
+        .order_by()
+        .values("applicant")
+        .annotate(c=Count("*"))
+        .values("c")
+    )
     return qs.update(patent_count=Coalesce(Subquery(counts, output_field=IntegerField()), Value(0)))
 
 
@@ -351,19 +573,31 @@ def resolve_mapping(*, fmt: str, headers: list[str], mapping: ColumnMapping | No
         cols, label = {k: v for k, v in records.CNIPA_MAPPING.items() if v in headers}, "cnipa"
         need = ["申请号", "名称"]
     elif fmt == "cnki_listing":
-        cols, label, need = {k: v for k, v in records.CNKI_LISTING_MAPPING.items() if v in headers}, "cnki", ["publication_number", "title"]
+        cols, label, need = (
+            {k: v for k, v in records.CNKI_LISTING_MAPPING.items() if v in headers},
+            "cnki",
+            ["publication_number", "title"],
+        )
     elif fmt == "cnki_spider":
         cols, label, need = dict(records.CNKI_SPIDER_MAPPING), "cnki", ["title", "applicants"]
     elif fmt == "jsonl":
         return dict(records.JSONL_MAPPING), "sipo_jsonl"
     else:
         if mapping is None:
-            raise InputError(f"未识别的文件格式（列标题：{'、'.join(h for h in headers[:8] if h)}…）：请选择一个已保存的列映射，或先在“列映射管理”中新建", field="列映射")
-        cols = {k: v for k, v in mapping.columns.items() if v}
+            raise InputError(
+                f"未识别的文件格式（列标题：{'、'.join(h for h in headers[:8] if h)}…）：请选择一个已保存的列映射，或先在“列映射管理”中新建",
+                field="列映射",
+            )
+        # headers are read normalised (ASCII brackets as full-width): compare the mapping's column names the same way
+        cols = {k: readers._norm_header(v) for k, v in mapping.columns.items() if v}
         need = [v for k, v in cols.items() if k in ("title",)]
         absent = [v for v in cols.values() if v not in headers]
         if absent:
-            raise InputError(f"列映射“{mapping.name}”所需的列在文件中不存在：{'、'.join(absent)}（第1行列标题）", field="列标题", line=1)
+            raise InputError(
+                f"列映射“{mapping.name}”所需的列在文件中不存在：{'、'.join(absent)}（第1行列标题）",
+                field="列标题",
+                line=1,
+            )
         if not any(k in cols for k in records.REQUIRED_ANY):
             raise InputError(f"列映射“{mapping.name}”未指定申请号或公开（公告）号所在的列", field="列映射")
         label = mapping.source_label or "csv"
@@ -392,9 +626,20 @@ def _bulk_connection():
             cur.execute(f"PRAGMA cache_size = {int(cache)}")
 
 
-def import_file(*, path, fmt: str = "auto", mode: str = "lenient", mapping: ColumnMapping | None = None, user=None,
-                progress: Callable | None = None, batch_size: int | None = None, display_name: str = "", job=None,
-                send_signal: bool = True) -> ImportResult:
+def import_file(
+    *,
+    path,
+    fmt: str = "auto",
+    mode: str = "lenient",
+    mapping: ColumnMapping | None = None,
+    user=None,
+    progress: Callable | None = None,
+    batch_size: int | None = None,
+    display_name: str = "",
+    job=None,
+    send_signal: bool = True,
+    status_as_of: dt.date | None = None,
+) -> ImportResult:
     """Import one file (CNIPA export, CNKI listing, SIPO JSONL or mapped CSV/XLSX) with the chosen mode.
 
     `batch_size` defaults to BATCH_SIZE rows, LARGE_BATCH_SIZE for files over LARGE_IMPORT_BYTES."""
@@ -413,19 +658,47 @@ def import_file(*, path, fmt: str = "auto", mode: str = "lenient", mapping: Colu
     if fmt == "csv" and mapping is not None:
         detected = "csv"
     cols, source_label = resolve_mapping(fmt=detected, headers=src.headers, mapping=mapping)
-    run = ImportRun.objects.create(file_name=name[:300], file_sha256=_file_digest(path), file_size=src.size, format=detected,
-                                   encoding=src.encoding, mode=mode, mapping=mapping, created_by=user if user and user.is_authenticated else None, job=job)
-    result = ImportResult(run_id=run.pk, file=name, format=detected, encoding=src.encoding)
+    run = ImportRun.objects.create(
+        file_name=name[:300],
+        file_sha256=_file_digest(path),
+        file_size=src.size,
+        format=detected,
+        encoding=src.encoding,
+        mode=mode,
+        mapping=mapping,
+        created_by=user if user and user.is_authenticated else None,
+        job=job,
+    )
+    result = ImportResult(run_id=run.pk, file=name, format=detected, encoding=src.encoding, status_as_of=status_as_of)
     if batch_size is None:
         batch_size = LARGE_BATCH_SIZE if src.size > LARGE_IMPORT_BYTES else BATCH_SIZE
     try:
         with _bulk_connection():
-            _run_import(src, run=run, result=result, cols=cols, fmt=detected, source_label=source_label, mode=mode, mapping=mapping,
-                        progress=progress, batch_size=batch_size, name=name, send_signal=send_signal)
+            _run_import(
+                src,
+                run=run,
+                result=result,
+                cols=cols,
+                fmt=detected,
+                source_label=source_label,
+                mode=mode,
+                mapping=mapping,
+                progress=progress,
+                batch_size=batch_size,
+                name=name,
+                send_signal=send_signal,
+            )
     except BaseException as exc:
-        ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.FAILED, finished_at=timezone.now(), message=f"导入中断：{exc}"[:2000],
-                                                   read=result.read, created=result.created, updated=result.updated, unchanged=result.unchanged,
-                                                   rejected=result.rejected)
+        ImportRun.objects.filter(pk=run.pk).update(
+            status=ImportStatus.FAILED,
+            finished_at=timezone.now(),
+            message=f"导入中断：{exc}"[:2000],
+            read=result.read,
+            created=result.created,
+            updated=result.updated,
+            unchanged=result.unchanged,
+            rejected=result.rejected,
+        )
         raise
     return result
 
@@ -452,14 +725,24 @@ def _run_import(src, *, run, result, cols, fmt, source_label, mode, mapping, pro
         batch.clear()
         collect_garbage()  # after the batch is let go: a collection walks every container still alive
         batch_no += 1
-        ImportRun.objects.filter(pk=run.pk).update(read=result.read, created=result.created, updated=result.updated, unchanged=result.unchanged,
-                                                   rejected=result.rejected, duplicates=result.duplicates)
+        ImportRun.objects.filter(pk=run.pk).update(
+            read=result.read,
+            created=result.created,
+            updated=result.updated,
+            unchanged=result.unchanged,
+            rejected=result.rejected,
+            duplicates=result.duplicates,
+        )
         _after_batch(batch_no)
 
     def report():
         if progress:
             total = src.total or src.size
-            progress(src.position, total=total, message=f"已读取 {result.read} 行，新增 {result.created}，更新 {result.updated}，拒绝 {result.rejected}")
+            progress(
+                src.position,
+                total=total,
+                message=f"已读取 {result.read} 行，新增 {result.created}，更新 {result.updated}，拒绝 {result.rejected}",
+            )
 
     def batches():
         """Parsed and validated records, batch_size at a time; bad rows and duplicates go to the report."""
@@ -468,18 +751,55 @@ def _run_import(src, *, run, result, cols, fmt, source_label, mode, mapping, pro
             result.read += 1
             if isinstance(row, readers.RowShapeError):
                 result.rejected += 1
-                result.errors.append(records.RowError(line, "整行", f"{row.actual}列", f"列数不对：应为{row.expected}列（与第1行列标题一致），实际{row.actual}列；可能缺列或多了未加引号的逗号"))
+                result.errors.append(
+                    records.RowError(
+                        line,
+                        "整行",
+                        f"{row.actual}列",
+                        f"列数不对：应为{row.expected}列（与第1行列标题一致），实际{row.actual}列；可能缺列或多了未加引号的逗号",
+                    )
+                )
                 continue
             if isinstance(row, ValueError):
                 result.rejected += 1
                 result.errors.append(records.RowError(line, "整行", "", str(row)))
                 continue
+            office = records.foreign_office(row, cols)
+            if office:
+                result.skipped += 1
+                result.errors.append(
+                    records.RowError(
+                        line,
+                        "公开（公告）号",
+                        office[1],
+                        f"{office[0]}的文献（非中国国家知识产权局），不计入中国专利统计，已跳过",
+                        "提示",
+                    )
+                )
+                continue
             if fmt == "cnki_spider" and (row.get("database") or "").strip() == "海外专利":
                 result.skipped += 1
-                result.errors.append(records.RowError(line, "database", "海外专利", "境外专利（无中国申请号/公开号），不属于本库收录范围，已跳过", "提示"))
+                result.errors.append(
+                    records.RowError(
+                        line,
+                        "database",
+                        "海外专利",
+                        "境外专利（无中国申请号/公开号），不属于本库收录范围，已跳过",
+                        "提示",
+                    )
+                )
                 continue
-            rec, errs = records.build_record(row, line=line, mapping=cols, source=source_label, source_file=name, fmt=fmt,
-                                             date_format=date_format, list_sep=list_sep, today=today)
+            rec, errs = records.build_record(
+                row,
+                line=line,
+                mapping=cols,
+                source=source_label,
+                source_file=name,
+                fmt=fmt,
+                date_format=date_format,
+                list_sep=list_sep,
+                today=today,
+            )
             if errs:
                 result.rejected += 1
                 result.errors.extend(errs)
@@ -488,7 +808,15 @@ def _run_import(src, *, run, result, cols, fmt, source_label, mode, mapping, pro
             first_line = seen.get(key)
             if first_line is not None:
                 result.duplicates += 1
-                result.errors.append(records.RowError(line, "记录号", rec.id, f"与第{first_line}行是同一条专利（{rec.id}），已按第{first_line}行导入，本行未重复计入", "提示"))
+                result.errors.append(
+                    records.RowError(
+                        line,
+                        "记录号",
+                        rec.id,
+                        f"与第{first_line}行是同一条专利（{rec.id}），已按第{first_line}行导入，本行未重复计入",
+                        "提示",
+                    )
+                )
                 continue
             seen[key] = line
             batch.append(rec)
@@ -511,7 +839,14 @@ def _run_import(src, *, run, result, cols, fmt, source_label, mode, mapping, pro
         report()
 
     with gcbatch.between_batches() as collect_garbage:
-        _run_body(body, result=result, all_or_nothing=all_or_nothing, pending_ids=pending_ids, send_signal=send_signal, large=src.size > LARGE_IMPORT_BYTES)
+        _run_body(
+            body,
+            result=result,
+            all_or_nothing=all_or_nothing,
+            pending_ids=pending_ids,
+            send_signal=send_signal,
+            large=src.size > LARGE_IMPORT_BYTES,
+        )
     _finish(run, result, name=name)
 
 
@@ -537,55 +872,117 @@ def _run_body(body, *, result, all_or_nothing, pending_ids, send_signal, large):
         body()
 
 
-def _error_rows(result: ImportResult, name: str):
+def error_rows(result: ImportResult, name: str):
+    """The rows of an error report (ERROR_HEADERS) for one imported file."""
     for e in result.errors:
         yield [name, e.line, e.field, e.value, e.reason, e.severity]
 
 
 def write_error_report(*, result: ImportResult, path, name: str) -> int:
     """Excel report of every rejected row and every notice (duplicates, skipped rows) of an import."""
-    notes = [f"导入文件：{name}", f"结果：{result.summary()}", "“拒绝”的行未导入，请改正后重新导入（重新导入不会产生重复记录）；“提示”的行无需处理。"]
-    return write_workbook(path, [Sheet("错误与提示", ERROR_HEADERS, _error_rows(result, name), notes=notes)])
+    notes = [
+        f"导入文件：{name}",
+        f"结果：{result.summary()}",
+        "“拒绝”的行未导入，请改正后重新导入（重新导入不会产生重复记录）；“提示”的行无需处理。",
+    ]
+    return write_workbook(path, [Sheet("错误与提示", ERROR_HEADERS, error_rows(result, name), notes=notes)])
 
 
 def _finish(run: ImportRun, result: ImportResult, *, name: str) -> None:
     error_file = ""
     if result.errors:
-        folder = Path(settings.DATA_DIR) / "patents" / "imports"
+        folder = shared_dir() / "patents" / "imports"
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / f"import-{run.pk}-errors.xlsx"
         write_error_report(result=result, path=target, name=name)
-        error_file = str(target.relative_to(Path(settings.DATA_DIR)))
+        error_file = str(target.relative_to(shared_dir()))
         result.error_file = str(target)
-    preview = [{"line": e.line, "field": e.field, "value": e.value, "reason": e.reason, "severity": e.severity} for e in result.errors[:200]]
+    preview = [
+        {"line": e.line, "field": e.field, "value": e.value, "reason": e.reason, "severity": e.severity}
+        for e in result.errors[:200]
+    ]
     status = ImportStatus.ROLLED_BACK if result.rolled_back else ImportStatus.DONE
     ImportRun.objects.filter(pk=run.pk).update(
-        status=status, read=result.read, created=result.created, updated=result.updated, unchanged=result.unchanged, duplicates=result.duplicates,
-        skipped=result.skipped, rejected=result.rejected, attributed=result.attributed, message=result.summary(), error_file=error_file,
-        errors_preview=preview, finished_at=timezone.now())
+        status=status,
+        read=result.read,
+        created=result.created,
+        updated=result.updated,
+        unchanged=result.unchanged,
+        duplicates=result.duplicates,
+        skipped=result.skipped,
+        rejected=result.rejected,
+        attributed=result.attributed,
+        message=result.summary(),
+        error_file=error_file,
+        errors_preview=preview,
+        finished_at=timezone.now(),
+    )
     run.refresh_from_db()
-    audit.record(AuditAction.IMPORT, obj=run, object_repr=f"专利数据导入：{name}"[:300],
-                 after={"format": result.format, "mode": run.mode, "sha256": run.file_sha256, "read": result.read, "created": result.created,
-                        "updated": result.updated, "unchanged": result.unchanged, "duplicates": result.duplicates, "skipped": result.skipped,
-                        "rejected": result.rejected, "rolled_back": result.rolled_back},
-                 reason=result.summary())
+    audit.record(
+        AuditAction.IMPORT,
+        obj=run,
+        object_repr=f"专利数据导入：{name}"[:300],
+        after={
+            "format": result.format,
+            "mode": run.mode,
+            "sha256": run.file_sha256,
+            "read": result.read,
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "duplicates": result.duplicates,
+            "skipped": result.skipped,
+            "rejected": result.rejected,
+            "rolled_back": result.rolled_back,
+        },
+        reason=result.summary(),
+    )
 
 
-def import_files(*, paths, fmt: str = "auto", mode: str = "lenient", mapping=None, user=None, progress_factory=None, errors_path=None,
-                 batch_size: int | None = None) -> list[ImportResult]:
+def import_files(
+    *,
+    paths,
+    fmt: str = "auto",
+    mode: str = "lenient",
+    mapping=None,
+    user=None,
+    progress_factory=None,
+    errors_path=None,
+    batch_size: int | None = None,
+) -> list[ImportResult]:
     """Import several files in order; optionally write one combined error workbook."""
     results = []
     for p in paths:
         progress = progress_factory(Path(p)) if progress_factory else None
-        results.append(import_file(path=p, fmt=fmt, mode=mode, mapping=mapping, user=user, progress=progress, batch_size=batch_size))
+        results.append(
+            import_file(
+                path=p, fmt=fmt, mode=mode, mapping=mapping, user=user, progress=progress, batch_size=batch_size
+            )
+        )
     if errors_path:
-        sheets = [Sheet(f"{i + 1}-{Path(r.file).stem}"[:31], ERROR_HEADERS, _error_rows(r, r.file), notes=[f"导入文件：{r.file}", r.summary()])
-                  for i, r in enumerate(results)]
+        sheets = [
+            Sheet(
+                f"{i + 1}-{Path(r.file).stem}"[:31],
+                ERROR_HEADERS,
+                error_rows(r, r.file),
+                notes=[f"导入文件：{r.file}", r.summary()],
+            )
+            for i, r in enumerate(results)
+        ]
         write_workbook(errors_path, sheets)
     return results
 
 
-def run_upload_job(*, progress, path: str, display_name: str, mode: str, mapping_id: int | None = None, fmt: str = "auto") -> dict:
+def run_upload_job(
+    *,
+    progress,
+    path: str,
+    display_name: str,
+    mode: str,
+    mapping_id: int | None = None,
+    fmt: str = "auto",
+    status_as_of: str | None = None,
+) -> dict:
     """Background job for a web upload: the same import_file() as the command line."""
     from django.urls import reverse
 
@@ -595,14 +992,41 @@ def run_upload_job(*, progress, path: str, display_name: str, mode: str, mapping
     mapping = ColumnMapping.objects.get(pk=mapping_id) if mapping_id else None
     job_id = getattr(progress, "job_id", None)
     job = BackgroundJob.objects.filter(pk=job_id).first() if job_id else None
+    if job is not None and job.attempts > 1:
+        # the worker of an earlier attempt died mid-file: its run stops here; this attempt imports the file again,
+        # and the batches that attempt committed come back as unchanged records (the import is idempotent)
+        ImportRun.objects.filter(job=job, status=ImportStatus.RUNNING).update(
+            status=ImportStatus.FAILED,
+            finished_at=timezone.now(),
+            message=f"导入中断：执行进程失去响应，已由第 {job.attempts} 次执行续做",
+        )
     try:
-        result = import_file(path=path, fmt=fmt, mode=mode, mapping=mapping, user=current_user(), progress=progress, display_name=display_name, job=job)
+        result = import_file(
+            path=path,
+            fmt=fmt,
+            mode=mode,
+            mapping=mapping,
+            user=current_user(),
+            progress=progress,
+            display_name=display_name,
+            job=job,
+            status_as_of=dt.date.fromisoformat(status_as_of) if status_as_of else None,
+        )
     except InputError as exc:
         from ipplatform.core.context import current_user as cu
 
-        run = ImportRun.objects.create(file_name=display_name[:300], mode=mode, status=ImportStatus.ROLLED_BACK, message=exc.message,
-                                       created_by=cu(), job=job, finished_at=timezone.now(),
-                                       errors_preview=[{"line": exc.line or "", "field": exc.field, "value": "", "reason": exc.message, "severity": "拒绝"}])
+        run = ImportRun.objects.create(
+            file_name=display_name[:300],
+            mode=mode,
+            status=ImportStatus.ROLLED_BACK,
+            message=exc.message,
+            created_by=cu(),
+            job=job,
+            finished_at=timezone.now(),
+            errors_preview=[
+                {"line": exc.line or "", "field": exc.field, "value": "", "reason": exc.message, "severity": "拒绝"}
+            ],
+        )
         return {"url": reverse("patents:import_detail", args=[run.pk]), "summary": f"未导入：{exc.message}"}
     return {"url": reverse("patents:import_detail", args=[result.run_id]), "summary": result.summary()}
 
@@ -610,7 +1034,9 @@ def run_upload_job(*, progress, path: str, display_name: str, mode: str, mapping
 # ---------------------------------------------------------------- staff edits and lists
 
 
-def update_applicant(*, applicant: Applicant, entity_type: str | None = None, region_code: str | None = None, user=None, reason: str = "") -> Applicant:
+def update_applicant(
+    *, applicant: Applicant, entity_type: str | None = None, region_code: str | None = None, user=None, reason: str = ""
+) -> Applicant:
     """Staff correction of an applicant's type or region; propagated to the patents it files first (audited)."""
     from ipplatform.core.models import Division
 
@@ -643,13 +1069,21 @@ def update_applicant(*, applicant: Applicant, entity_type: str | None = None, re
             patents.update(applicant_type=applicant.entity_type, updated_at=timezone.now())
         if "region_code" in fields:
             # only records not placed by their own address follow the applicant's manual region
-            weak = patents.filter(region_method__in=[RegionMethod.NONE, RegionMethod.APPLICANT_NAME, RegionMethod.MANUAL])
+            weak = patents.filter(
+                region_method__in=[RegionMethod.NONE, RegionMethod.APPLICANT_NAME, RegionMethod.MANUAL]
+            )
             code = applicant.region_code
-            city = code[:4] + "00" if code and not code.endswith("0000") else ""
+            city = city_code_of(code)
             changed_ids += list(weak.values_list("id", flat=True))
-            weak.update(region_code=code, city_code=city, province_code=(code[:2] + "0000") if code else "",
-                        region_method=RegionMethod.MANUAL if code else RegionMethod.NONE, region_confidence=1.0 if code else 0,
-                        region_note=(f"按申请人人工指定：{reason}" if reason else "按申请人人工指定")[:60] if code else "", updated_at=timezone.now())
+            weak.update(
+                region_code=code,
+                city_code=city,
+                province_code=province_code_of(code),
+                region_method=RegionMethod.MANUAL if code else RegionMethod.NONE,
+                region_confidence=1.0 if code else 0,
+                region_note=(f"按申请人人工指定：{reason}" if reason else "按申请人人工指定")[:60] if code else "",
+                updated_at=timezone.now(),
+            )
         if changed_ids:
             ids = list(dict.fromkeys(changed_ids))
             transaction.on_commit(lambda: patents_changed.send(sender=Patent, ids=ids, deleted=[]))
@@ -662,8 +1096,13 @@ def unattributed_summary() -> dict:
     by_reason = list(qs.values("region_note").annotate(n=Count("id")).order_by("-n"))
     by_source = list(qs.values("source").annotate(n=Count("id")).order_by("-n"))
     total = Patent.objects.count()
-    return {"total": total, "unattributed": qs.count(), "by_reason": by_reason, "by_source": by_source,
-            "weak": Patent.objects.filter(region_method=RegionMethod.APPLICANT_NAME).count()}
+    return {
+        "total": total,
+        "unattributed": qs.count(),
+        "by_reason": by_reason,
+        "by_source": by_source,
+        "weak": Patent.objects.filter(region_method=RegionMethod.APPLICANT_NAME).count(),
+    }
 
 
 def region_counts() -> dict:
@@ -685,7 +1124,11 @@ def reattribute(*, include_attributed: bool = True, progress=None, batch_size: i
     done, last, changed_total = 0, "", 0
     fields = ["region_code", "city_code", "province_code", "region_method", "region_confidence", "region_note"]
     while True:
-        rows = list(qs.filter(pk__gt=last).order_by("pk").values("pk", "address", "postcode", "applicants_text", *fields)[:batch_size])
+        rows = list(
+            qs.filter(pk__gt=last)
+            .order_by("pk")
+            .values("pk", "address", "postcode", "applicants_text", *fields)[:batch_size]
+        )
         if not rows:
             break
         last = rows[-1]["pk"]
@@ -709,4 +1152,9 @@ def reattribute(*, include_attributed: bool = True, progress=None, batch_size: i
         done += len(rows)
         if progress:
             progress(done, total=total)
-    return {"checked": done, "changed": changed_total, "attributed_before": before, "attributed_after": Patent.objects.exclude(region_code="").count()}
+    return {
+        "checked": done,
+        "changed": changed_total,
+        "attributed_before": before,
+        "attributed_after": Patent.objects.exclude(region_code="").count(),
+    }

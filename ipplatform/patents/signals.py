@@ -1,7 +1,11 @@
 """Signals other apps listen to so that derived data (search index, statistics) follows the patent store."""
+
+import threading
+import weakref
 from collections.abc import Callable
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 
+from django.db import transaction
 from django.dispatch import Signal
 
 # Sent after a transaction that created/updated or deleted patent records has committed.
@@ -33,27 +37,46 @@ def bulk_session(*, large: bool = False):
 # ---------------------------------------------------------------- single-record saves (admin, ORM)
 # Bulk imports send patents_changed themselves after each committed batch; a Patent saved or deleted one at a
 # time (admin, shell, other apps) is collected per transaction and announced once after commit.
-import threading  # noqa: E402
 
-from django.db import transaction  # noqa: E402
 
-_pending = threading.local()
+class _Changes:
+    """Patent ids saved or deleted in the running transaction (insertion-ordered; the latest change of an id wins)."""
+
+    __slots__ = ("ids", "deleted", "__weakref__")
+
+    def __init__(self):
+        self.ids: dict[str, None] = {}
+        self.deleted: dict[str, None] = {}
+
+
+# Only the on-commit callback holds the open collection strongly. When the transaction (or the savepoint that
+# registered the callback) rolls back, Django drops the callback, the collection goes with it, and the next save
+# starts a new one: a rolled-back transaction announces nothing, and no connection internals are read. (A
+# savepoint rolled back inside a transaction that commits keeps what it added to an older collection; receivers
+# read the stored rows, so the ids are re-read, not trusted.)
+_open = threading.local()
 
 
 def _queue(pk: str, *, deleted: bool) -> None:
-    batch = getattr(_pending, "batch", None)
-    if batch is None:
-        batch = _pending.batch = {"ids": [], "deleted": []}
+    ref = getattr(_open, "changes", None)
+    changes = ref() if ref is not None else None
+    is_new = changes is None
+    if is_new:
+        changes = _Changes()
+        _open.changes = weakref.ref(changes)
+    (changes.deleted if deleted else changes.ids)[pk] = None
+    (changes.ids if deleted else changes.deleted).pop(pk, None)
+    if is_new:
+        transaction.on_commit(lambda: _announce(changes))  # outside a transaction: runs at once
 
-        def flush():
-            data, _pending.batch = _pending.batch, None
-            from .models import Patent
 
-            ids = [i for i in dict.fromkeys(data["ids"]) if i not in set(data["deleted"])]
-            patents_changed.send(sender=Patent, ids=ids, deleted=list(dict.fromkeys(data["deleted"])))
+def _announce(changes: _Changes) -> None:
+    ref = getattr(_open, "changes", None)
+    if ref is not None and ref() is changes:
+        _open.changes = None
+    from .models import Patent
 
-        transaction.on_commit(flush)
-    (batch["deleted"] if deleted else batch["ids"]).append(pk)
+    patents_changed.send(sender=Patent, ids=list(changes.ids), deleted=list(changes.deleted))
 
 
 def on_patent_saved(sender, instance, raw=False, **kwargs):

@@ -9,6 +9,7 @@
 
 Every record has is_synthetic=True and source='synthetic'. The same seed gives the same records in the same
 order, whether written as CSV (CNIPA 25-column layout plus a 模拟数据 column) or straight into the database."""
+
 from __future__ import annotations
 
 import bisect
@@ -24,6 +25,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from ipplatform.core.regions import city_code_of
 from ipplatform.lib import appno, cnpostcode
 
 from .enums import LegalEventCode, RegionMethod
@@ -31,18 +33,89 @@ from .readers import CNIPA_HEADERS
 
 CSV_HEADERS = CNIPA_HEADERS + ["模拟数据"]
 SYNTHETIC_NOTE = "模拟数据：由平台的种子化生成器合成，仅用于演示与性能测试，不是真实专利"
+GENERATED_DATE_FORMAT = "%Y.%m.%d"  # dates as CNIPA exports write them, read back by records.parse_date
 YEARS = list(range(1985, 2017))
 # Relative yearly filings (national applications grew from ~14k in 1985 to ~3.5M in 2016: about 19% a year).
 YEAR_WEIGHTS = [1.19 ** (y - 1985) for y in YEARS]
 SERIAL_BASE = 5_000_000  # serial numbers above any real one of 1985–2016, so synthetic ids never collide with real ids
-INDUSTRY_WORDS = ["机械", "化工", "电子", "科技", "新材料", "生物", "医药", "食品", "纺织", "轮胎", "汽车配件", "环保", "能源", "电力", "建材",
-                  "农业科技", "智能装备", "精密机械", "海洋科技", "光电", "信息技术", "重工", "制药", "橡胶", "钢铁", "石油装备", "家电", "水产"]
-ORG_STEMS = ["华", "鲁", "齐", "泰", "盛", "鑫", "恒", "瑞", "宏", "金", "海", "明", "信", "达", "润", "丰", "新", "东", "正", "益", "康", "源", "德", "兴",
-             "天", "宇", "博", "创", "力", "通", "远", "立", "昌", "嘉", "中", "永", "晨", "光", "安", "诚"]
+INDUSTRY_WORDS = [
+    "机械",
+    "化工",
+    "电子",
+    "科技",
+    "新材料",
+    "生物",
+    "医药",
+    "食品",
+    "纺织",
+    "轮胎",
+    "汽车配件",
+    "环保",
+    "能源",
+    "电力",
+    "建材",
+    "农业科技",
+    "智能装备",
+    "精密机械",
+    "海洋科技",
+    "光电",
+    "信息技术",
+    "重工",
+    "制药",
+    "橡胶",
+    "钢铁",
+    "石油装备",
+    "家电",
+    "水产",
+]
+ORG_STEMS = [
+    "华",
+    "鲁",
+    "齐",
+    "泰",
+    "盛",
+    "鑫",
+    "恒",
+    "瑞",
+    "宏",
+    "金",
+    "海",
+    "明",
+    "信",
+    "达",
+    "润",
+    "丰",
+    "新",
+    "东",
+    "正",
+    "益",
+    "康",
+    "源",
+    "德",
+    "兴",
+    "天",
+    "宇",
+    "博",
+    "创",
+    "力",
+    "通",
+    "远",
+    "立",
+    "昌",
+    "嘉",
+    "中",
+    "永",
+    "晨",
+    "光",
+    "安",
+    "诚",
+]
 SUFFIXES = ["有限公司", "股份有限公司", "集团有限公司", "有限责任公司"]
-TITLE_TAILS = {"invention": ["及其制备方法", "的制备方法", "方法", "系统及方法", "装置及方法", "组合物", "工艺"],
-               "utility": ["装置", "结构", "设备", "机构", "组件", "系统"],
-               "design": ["", ""]}
+TITLE_TAILS = {
+    "invention": ["及其制备方法", "的制备方法", "方法", "系统及方法", "装置及方法", "组合物", "工艺"],
+    "utility": ["装置", "结构", "设备", "机构", "组件", "系统"],
+    "design": ["", ""],
+}
 
 
 @dataclass
@@ -71,8 +144,9 @@ def _read_csv(path: Path):
 def _postcode_for(city: str, rng: random.Random) -> str:
     from ipplatform.lib.cnpostcode import SHANDONG_CITY_BY_PREFIX
 
-    prefixes = sorted(p for p, c in SHANDONG_CITY_BY_PREFIX.items() if c == city and len(p) == 3) or \
-        sorted(p for p, c in SHANDONG_CITY_BY_PREFIX.items() if c == city)
+    prefixes = sorted(p for p, c in SHANDONG_CITY_BY_PREFIX.items() if c == city and len(p) == 3) or sorted(
+        p for p, c in SHANDONG_CITY_BY_PREFIX.items() if c == city
+    )
     prefix = prefixes[0]
     return (prefix + "0" * 6)[:6] if len(prefix) == 4 else prefix + "000"
 
@@ -124,7 +198,9 @@ def vocabulary(seed: int = 0) -> Vocab:
     ipc = [c for c in ipc if c[:4] in by_subclass]
     # Shandong divisions of 2015
     divisions = []
-    for rec in csv.DictReader((base / "regions" / "shandong_2015_divisions_from_gb2260_mca_201512.tsv").open(encoding="utf-8"), delimiter="\t"):
+    for rec in csv.DictReader(
+        (base / "regions" / "shandong_2015_divisions_from_gb2260_mca_201512.tsv").open(encoding="utf-8"), delimiter="\t"
+    ):
         divisions.append((rec["Code"], rec["Name"]))
     city_names = {c: n for c, n in divisions if c.endswith("00") and not c.endswith("0000")}
     counties = [(c, n) for c, n in divisions if not c.endswith("00")]
@@ -132,22 +208,34 @@ def vocabulary(seed: int = 0) -> Vocab:
     used = set(names)
     for i in range(60000):
         code, county = counties[rng.randrange(len(counties))]
-        city = code[:4] + "00"
+        city = city_code_of(code)
         place = city_names[city][:-1] if rng.random() < 0.6 else re.sub(r"(市|县|区)$", "", county)
-        name = f"{place}{rng.choice(ORG_STEMS)}{rng.choice(ORG_STEMS)}{rng.choice(INDUSTRY_WORDS)}{rng.choice(SUFFIXES)}"
+        name = (
+            f"{place}{rng.choice(ORG_STEMS)}{rng.choice(ORG_STEMS)}{rng.choice(INDUSTRY_WORDS)}{rng.choice(SUFFIXES)}"
+        )
         if name in used:
             continue
         used.add(name)
-        street = f"{rng.choice(['人民', '建设', '解放', '和平', '黄河', '泰山', '胜利', '工业', '开发', '科技'])}{rng.choice(['路', '大街', '大道'])}{rng.randint(1, 999)}号"
+        road = rng.choice(["人民", "建设", "解放", "和平", "黄河", "泰山", "胜利", "工业", "开发", "科技"])
+        street = f"{road}{rng.choice(['路', '大街', '大道'])}{rng.randint(1, 999)}号"
         generated.append((name, code, f"山东省{city_names[city]}{county}{street}", _postcode_for(city, rng)))
     real = [(n, "", a, "") for n, a in names.items() if n and len(n) >= 4]
     pool = generated + real
     rng.shuffle(pool)
     persons = sorted(set(persons))
     total = sum(kinds.values())
-    return Vocab(titles, stems, sorted(ipc), ipc_titles, by_subclass, sorted(set(sentences)), pool, persons,
-                 sorted((a, b.split(";")[0], [x.strip() for x in b.split(";") if x.strip()]) for a, b in agencies.items() if a),
-                 [(k, v / total) for k, v in kinds.items()])
+    return Vocab(
+        titles,
+        stems,
+        sorted(ipc),
+        ipc_titles,
+        by_subclass,
+        sorted(set(sentences)),
+        pool,
+        persons,
+        sorted((a, b.split(";")[0], [x.strip() for x in b.split(";") if x.strip()]) for a, b in agencies.items() if a),
+        [(k, v / total) for k, v in kinds.items()],
+    )
 
 
 class Generator:
@@ -157,12 +245,15 @@ class Generator:
         self.rng = random.Random(seed)
         self.v = vocabulary(0)
         n = len(self.v.applicants)
-        self.app_cum = list(itertools.accumulate(1.0 / (r ** 1.05) for r in range(1, n + 1)))
+        self.app_cum = list(itertools.accumulate(1.0 / (r**1.05) for r in range(1, n + 1)))
         self.year_cum = list(itertools.accumulate(YEAR_WEIGHTS))
         self.type_cum = list(itertools.accumulate(w for _, w in self.v.type_weights))
         neutral = [x for x in self.v.sentences if "发明" not in x and "实用新型" not in x]
-        self.sentences = {"invention": neutral + [x for x in self.v.sentences if "发明" in x],
-                          "utility": neutral + [x for x in self.v.sentences if "实用新型" in x], "design": neutral}
+        self.sentences = {
+            "invention": neutral + [x for x in self.v.sentences if "发明" in x],
+            "utility": neutral + [x for x in self.v.sentences if "实用新型" in x],
+            "design": neutral,
+        }
         self.serial = {}
         self.pub_serial = 0
         self.today = dt.date(2016, 12, 31)
@@ -216,8 +307,8 @@ class Generator:
         pub_date = min(app_date + dt.timedelta(days=lag), self.today)
         grant = ""
         if ptype == "invention" and rng.random() < 0.45 and app_date + dt.timedelta(days=900) < self.today:
-            grant = (app_date + dt.timedelta(days=rng.randint(800, 1500)))
-            grant = min(grant, self.today).strftime("%Y.%m.%d")
+            grant = app_date + dt.timedelta(days=rng.randint(800, 1500))
+            grant = min(grant, self.today).strftime(GENERATED_DATE_FORMAT)
         pub_no = f"CN5{self.pub_serial:08d}{kind}"
         ipc_code = ""
         ipc_all = ""
@@ -248,13 +339,35 @@ class Generator:
         inventors = ";".join(rng.sample(v.persons, min(len(v.persons), rng.randint(1, 5)))) if v.persons else ""
         address = first[2]
         return {
-            "申请号": number, "公开（公告）号": pub_no, "公开（公告）日": pub_date.strftime("%Y.%m.%d"), "申请日": app_date.strftime("%Y.%m.%d"),
-            "专利号": number, "名称": title, "主分类号": ipc_code, "分类号": ipc_all, "分案原申请号": "", "优先权": "",
-            "申请（专利权）人": ";".join(names), "发明（设计）人": inventors, "地址": f"{first[3]} {address}".strip() if first[3] else address,
-            "颁证日": grant, "国际申请": "", "国际公布": "", "进入国家日期": "",
-            "专利代理机构": agency[0] if agency else "", "代理人": agency[1] if agency else "", "摘要": self._abstract(title, ptype),
-            "主权项": "", "参考文献": "", "审查员": "", "光盘号": "", "PCT公开": "0", "模拟数据": "是",
-            "_type": ptype, "_region": first[1], "_kind": kind,
+            "申请号": number,
+            "公开（公告）号": pub_no,
+            "公开（公告）日": pub_date.strftime(GENERATED_DATE_FORMAT),
+            "申请日": app_date.strftime(GENERATED_DATE_FORMAT),
+            "专利号": number,
+            "名称": title,
+            "主分类号": ipc_code,
+            "分类号": ipc_all,
+            "分案原申请号": "",
+            "优先权": "",
+            "申请（专利权）人": ";".join(names),
+            "发明（设计）人": inventors,
+            "地址": f"{first[3]} {address}".strip() if first[3] else address,
+            "颁证日": grant,
+            "国际申请": "",
+            "国际公布": "",
+            "进入国家日期": "",
+            "专利代理机构": agency[0] if agency else "",
+            "代理人": agency[1] if agency else "",
+            "摘要": self._abstract(title, ptype),
+            "主权项": "",
+            "参考文献": "",
+            "审查员": "",
+            "光盘号": "",
+            "PCT公开": "0",
+            "模拟数据": "是",
+            "_type": ptype,
+            "_region": first[1],
+            "_kind": kind,
         }
 
 
@@ -274,10 +387,6 @@ def write_csv(*, path, count: int, seed: int = 2015, progress=None) -> int:
     return count
 
 
-def _d(text: str):
-    return dt.datetime.strptime(text, "%Y.%m.%d").date() if text else None
-
-
 def generate_to_db(*, count: int, seed: int = 2015, stdout=None, progress=None, batch_size: int = 5000) -> int:
     """Fast path: write synthetic records straight into the patent store (bulk inserts, no file parsing)."""
     from django.db import transaction
@@ -286,7 +395,7 @@ def generate_to_db(*, count: int, seed: int = 2015, stdout=None, progress=None, 
 
     from . import attribution, bulk
     from .models import Applicant, LegalEvent, Patent, PatentApplicant, Publication
-    from .records import norm_name
+    from .records import norm_name, parse_date
     from .services import legal_status_of, recount_applicants
     from .signals import bulk_session, patents_changed
 
@@ -312,9 +421,14 @@ def generate_to_db(*, count: int, seed: int = 2015, stdout=None, progress=None, 
                             first_attr = attr if pos == 0 else None
                             region = first_attr.region_code if first_attr else ""
                             etype = attribution.infer_entity_type(name)
-                            new_apps[name] = Applicant(name=name, entity_type=etype, region_code=region,
-                                                       region_method=first_attr.method if first_attr else RegionMethod.NONE,
-                                                       region_confidence=first_attr.confidence if first_attr else 0, address=(addr if pos == 0 else "")[:300])
+                            new_apps[name] = Applicant(
+                                name=name,
+                                entity_type=etype,
+                                region_code=region,
+                                region_method=first_attr.method if first_attr else RegionMethod.NONE,
+                                region_confidence=first_attr.confidence if first_attr else 0,
+                                address=(addr if pos == 0 else "")[:300],
+                            )
                 if new_apps:
                     Applicant.objects.bulk_create(new_apps.values(), batch_size=2000, ignore_conflicts=True)
                     app_ids.update(Applicant.objects.filter(bulk.among("name", new_apps)).values_list("name", "id"))
@@ -322,31 +436,83 @@ def generate_to_db(*, count: int, seed: int = 2015, stdout=None, progress=None, 
                 patents, links, pubs, events, ids = [], [], [], [], []
                 for r, (names, pc, addr, attr) in zip(recs, placed):
                     digits_id = appno.normalize(r["申请号"])
-                    app_date, pub_date, grant = _d(r["申请日"]), _d(r["公开（公告）日"]), _d(r["颁证日"])
+                    app_date, pub_date, grant = (
+                        parse_date(r[k], fmt=GENERATED_DATE_FORMAT) for k in ("申请日", "公开（公告）日", "颁证日")
+                    )
                     if r["_kind"] in ("U", "S"):
                         grant = pub_date
                     ipc_all = [normalize_ipc(c) for c in r["分类号"].split(";") if c]
                     first_id = app_ids.get(names[0])
                     etype = etypes.get(names[0]) or attribution.infer_entity_type(names[0])
-                    patents.append(Patent(
-                        id=digits_id, application_number=r["申请号"], application_number_valid=True, patent_type=r["_type"], title=r["名称"],
-                        abstract=r["摘要"], ipc_main=ipc_all[0] if ipc_all else "", ipc_all=ipc_all, ipc_version="2006.01" if ipc_all else "",
-                        applicants_text="; ".join(names), inventors=[x for x in r["发明（设计）人"].split(";") if x], address=addr[:300], postcode=pc,
-                        agency=r["专利代理机构"].rsplit(" ", 1)[0], agency_code=r["专利代理机构"].rsplit(" ", 1)[-1] if " " in r["专利代理机构"] else "",
-                        agents=[x for x in r["代理人"].split(";") if x], application_date=app_date, publication_number=r["公开（公告）号"],
-                        publication_date=pub_date, grant_date=grant, first_applicant_id=first_id, applicant_type=etype,
-                        region_code=attr.region_code, city_code=attr.city_code, province_code=attr.province_code,
-                        region_method=attr.method, region_confidence=attr.confidence, region_note=attr.reason[:60],
-                        legal_status=legal_status_of(patent_type=r["_type"], kind=r["_kind"], grant_date=grant, application_date=app_date,
-                                                     has_publication=True, today=today),
-                        is_synthetic=True, source="synthetic", source_file=f"generate_patents seed={seed}"))
+                    patents.append(
+                        Patent(
+                            id=digits_id,
+                            application_number=r["申请号"],
+                            application_number_valid=True,
+                            patent_type=r["_type"],
+                            title=r["名称"],
+                            abstract=r["摘要"],
+                            ipc_main=ipc_all[0] if ipc_all else "",
+                            ipc_all=ipc_all,
+                            ipc_version="2006.01" if ipc_all else "",
+                            applicants_text="; ".join(names),
+                            inventors=[x for x in r["发明（设计）人"].split(";") if x],
+                            address=addr[:300],
+                            postcode=pc,
+                            agency=r["专利代理机构"].rsplit(" ", 1)[0],
+                            agency_code=r["专利代理机构"].rsplit(" ", 1)[-1] if " " in r["专利代理机构"] else "",
+                            agents=[x for x in r["代理人"].split(";") if x],
+                            application_date=app_date,
+                            publication_number=r["公开（公告）号"],
+                            publication_date=pub_date,
+                            grant_date=grant,
+                            first_applicant_id=first_id,
+                            applicant_type=etype,
+                            region_code=attr.region_code,
+                            city_code=attr.city_code,
+                            province_code=attr.province_code,
+                            region_method=attr.method,
+                            region_confidence=attr.confidence,
+                            region_note=attr.reason[:60],
+                            legal_status=legal_status_of(
+                                patent_type=r["_type"],
+                                kind=r["_kind"],
+                                grant_date=grant,
+                                application_date=app_date,
+                                has_publication=True,
+                                today=today,
+                            ),
+                            is_synthetic=True,
+                            source="synthetic",
+                            source_file=f"generate_patents seed={seed}",
+                        )
+                    )
                     for order, name in enumerate(dict.fromkeys(names), start=1):
                         links.append(PatentApplicant(patent_id=digits_id, applicant_id=app_ids[name], order=order))
-                    pubs.append(Publication(patent_id=digits_id, number=r["公开（公告）号"], kind=r["_kind"], date=pub_date))
+                    pubs.append(
+                        Publication(patent_id=digits_id, number=r["公开（公告）号"], kind=r["_kind"], date=pub_date)
+                    )
                     code = LegalEventCode.GRANT if r["_kind"] in ("U", "S") else LegalEventCode.PUBLICATION
-                    events.append(LegalEvent(patent_id=digits_id, date=pub_date, code=code, description=f"公开 {r['公开（公告）号']}（模拟数据）", source="模拟数据生成器", reference=r["公开（公告）号"]))
+                    events.append(
+                        LegalEvent(
+                            patent_id=digits_id,
+                            date=pub_date,
+                            code=code,
+                            description=f"公开 {r['公开（公告）号']}（模拟数据）",
+                            source="模拟数据生成器",
+                            reference=r["公开（公告）号"],
+                        )
+                    )
                     if r["_kind"] == "A" and grant:
-                        events.append(LegalEvent(patent_id=digits_id, date=grant, code=LegalEventCode.GRANT, description="授权（模拟数据）", source="模拟数据生成器"))
+                        events.append(
+                            LegalEvent(
+                                patent_id=digits_id,
+                                date=grant,
+                                code=LegalEventCode.GRANT,
+                                description="授权（模拟数据）",
+                                source="模拟数据生成器",
+                            )
+                        )
                     ids.append(digits_id)
                 existing = set(Patent.objects.filter(bulk.among("pk", ids)).values_list("id", flat=True))
                 if existing:  # idempotent: a re-run with the same seed skips records already there

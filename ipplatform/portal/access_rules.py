@@ -1,4 +1,5 @@
 """The public portal: open to everyone (format: ipplatform/core/access.py, docs/ACCESS.md)."""
+
 from __future__ import annotations
 
 from ipplatform.core.access import EVERYONE, Obj, Rule

@@ -1,12 +1,13 @@
 """The public portal: what anonymous visitors see on the front page, the 17 city sub-sites (2015 divisions) and
 the thematic platforms (shared 专题库)."""
+
 from __future__ import annotations
 
 from django.core.cache import cache
 
 from ipplatform.core import regions
-from ipplatform.core.api import InputError
 from ipplatform.core.enums import OrgKind
+from ipplatform.core.inputs import InputError
 from ipplatform.core.models import Organization
 
 FIGURE_CACHE_SECONDS = 600
@@ -44,7 +45,9 @@ def open_figures(*, city_code: str | None) -> dict | None:
         cache.set(key, {}, FIGURE_CACHE_SECONDS)  # no records for this area: say so rather than show zeros and a rank
         return None
     data = {
-        "year": year, "label": dash["period"]["label"], "valid_date": dash["valid_date"],
+        "year": year,
+        "label": dash["period"]["label"],
+        "valid_date": dash["valid_date"],
         "rows": [
             ("专利申请量", s["applications"], dash["basis"]["applications"]),
             ("发明专利申请量", s["invention_applications"], dash["basis"]["applications"]),
@@ -61,8 +64,11 @@ def open_figures(*, city_code: str | None) -> dict | None:
 def city_contacts(code: str) -> list[Organization]:
     """The city's bureau and its county bureaus, with address and contact."""
     prefix = code[:4]
-    return list(Organization.objects.filter(kind__in=[OrgKind.CITY_BUREAU, OrgKind.COUNTY_BUREAU], region_code__startswith=prefix, is_active=True)
-                .order_by("kind", "region_code")[:40])
+    return list(
+        Organization.objects.filter(
+            kind__in=[OrgKind.CITY_BUREAU, OrgKind.COUNTY_BUREAU], region_code__startswith=prefix, is_active=True
+        ).order_by("kind", "region_code")[:40]
+    )
 
 
 def topic_analysis(db) -> dict:
@@ -74,9 +80,24 @@ def topic_analysis(db) -> dict:
 
     members = Patent.objects.filter(navigation_memberships__db=db)
     real = members.filter(is_synthetic=False)
-    by_year = list(real.exclude(application_date=None).annotate(y=ExtractYear("application_date")).values("y").annotate(n=Count("pk")).order_by("y"))
-    by_city = [{"name": regions.name_of(r["city_code"]) or r["city_code"], "n": r["n"]}
-               for r in real.exclude(city_code="").values("city_code").annotate(n=Count("pk")).order_by("-n")[:17]]
-    return {"by_year": by_year[-15:], "by_city": by_city, "real": real.count(), "synthetic": members.filter(is_synthetic=True).count(),
-            "basis": f"口径：专题库“{db.name}”收录的专利（检索式、IPC分类号、技术领域及人工纳入/排除，截至{db.refreshed_at:%Y-%m-%d %H:%M}更新），"
-                     "按申请日年份和第一申请人所在地市统计；不含模拟数据。" if db.refreshed_at else f"口径：专题库“{db.name}”收录的专利；尚未更新过收录。"}
+    by_year = list(
+        real.exclude(application_date=None)
+        .annotate(y=ExtractYear("application_date"))
+        .values("y")
+        .annotate(n=Count("pk"))
+        .order_by("y")
+    )
+    by_city = [
+        {"name": regions.name_of(r["city_code"]) or r["city_code"], "n": r["n"]}
+        for r in real.exclude(city_code="").values("city_code").annotate(n=Count("pk")).order_by("-n")[:17]
+    ]
+    return {
+        "by_year": by_year[-15:],
+        "by_city": by_city,
+        "real": real.count(),
+        "synthetic": members.filter(is_synthetic=True).count(),
+        "basis": f"口径：专题库“{db.name}”收录的专利（检索式、IPC分类号、技术领域及人工纳入/排除，截至{db.refreshed_at:%Y-%m-%d %H:%M}更新），"
+        "按申请日年份和第一申请人所在地市统计；不含模拟数据。"
+        if db.refreshed_at
+        else f"口径：专题库“{db.name}”收录的专利；尚未更新过收录。",
+    }

@@ -1,4 +1,5 @@
 """Who sees which cases: city bureaus their city, the province (and 法律事务处 / 鉴定中心) all, requesters their own."""
+
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied

@@ -10,6 +10,7 @@ Counting rules (hand-checkable):
 A suspension [begin, end) stops counting from its first day up to the day before resumption; an open suspension
 (no end) stops the clock, so no due date can be fixed and `due_date` returns None.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -37,12 +38,18 @@ def due_date(start: dt.date, amount: int, unit: str, suspensions: Periods = ()) 
     if any(e is None for _, e in periods):
         return None
     if unit == "hour":
-        return start + dt.timedelta(hours=amount) if isinstance(start, dt.datetime) else start + dt.timedelta(days=(amount + 23) // 24)
+        return (
+            start + dt.timedelta(hours=amount)
+            if isinstance(start, dt.datetime)
+            else start + dt.timedelta(days=(amount + 23) // 24)
+        )
     if unit == "month":
         end = add_months(start, amount)
         counted = start
         while True:  # each suspended day in (start, end] pushes the end one day further
-            extra = sum(1 for i in range((end - counted).days) if _suspended(counted + dt.timedelta(days=i + 1), periods))
+            extra = sum(
+                1 for i in range((end - counted).days) if _suspended(counted + dt.timedelta(days=i + 1), periods)
+            )
             if not extra:
                 break
             counted, end = end, end + dt.timedelta(days=extra)

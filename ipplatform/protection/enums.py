@@ -1,4 +1,5 @@
 """Choices of the rights-protection app: intake channels and kinds, case types, states, outcomes."""
+
 from django.db import models
 
 
@@ -98,10 +99,18 @@ INITIAL_STATE = {
     CaseType.POLICE_TRANSFER: CaseState.SUSPICION,
 }
 
-TERMINAL_STATES = frozenset({
-    CaseState.REFUSED, CaseState.WITHDRAWN, CaseState.CLOSED, CaseState.NOT_FILED, CaseState.ARCHIVED,
-    CaseState.LIFTED, CaseState.MAINTAINED, CaseState.NOT_TRANSFERRED,
-})
+TERMINAL_STATES = frozenset(
+    {
+        CaseState.REFUSED,
+        CaseState.WITHDRAWN,
+        CaseState.CLOSED,
+        CaseState.NOT_FILED,
+        CaseState.ARCHIVED,
+        CaseState.LIFTED,
+        CaseState.MAINTAINED,
+        CaseState.NOT_TRANSFERRED,
+    }
+)
 
 
 class Outcome(models.TextChoices):
@@ -155,7 +164,9 @@ class EvidenceStage(models.TextChoices):
     OTHER = "other", "其他"
 
 
-ON_SITE_STAGES = frozenset({EvidenceStage.INSPECTION, EvidenceStage.INQUIRY, EvidenceStage.SEALING, EvidenceStage.EXECUTION})
+ON_SITE_STAGES = frozenset(
+    {EvidenceStage.INSPECTION, EvidenceStage.INQUIRY, EvidenceStage.SEALING, EvidenceStage.EXECUTION}
+)
 
 
 class EvidenceKind(models.TextChoices):

@@ -2,6 +2,7 @@
 
 `expert_candidates()` is the one place that reads the expert pool (experts.services.candidates: IPC, industries and
 keywords of each pool entry; registered conflicts of interest with the case's parties excluded there)."""
+
 from __future__ import annotations
 
 import logging
@@ -65,8 +66,14 @@ def expert_candidates(*, exclude_orgs=()) -> list[ExpertCandidate]:
             continue  # only an expert account can be asked for an opinion
         keywords = [k.strip() for k in (e.keywords or "").replace("；", ";").split(";") if k.strip()]
         fields = e.ipc_list() + [industry_label(c) for c in e.industry_list()] + keywords
-        out.append(ExpertCandidate(user=e.user, label=f"{e.name}{'（' + e.title + '）' if e.title else ''}", fields=fields,
-                                   employer=e.employer_label))
+        out.append(
+            ExpertCandidate(
+                user=e.user,
+                label=f"{e.name}{'（' + e.title + '）' if e.title else ''}",
+                fields=fields,
+                employer=e.employer_label,
+            )
+        )
     return out
 
 
@@ -107,8 +114,9 @@ def _meaning(cos: float | None) -> float:
     return float(max(0.0, min(1.0, (cos - e.cos_floor) / (e.cos_full - e.cos_floor))))
 
 
-def suggest_experts(*, text: str, ipc_codes: list[str] = (), limit: int = 5, exclude_user_ids=(), conflicts=(),
-                    exclude_orgs=()) -> list[ExpertSuggestion]:
+def suggest_experts(
+    *, text: str, ipc_codes: list[str] = (), limit: int = 5, exclude_user_ids=(), conflicts=(), exclude_orgs=()
+) -> list[ExpertSuggestion]:
     """Experts ranked by meaning (their fields in words vs the text) plus IPC proximity, each with why."""
     from ipplatform.search.embeddings import get_embedder, unit
 
@@ -132,9 +140,18 @@ def suggest_experts(*, text: str, ipc_codes: list[str] = (), limit: int = 5, exc
                 cos = float(unit(_profile_vector(words))[0] @ query)
             except Exception:
                 log.exception("expert suggestion: embedding a profile failed")
-        ipc_score, prefix, label = ipc_proximity(list(ipc_codes), [f for f in c.fields if split_codes(f)]) if ipc_codes else (0.0, "", "")
-        s = ExpertSuggestion(candidate=c, score=W_MEANING * _meaning(cos) + W_IPC * ipc_score, similarity=cos, ipc_score=ipc_score,
-                             ipc_label=label, ipc_prefix=prefix, shared=shared_terms(text, words, limit=4) if text else [])
+        ipc_score, prefix, label = (
+            ipc_proximity(list(ipc_codes), [f for f in c.fields if split_codes(f)]) if ipc_codes else (0.0, "", "")
+        )
+        s = ExpertSuggestion(
+            candidate=c,
+            score=W_MEANING * _meaning(cos) + W_IPC * ipc_score,
+            similarity=cos,
+            ipc_score=ipc_score,
+            ipc_label=label,
+            ipc_prefix=prefix,
+            shared=shared_terms(text, words, limit=4) if text else [],
+        )
         if c.user.pk in conflicts:
             s.notes.append("已声明与本案存在利益冲突，应当回避")
             s.score = 0.0
@@ -151,8 +168,11 @@ def case_text_and_codes(case) -> tuple[str, list[str]]:
     codes: list[str] = []
     number = (case.patent_no or "").upper().replace("CN", "").replace(".", "").strip()
     if number:
-        p = (Patent.objects.filter(pk=number).first() or Patent.objects.filter(application_number=number).first()
-             or Patent.objects.filter(publication_number=case.patent_no.strip().upper()).first())
+        p = (
+            Patent.objects.filter(pk=number).first()
+            or Patent.objects.filter(application_number=number).first()
+            or Patent.objects.filter(publication_number=case.patent_no.strip().upper()).first()
+        )
         if p is not None:
             text += f"。{p.title}。{(p.abstract or '')[:200]}"
             codes = [c for c in [p.ipc_main, *(p.ipc_all or [])] if c]
@@ -164,7 +184,9 @@ def suggest_for_case(*, case, limit: int = 5) -> list[ExpertSuggestion]:
     for it are kept last, with the reason."""
     text, codes = case_text_and_codes(case)
     conflicts = set(case.conflict_declarations.filter(has_conflict=True).values_list("expert_id", flat=True))
-    return suggest_experts(text=text, ipc_codes=codes, limit=limit, conflicts=conflicts, exclude_orgs=case_parties(case))
+    return suggest_experts(
+        text=text, ipc_codes=codes, limit=limit, conflicts=conflicts, exclude_orgs=case_parties(case)
+    )
 
 
 def case_parties(case) -> list:

@@ -1,4 +1,5 @@
 """Rights-protection assistance and enforcement: intake, cases (four state machines), deadlines, evidence."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -7,9 +8,23 @@ from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
 from ipplatform.core.models import AppendOnlyModel
 
+from .defaults import unknown_placeholders
 from .enums import (
-    CaseState as S, CaseType, Channel, ConsultationState, DeadlineStatus, DeadlineUnit, EvidenceKind, EvidenceStage,
-    IntakeKind, IntakeState, Outcome, RuleKind, TransferKind,
+    CaseState as S,
+)
+from .enums import (
+    CaseType,
+    Channel,
+    ConsultationState,
+    DeadlineStatus,
+    DeadlineUnit,
+    EvidenceKind,
+    EvidenceStage,
+    IntakeKind,
+    IntakeState,
+    Outcome,
+    RuleKind,
+    TransferKind,
 )
 
 USER = settings.AUTH_USER_MODEL
@@ -27,10 +42,14 @@ class DeadlineRule(models.Model):
     kind = models.CharField("规则类别", max_length=12, choices=RuleKind.choices, default=RuleKind.DEADLINE)
     amount = models.PositiveIntegerField("期限")
     unit = models.CharField("计算单位", max_length=6, choices=DeadlineUnit.choices)
-    opens_on = models.CharField("起算环节", max_length=200, blank=True, help_text="流程操作名，逗号分隔；create 表示登记时")
+    opens_on = models.CharField(
+        "起算环节", max_length=200, blank=True, help_text="流程操作名，逗号分隔；create 表示登记时"
+    )
     closes_on = models.CharField("完成环节", max_length=300, blank=True, help_text="流程操作名，逗号分隔")
     max_extension = models.PositiveIntegerField("可延长（同单位，经批准）", default=0)
-    party_period = models.BooleanField("当事人期间", default=False, help_text="答辩期、起诉期等当事人期间：届满后提示办理下一环节，不计为办案超期")
+    party_period = models.BooleanField(
+        "当事人期间", default=False, help_text="答辩期、起诉期等当事人期间：届满后提示办理下一环节，不计为办案超期"
+    )
     legal_basis = models.TextField("法律依据")
     is_active = models.BooleanField("启用", default=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -83,8 +102,6 @@ class DocumentTemplate(models.Model):
     def clean(self):
         from django.core.exceptions import ValidationError
 
-        from .documents import unknown_placeholders
-
         bad = unknown_placeholders(self.body)
         if bad:
             raise ValidationError({"body": f"模板中有未知占位符：{'、'.join(bad)}"})
@@ -106,7 +123,14 @@ class Intake(FSMModelMixin, models.Model):
     requester_phone = models.CharField("联系电话", max_length=40)
     requester_email = models.CharField("电子邮箱", max_length=100, blank=True)
     requester_address = models.CharField("联系地址", max_length=200, blank=True)
-    requester_user = models.ForeignKey(USER, verbose_name="提交用户", null=True, blank=True, on_delete=models.SET_NULL, related_name="protection_intakes")
+    requester_user = models.ForeignKey(
+        USER,
+        verbose_name="提交用户",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="protection_intakes",
+    )
     confidential = models.BooleanField("身份保密", default=False, help_text="举报人身份一律保密")
     respondent_name = models.CharField("被投诉/举报对象", max_length=200, blank=True)
     respondent_address = models.CharField("被投诉方住所地", max_length=200, blank=True)
@@ -115,13 +139,18 @@ class Intake(FSMModelMixin, models.Model):
     region_code = models.CharField("主管地区划代码", max_length=6, blank=True, db_index=True)
     city_code = models.CharField("主管市", max_length=6, blank=True, db_index=True)
     routing_note = models.CharField("分派依据", max_length=200, blank=True)
-    handling_org = models.ForeignKey("core.Organization", verbose_name="主管部门", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    handling_org = models.ForeignKey(
+        "core.Organization", verbose_name="主管部门", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     state = FSMField("状态", default=IntakeState.RECEIVED, choices=IntakeState.choices, protected=True)
     public_reply = models.TextField("答复（公开查询可见）", blank=True)
-    recorded_by = models.ForeignKey(USER, verbose_name="登记人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        USER, verbose_name="登记人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField("登记时间", auto_now_add=True, db_index=True)
 
     scope_paths = {"region": "region_code", "owner": ["requester_user"]}
+    text_limits = {"description": 5000, "public_reply": 5000}  # core.textguard: the intake form's limits
 
     class Meta:
         verbose_name = verbose_name_plural = "12330受理登记"
@@ -153,11 +182,17 @@ class Intake(FSMModelMixin, models.Model):
 def _of(*types):
     def check(instance):
         return instance.case_type in types
+
     check.__name__ = f"case_type_in_{'_'.join(types)}"
     return check
 
 
-INF, CF, EC, PT = (_of(CaseType.INFRINGEMENT), _of(CaseType.COUNTERFEIT), _of(CaseType.ECOMMERCE), _of(CaseType.POLICE_TRANSFER))
+INF, CF, EC, PT = (
+    _of(CaseType.INFRINGEMENT),
+    _of(CaseType.COUNTERFEIT),
+    _of(CaseType.ECOMMERCE),
+    _of(CaseType.POLICE_TRANSFER),
+)
 INF_ACTIVE = [S.ACCEPTED, S.DEFENCE, S.INVESTIGATING, S.HEARING_SCHEDULED, S.DELIBERATING]
 CF_ACTIVE = [S.FILED, S.INVESTIGATING, S.REPORTED, S.REVIEWED, S.PRE_DECISION, S.HEARING]
 SUSPENDABLE = sorted(set(INF_ACTIVE + CF_ACTIVE))
@@ -173,20 +208,39 @@ class Case(FSMModelMixin, models.Model):
     resume_state = models.CharField("中止前状态", max_length=30, blank=True)
     title = models.CharField("案由", max_length=200)
     summary = models.TextField("案情摘要", blank=True)
-    intake = models.ForeignKey(Intake, verbose_name="来源登记", null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
-    parent = models.ForeignKey("self", verbose_name="关联案件", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    intake = models.ForeignKey(
+        Intake, verbose_name="来源登记", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    parent = models.ForeignKey(
+        "self", verbose_name="关联案件", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     region_code = models.CharField("管辖区划代码", max_length=6, db_index=True)
     city_code = models.CharField("管辖市", max_length=6, db_index=True)
-    handling_org = models.ForeignKey("core.Organization", verbose_name="承办单位", on_delete=models.PROTECT, related_name="+")
-    department = models.ForeignKey("core.Organization", verbose_name="业务处室", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    handler = models.ForeignKey(USER, verbose_name="承办人", null=True, blank=True, on_delete=models.SET_NULL, related_name="protection_cases")
-    requester_user = models.ForeignKey(USER, verbose_name="请求人账号", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    handling_org = models.ForeignKey(
+        "core.Organization", verbose_name="承办单位", on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        "core.Organization", verbose_name="业务处室", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    handler = models.ForeignKey(
+        USER, verbose_name="承办人", null=True, blank=True, on_delete=models.SET_NULL, related_name="protection_cases"
+    )
+    requester_user = models.ForeignKey(
+        USER, verbose_name="请求人账号", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     requester_name = models.CharField("请求人/举报人", max_length=200, blank=True)
     requester_contact = models.CharField("请求人联系方式", max_length=100, blank=True)
     reporter_confidential = models.BooleanField("举报人身份保密", default=False)
     respondent_name = models.CharField("被请求人/当事人", max_length=200, blank=True)
     respondent_address = models.CharField("被请求人住所", max_length=200, blank=True)
-    respondent_org = models.ForeignKey("core.Organization", verbose_name="被请求人（平台机构）", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    respondent_org = models.ForeignKey(
+        "core.Organization",
+        verbose_name="被请求人（平台机构）",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     patent_no = models.CharField("专利号", max_length=40, blank=True)
     platform = models.CharField("电商平台", max_length=100, blank=True)
     crime_suspected = models.BooleanField("涉嫌犯罪（应当移送）", default=False)
@@ -201,7 +255,9 @@ class Case(FSMModelMixin, models.Model):
     waiver_on = models.DateField("当事人书面放弃陈述申辩/听证日期", null=True, blank=True)
     waiver_note = models.CharField("书面放弃材料", max_length=200, blank=True, help_text="放弃声明的文书名称或编号")
     hearing_notice_on = models.DateField("听证通知日期", null=True, blank=True)
-    hearing_presider = models.ForeignKey(USER, verbose_name="听证主持人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    hearing_presider = models.ForeignKey(
+        USER, verbose_name="听证主持人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     hearing_held_on = models.DateField("听证举行日期", null=True, blank=True)
     hearing_record = models.TextField("听证笔录", blank=True)
     violation_ended_on = models.DateField("违法行为发生（连续或继续状态终了）日期", null=True, blank=True)
@@ -212,8 +268,12 @@ class Case(FSMModelMixin, models.Model):
     served_on = models.DateField("决定书送达日期", null=True, blank=True)
     demand_served_on = models.DateField("催告书送达日期", null=True, blank=True)
     court_applied_on = models.DateField("申请人民法院强制执行日期", null=True, blank=True)
-    measures = models.JSONField("执法措施和公示记录", default=list, blank=True,
-                                help_text="查封扣押、先行登记保存、移交涉案物品、平台公示等：[{measure, on, by, note}]")
+    measures = models.JSONField(
+        "执法措施和公示记录",
+        default=list,
+        blank=True,
+        help_text="查封扣押、先行登记保存、移交涉案物品、平台公示等：[{measure, on, by, note}]",
+    )
     panel_members = models.ManyToManyField(USER, verbose_name="合议组成员", blank=True, related_name="+")
     transfer_documents = models.JSONField("移送材料", default=list, blank=True)
     evidence_count = models.PositiveIntegerField("全过程记录条数", default=0)
@@ -222,7 +282,9 @@ class Case(FSMModelMixin, models.Model):
     accepted_on = models.DateField("受理/立案日期", null=True, blank=True)
     decided_on = models.DateField("决定日期", null=True, blank=True)
     closed_on = models.DateField("办结日期", null=True, blank=True)
-    created_by = models.ForeignKey(USER, verbose_name="登记人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        USER, verbose_name="登记人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -236,7 +298,12 @@ class Case(FSMModelMixin, models.Model):
         return f"{self.case_no} {self.title}"
 
     # ---- shared
-    @transition(field=state, source=SUSPENDABLE, target=S.SUSPENDED, conditions=[_of(CaseType.INFRINGEMENT, CaseType.COUNTERFEIT)])
+    @transition(
+        field=state,
+        source=SUSPENDABLE,
+        target=S.SUSPENDED,
+        conditions=[_of(CaseType.INFRINGEMENT, CaseType.COUNTERFEIT)],
+    )
     def suspend(self, *, by=None, reason=""):
         """中止"""
         self.resume_state = self.state
@@ -247,13 +314,19 @@ class Case(FSMModelMixin, models.Model):
         target, self.resume_state = self.resume_state, ""
         return target
 
-    @transition(field=state, source=[S.REQUESTED, S.CORRECTING, *INF_ACTIVE, S.SUSPENDED], target=S.WITHDRAWN, conditions=[INF])
+    @transition(
+        field=state, source=[S.REQUESTED, S.CORRECTING, *INF_ACTIVE, S.SUSPENDED], target=S.WITHDRAWN, conditions=[INF]
+    )
     def withdraw(self, *, by=None, reason=""):
         """撤回"""
         self.outcome = Outcome.WITHDRAWN
 
-    @transition(field=state, source=[S.FINAL, S.COURT_ENFORCEMENT, S.LITIGATION, S.POLICE_ACCEPTED, S.POLICE_DECLINED], target=S.CLOSED,
-                conditions=[_of(CaseType.INFRINGEMENT, CaseType.POLICE_TRANSFER)])
+    @transition(
+        field=state,
+        source=[S.FINAL, S.COURT_ENFORCEMENT, S.LITIGATION, S.POLICE_ACCEPTED, S.POLICE_DECLINED],
+        target=S.CLOSED,
+        conditions=[_of(CaseType.INFRINGEMENT, CaseType.POLICE_TRANSFER)],
+    )
     def close(self, *, by=None, reason=""):
         """结案"""
 
@@ -279,7 +352,12 @@ class Case(FSMModelMixin, models.Model):
     def serve_respondent(self, *, by=None, reason=""):
         """送达请求书副本"""
 
-    @transition(field=state, source=[S.DEFENCE, S.FILED], target=S.INVESTIGATING, conditions=[_of(CaseType.INFRINGEMENT, CaseType.COUNTERFEIT)])
+    @transition(
+        field=state,
+        source=[S.DEFENCE, S.FILED],
+        target=S.INVESTIGATING,
+        conditions=[_of(CaseType.INFRINGEMENT, CaseType.COUNTERFEIT)],
+    )
     def begin_investigation(self, *, by=None, reason=""):
         """开始调查"""
 
@@ -299,12 +377,19 @@ class Case(FSMModelMixin, models.Model):
     def decide(self, *, by=None, reason=""):
         """作出处理决定"""
 
-    @transition(field=state, source=[S.INVESTIGATING, S.HEARING_SCHEDULED, S.DELIBERATING], target=S.MEDIATED, conditions=[INF])
+    @transition(
+        field=state, source=[S.INVESTIGATING, S.HEARING_SCHEDULED, S.DELIBERATING], target=S.MEDIATED, conditions=[INF]
+    )
     def mediate(self, *, by=None, reason=""):
         """调解结案"""
         self.outcome = Outcome.MEDIATED
 
-    @transition(field=state, source=[S.DECIDED, S.MEDIATED], target=S.SERVED, conditions=[_of(CaseType.INFRINGEMENT, CaseType.COUNTERFEIT)])
+    @transition(
+        field=state,
+        source=[S.DECIDED, S.MEDIATED],
+        target=S.SERVED,
+        conditions=[_of(CaseType.INFRINGEMENT, CaseType.COUNTERFEIT)],
+    )
     def serve_decision(self, *, by=None, reason=""):
         """送达决定书"""
 
@@ -346,18 +431,32 @@ class Case(FSMModelMixin, models.Model):
     def request_hearing(self, *, by=None, reason=""):
         """当事人申请听证"""
 
-    @transition(field=state, source=[S.PRE_DECISION, S.HEARING], target=S.DECIDED,
-                conditions=[CF, lambda c: not c.transfer_required(), lambda c: not c.hearing_bar()])
+    @transition(
+        field=state,
+        source=[S.PRE_DECISION, S.HEARING],
+        target=S.DECIDED,
+        conditions=[CF, lambda c: not c.transfer_required(), lambda c: not c.hearing_bar()],
+    )
     def decide_penalty(self, *, by=None, reason=""):
         """作出行政处罚决定"""
         self.outcome = Outcome.PENALTY
 
-    @transition(field=state, source=[S.REVIEWED, S.PRE_DECISION, S.HEARING], target=S.DECIDED, conditions=[CF, lambda c: not c.transfer_required()])
+    @transition(
+        field=state,
+        source=[S.REVIEWED, S.PRE_DECISION, S.HEARING],
+        target=S.DECIDED,
+        conditions=[CF, lambda c: not c.transfer_required()],
+    )
     def decide_no_penalty(self, *, by=None, reason=""):
         """决定不予处罚"""
         self.outcome = Outcome.NO_PENALTY
 
-    @transition(field=state, source=[S.INVESTIGATING, S.REPORTED, S.REVIEWED, S.PRE_DECISION, S.HEARING], target=S.TRANSFERRED_POLICE, conditions=[CF])
+    @transition(
+        field=state,
+        source=[S.INVESTIGATING, S.REPORTED, S.REVIEWED, S.PRE_DECISION, S.HEARING],
+        target=S.TRANSFERRED_POLICE,
+        conditions=[CF],
+    )
     def decide_transfer(self, *, by=None, reason=""):
         """涉嫌犯罪，移送公安机关"""
         self.outcome = Outcome.TRANSFERRED
@@ -366,17 +465,28 @@ class Case(FSMModelMixin, models.Model):
     def execute(self, *, by=None, reason=""):
         """执行完毕"""
 
-    @transition(field=state, source=S.EXECUTED, target=S.PUBLICIZED, conditions=[CF, lambda c: c.outcome != Outcome.PENALTY or bool(c.published_on)])
+    @transition(
+        field=state,
+        source=S.EXECUTED,
+        target=S.PUBLICIZED,
+        conditions=[CF, lambda c: c.outcome != Outcome.PENALTY or bool(c.published_on)],
+    )
     def publicize(self, *, by=None, reason=""):
         """信用公示"""
 
-    @transition(field=state, source=S.TRANSFERRED_POLICE, target=S.REVIEWED, conditions=[CF, lambda c: c.police_declined()])
+    @transition(
+        field=state, source=S.TRANSFERRED_POLICE, target=S.REVIEWED, conditions=[CF, lambda c: c.police_declined()]
+    )
     def resume_after_police_decline(self, *, by=None, reason=""):
         """公安不予立案，依法作出行政处罚"""
         self.outcome = Outcome.NONE
 
-    @transition(field=state, source=[S.PUBLICIZED, S.TRANSFERRED_POLICE, S.NOT_FILED, S.SERVED], target=S.ARCHIVED,
-                conditions=[CF, lambda c: c.state != S.SERVED or c.outcome == Outcome.NO_PENALTY])
+    @transition(
+        field=state,
+        source=[S.PUBLICIZED, S.TRANSFERRED_POLICE, S.NOT_FILED, S.SERVED],
+        target=S.ARCHIVED,
+        conditions=[CF, lambda c: c.state != S.SERVED or c.outcome == Outcome.NO_PENALTY],
+    )
     def archive(self, *, by=None, reason=""):
         """归档"""
 
@@ -409,7 +519,12 @@ class Case(FSMModelMixin, models.Model):
         """期满未投诉起诉，终止措施"""
         self.outcome = Outcome.LIFTED
 
-    @transition(field=state, source=[S.NOTICE_RECEIVED, S.AWAITING_COUNTER, S.WAITING_PERIOD], target=S.MAINTAINED, conditions=[EC])
+    @transition(
+        field=state,
+        source=[S.NOTICE_RECEIVED, S.AWAITING_COUNTER, S.WAITING_PERIOD],
+        target=S.MAINTAINED,
+        conditions=[EC],
+    )
     def maintain_measures(self, *, by=None, reason=""):
         """权利人已投诉或起诉，维持措施"""
         self.outcome = Outcome.MAINTAINED
@@ -460,17 +575,23 @@ class Case(FSMModelMixin, models.Model):
         """True while a suspected crime has not been transferred to the police (a penalty cannot replace it)."""
         if not self.crime_suspected:
             return False
-        return not self.children.filter(case_type=CaseType.POLICE_TRANSFER, state__in=[S.TRANSFERRED, S.POLICE_ACCEPTED, S.POLICE_DECLINED, S.RECONSIDERATION, S.CLOSED]).exists()
+        return not self.children.filter(
+            case_type=CaseType.POLICE_TRANSFER,
+            state__in=[S.TRANSFERRED, S.POLICE_ACCEPTED, S.POLICE_DECLINED, S.RECONSIDERATION, S.CLOSED],
+        ).exists()
 
     def police_declined(self) -> bool:
         """True when the police declined the transferred case for good (not accepted; reconsideration, if asked, upheld)."""
         kids = self.children.filter(case_type=CaseType.POLICE_TRANSFER)
-        return kids.filter(outcome=Outcome.POLICE_DECLINED).exclude(state__in=[S.RECONSIDERATION]).exists() \
+        return (
+            kids.filter(outcome=Outcome.POLICE_DECLINED).exclude(state__in=[S.RECONSIDERATION]).exists()
             and not kids.filter(outcome=Outcome.POLICE_ACCEPTED).exists()
+        )
 
     def hearing_bar(self, on=None) -> str:
         """Why a penalty may not be decided yet ('' when it may): the party's hearing rights (行政处罚法 arts 44, 45, 62-65)."""
         from . import law
+
         return law.hearing_bar(case=self, on=on or getattr(self, "_on", None))
 
     @property
@@ -483,9 +604,13 @@ class Case(FSMModelMixin, models.Model):
 class AgencyHead(models.Model):
     """The head of an enforcement body (正职负责人 or 主持工作的负责人): approves extensions and police transfers."""
 
-    organization = models.ForeignKey("core.Organization", verbose_name="执法机关", on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey(
+        "core.Organization", verbose_name="执法机关", on_delete=models.CASCADE, related_name="+"
+    )
     user = models.ForeignKey(USER, verbose_name="负责人", on_delete=models.CASCADE, related_name="+")
-    capacity = models.CharField("身份", max_length=20, choices=[("chief", "正职负责人"), ("acting", "主持工作的负责人")], default="chief")
+    capacity = models.CharField(
+        "身份", max_length=20, choices=[("chief", "正职负责人"), ("acting", "主持工作的负责人")], default="chief"
+    )
     is_active = models.BooleanField("在任", default=True)
 
     class Meta:
@@ -509,7 +634,9 @@ class CaseDeadline(models.Model):
     anchor_at = models.DateTimeField("起算时间")
     due = models.DateField("届满日", db_index=True)
     due_at = models.DateTimeField("届满时间", null=True, blank=True)
-    status = models.CharField("状态", max_length=12, choices=DeadlineStatus.choices, default=DeadlineStatus.OPEN, db_index=True)
+    status = models.CharField(
+        "状态", max_length=12, choices=DeadlineStatus.choices, default=DeadlineStatus.OPEN, db_index=True
+    )
     closed_at = models.DateTimeField("完成时间", null=True, blank=True)
     closed_by = models.CharField("完成环节", max_length=40, blank=True)
 
@@ -528,7 +655,9 @@ class Suspension(models.Model):
     begin = models.DateField("中止日期")
     end = models.DateField("恢复日期", null=True, blank=True)
     reason = models.TextField("中止理由")
-    basis = models.CharField("依据", max_length=200, blank=True, help_text="如：国家知识产权局无效宣告请求受理通知书文号")
+    basis = models.CharField(
+        "依据", max_length=200, blank=True, help_text="如：国家知识产权局无效宣告请求受理通知书文号"
+    )
     created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     resumed_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
@@ -592,6 +721,29 @@ class EvidenceRecord(AppendOnlyModel):
         return f"{self.case.case_no} #{self.seq} {self.title}"
 
 
+class IntakeAttachment(AppendOnlyModel):
+    """A file the requester attached to a 12330 request (photo, screenshot, document), stored like evidence with its
+    digest; shown to the handling officers, and by name only to the requester on the tracking page."""
+
+    intake = models.ForeignKey(Intake, on_delete=models.PROTECT, related_name="attachments")
+    seq = models.PositiveSmallIntegerField("序号")
+    file_name = models.CharField("原文件名", max_length=255)
+    stored_path = models.CharField("存储路径", max_length=300)
+    size = models.BigIntegerField("大小（字节）")
+    mime = models.CharField("文件类型", max_length=80)
+    algorithm = models.CharField("摘要算法", max_length=10, default="sha256")
+    file_hash = models.CharField("文件摘要", max_length=64)
+    uploaded_at = models.DateTimeField("上传时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "12330登记附件"
+        ordering = ["intake", "seq"]
+        constraints = [models.UniqueConstraint(fields=["intake", "seq"], name="intake_attachment_seq")]
+
+    def __str__(self):
+        return f"{self.intake.tracking_no} #{self.seq} {self.file_name}"
+
+
 # ---------------------------------------------------------------- around the cases
 
 
@@ -613,10 +765,14 @@ class Consultation(models.Model):
     """A request to an expert for an infringement-determination opinion."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="consultations")
-    expert = models.ForeignKey(USER, verbose_name="专家", on_delete=models.PROTECT, related_name="protection_consultations")
+    expert = models.ForeignKey(
+        USER, verbose_name="专家", on_delete=models.PROTECT, related_name="protection_consultations"
+    )
     question = models.TextField("咨询问题")
     answer = models.TextField("专家意见", blank=True)
-    state = models.CharField("状态", max_length=10, choices=ConsultationState.choices, default=ConsultationState.REQUESTED)
+    state = models.CharField(
+        "状态", max_length=10, choices=ConsultationState.choices, default=ConsultationState.REQUESTED
+    )
     asked_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     asked_at = models.DateTimeField(auto_now_add=True)
     answered_at = models.DateTimeField(null=True, blank=True)

@@ -27,6 +27,7 @@ urlpatterns = [
     path("protection/cases/<int:pk>/consult/", views.case_consult, name="case_consult"),
     path("protection/cases/<int:pk>/party/", views.case_party, name="case_party"),
     path("protection/evidence/<int:pk>/download/", views.evidence_download, name="evidence_download"),
+    path("protection/intake-files/<int:pk>/", views.intake_attachment, name="intake_attachment"),
     path("protection/evidence/verify/", views.evidence_verify, name="evidence_verify"),
     path("protection/transfers/<int:pk>/receipt/", views.transfer_receipt, name="transfer_receipt"),
     path("protection/deadlines/", views.deadline_board, name="board"),

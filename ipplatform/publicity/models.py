@@ -1,5 +1,6 @@
 """Publicity: news and notices with a draft → review → publish flow, events with registration and attendance,
 and 政务信息报送 (information items submitted by units and adopted by the office)."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -15,13 +16,28 @@ class Article(models.Model):
     summary = models.CharField("摘要", max_length=300, blank=True)
     body = models.TextField("正文（Markdown）")
     source = models.CharField("来源", max_length=100, blank=True, help_text="媒体报道填写媒体名称")
-    city_code = models.CharField("所属城市", max_length=6, blank=True, db_index=True, help_text="空为省局发布；市局发布的信息显示在该市子站")
+    city_code = models.CharField(
+        "所属城市", max_length=6, blank=True, db_index=True, help_text="空为省局发布；市局发布的信息显示在该市子站"
+    )
     state = FSMField("状态", default=ArticleState.DRAFT, choices=ArticleState.choices, protected=True)
-    publish_at = models.DateTimeField("发布时间", null=True, blank=True, help_text="定时发布：审核通过后到此时间才公开；留空为审核通过即公开")
+    publish_at = models.DateTimeField(
+        "发布时间", null=True, blank=True, help_text="定时发布：审核通过后到此时间才公开；留空为审核通过即公开"
+    )
     published_at = models.DateTimeField("审核通过时间", null=True, blank=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="撰稿人", null=True, on_delete=models.SET_NULL, related_name="+")
-    organization = models.ForeignKey("core.Organization", verbose_name="发布单位", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="撰稿人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    organization = models.ForeignKey(
+        "core.Organization", verbose_name="发布单位", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -80,7 +96,9 @@ class Event(models.Model):
     registration_deadline = models.DateTimeField("报名截止")
     capacity = models.PositiveIntegerField("名额", default=100)
     published = models.BooleanField("公开报名", default=True)
-    organizer = models.ForeignKey("core.Organization", verbose_name="主办单位", null=True, on_delete=models.SET_NULL, related_name="+")
+    organizer = models.ForeignKey(
+        "core.Organization", verbose_name="主办单位", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     scope_paths = {"region": "city_code", "organization": "organizer", "owner": "created_by"}
@@ -95,7 +113,9 @@ class Event(models.Model):
 
 class Registration(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     name = models.CharField("姓名", max_length=60)
     organization_name = models.CharField("单位", max_length=200, blank=True)
     phone = models.CharField("手机", max_length=20)
@@ -117,14 +137,20 @@ class InfoSubmission(models.Model):
     title = models.CharField("标题", max_length=200)
     body = models.TextField("内容")
     unit = models.ForeignKey("core.Organization", verbose_name="报送单位", on_delete=models.PROTECT, related_name="+")
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="报送人", null=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="报送人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     submitted_at = models.DateTimeField("报送时间", auto_now_add=True)
     year = models.PositiveSmallIntegerField("年度", db_index=True)
     state = FSMField("状态", default=SubmissionState.SUBMITTED, choices=SubmissionState.choices, protected=True)
     level = models.CharField("采用级别", max_length=10, choices=AdoptionLevel.choices, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_at = models.DateTimeField("处理时间", null=True, blank=True)
-    article = models.ForeignKey(Article, verbose_name="刊发为", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    article = models.ForeignKey(
+        Article, verbose_name="刊发为", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     scope_paths = {"organization": "unit", "department": "unit", "region": "unit__region_code", "owner": "submitted_by"}
 

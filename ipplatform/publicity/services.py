@@ -1,8 +1,8 @@
 """Publicity rules: who drafts, reviews and publishes news and notices; scheduled publication; public listings and
 search; event registration and attendance; 政务信息报送 adoption counts."""
+
 from __future__ import annotations
 
-import datetime as dt
 import re
 import secrets
 from collections import defaultdict
@@ -14,8 +14,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from ipplatform.core import regions, scopes
-from ipplatform.core.api import InputError
-from ipplatform.core.enums import Role, STAFF_ROLES
+from ipplatform.core.enums import STAFF_ROLES, Role
+from ipplatform.core.inputs import InputError
 from ipplatform.core.workflow import run_transition
 
 from .enums import ArticleState, SubmissionState
@@ -23,7 +23,22 @@ from .models import Article, ArticleAttachment, Event, InfoSubmission, Registrat
 
 EDITOR_ROLES = STAFF_ROLES
 SUBMITTER_ROLES = frozenset({Role.DEPARTMENT_STAFF, Role.CITY_OFFICER, Role.COUNTY_OFFICER})
-ATTACHMENT_SUFFIXES = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".jpg", ".jpeg", ".png", ".zip", ".txt", ".wps", ".ofd"}
+ATTACHMENT_SUFFIXES = {
+    ".pdf",
+    ".doc",
+    ".docx",
+    ".xls",
+    ".xlsx",
+    ".ppt",
+    ".pptx",
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".zip",
+    ".txt",
+    ".wps",
+    ".ofd",
+}
 ATTACHMENT_MAX = 20 * 1024 * 1024
 PHONE = re.compile(r"^1\d{10}$")
 
@@ -38,11 +53,11 @@ def is_office(user) -> bool:
         return False
     if user.is_superuser or user.role in (Role.PROVINCE_ADMIN, Role.PROVINCE_LEADER):
         return True
-    return user.role == Role.DEPARTMENT_STAFF and user.organization is not None and user.organization.name.endswith("办公室")
-
-
-def is_editor(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.role in EDITOR_ROLES)
+    return (
+        user.role == Role.DEPARTMENT_STAFF
+        and user.organization is not None
+        and user.organization.name.endswith("办公室")
+    )
 
 
 def require_editor(user) -> None:
@@ -55,8 +70,9 @@ def can_review(user, article: Article) -> bool:
         return False
     if is_office(user):
         return True
-    if user.role == Role.CITY_OFFICER and article.city_code and user.organization and user.organization.region_code:
-        return article.city_code[:4] == user.organization.region_code[:4]
+    if user.role == Role.CITY_OFFICER and user.organization:
+        city = regions.city_code_of(user.organization.region_code)
+        return bool(city) and regions.city_code_of(article.city_code) == city
     return False
 
 
@@ -86,8 +102,8 @@ def get_editable(*, user, pk: int) -> Article:
 
 
 def _city_of(user) -> str:
-    if user.role in (Role.CITY_OFFICER, Role.COUNTY_OFFICER) and user.organization and user.organization.region_code:
-        return user.organization.region_code[:4] + "00"
+    if user.role in (Role.CITY_OFFICER, Role.COUNTY_OFFICER) and user.organization:
+        return regions.city_code_of(user.organization.region_code)
     return ""
 
 
@@ -111,7 +127,9 @@ def add_attachment(*, user, article: Article, upload) -> ArticleAttachment:
         raise InputError("只能给草稿添加附件", field="file")
     suffix = Path(upload.name).suffix.lower()
     if suffix not in ATTACHMENT_SUFFIXES:
-        raise InputError(f"附件“{upload.name}”类型不支持，可上传：{'、'.join(sorted(ATTACHMENT_SUFFIXES))}", field="file")
+        raise InputError(
+            f"附件“{upload.name}”类型不支持，可上传：{'、'.join(sorted(ATTACHMENT_SUFFIXES))}", field="file"
+        )
     if upload.size > ATTACHMENT_MAX:
         raise InputError(f"附件“{upload.name}”超过20MB上限", field="file")
     att = ArticleAttachment(article=article, name=Path(upload.name).name[:200], size=upload.size)
@@ -131,7 +149,9 @@ def transition(*, user, article: Article, action: str, reason: str = "") -> Arti
             raise InputError("标题和正文不能为空", field="body")
     elif action in ("approve", "reject"):
         if not can_review(user, article):
-            raise PermissionDenied("您不能审核该稿件（撰稿人不能审核本人稿件；省局稿件由办公室审核，市局稿件由本市或省局办公室审核）")
+            raise PermissionDenied(
+                "您不能审核该稿件（撰稿人不能审核本人稿件；省局稿件由办公室审核，市局稿件由本市或省局办公室审核）"
+            )
         if action == "reject" and not reason.strip():
             raise InputError("退回须写明理由", field="reason")
     elif action in ("withdraw", "revise"):
@@ -158,7 +178,9 @@ def is_public(article: Article) -> bool:
 
 def review_queue(*, user):
     """Articles waiting for this user's review."""
-    return [a for a in Article.objects.filter(state=ArticleState.REVIEW).select_related("author") if can_review(user, a)]
+    return [
+        a for a in Article.objects.filter(state=ArticleState.REVIEW).select_related("author") if can_review(user, a)
+    ]
 
 
 # ---------------------------------------------------------------- events
@@ -185,8 +207,14 @@ def register(*, event: Event, name: str, phone: str, organization_name: str = ""
         raise InputError("该手机号已报名本活动", field="phone")
     if event.registrations.count() >= event.capacity:
         raise InputError(f"名额已满（{event.capacity}人）", field="event")
-    return Registration.objects.create(event=event, user=user if user and user.is_authenticated else None, name=name, phone=phone,
-                                       organization_name=(organization_name or "").strip()[:200], code=new_registration_code())
+    return Registration.objects.create(
+        event=event,
+        user=user if user and user.is_authenticated else None,
+        name=name,
+        phone=phone,
+        organization_name=(organization_name or "").strip()[:200],
+        code=new_registration_code(),
+    )
 
 
 def check_in(*, user, registration: Registration, attended: bool = True) -> Registration:
@@ -212,7 +240,9 @@ def submit_info(*, user, title: str, body: str) -> InfoSubmission:
         raise InputError("请填写标题（不超过200字）", field="title")
     if len(body) < 20:
         raise InputError("内容不少于20字", field="body")
-    return InfoSubmission.objects.create(title=title, body=body[:20000], unit=user.organization, submitted_by=user, year=timezone.localdate().year)
+    return InfoSubmission.objects.create(
+        title=title, body=body[:20000], unit=user.organization, submitted_by=user, year=timezone.localdate().year
+    )
 
 
 @transaction.atomic
@@ -221,6 +251,7 @@ def decide_info(*, user, item: InfoSubmission, adopt: bool, level: str = "", rea
     if not is_office(user):
         raise PermissionDenied("只有省局办公室可以采用政务信息")
     from .enums import AdoptionLevel
+
     if adopt and level not in AdoptionLevel.values:
         raise InputError("请选择采用级别", field="level")
     item = InfoSubmission.objects.select_for_update().get(pk=item.pk)
@@ -247,6 +278,12 @@ def adoption_counts(*, user, year: int) -> list[dict]:
     out = []
     for unit_id, row in rows.items():
         name, code = names[unit_id]
-        out.append({"unit": name, "city": regions.name_of(code[:4] + "00") if code else "省直", **row,
-                    "rate": round(row["adopted"] * 100 / row["submitted"], 1) if row["submitted"] else 0})
+        out.append(
+            {
+                "unit": name,
+                "city": regions.name_of(regions.city_code_of(code) or code) if code else "省直",
+                **row,
+                "rate": round(row["adopted"] * 100 / row["submitted"], 1) if row["submitted"] else 0,
+            }
+        )
     return sorted(out, key=lambda r: (-r["adopted"], -r["submitted"], r["unit"]))

@@ -1,10 +1,13 @@
 """One function turns a patent row into the values the index holds; the oracle evaluates over the same values."""
+
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from types import SimpleNamespace
+
+from ipplatform.core.regions import city_code_of, province_code_of
 
 from .query import normalize_ipc, normalize_number, normalize_term
 
@@ -81,8 +84,8 @@ def document(patent, publications: Iterable[str]) -> dict:
     region = patent.region_code or ""
     rc = [region] if region else []
     if len(region) == 6:
-        rc += [region[:4] + "00", region[:2] + "0000"]
-    city = patent.city_code or (region[:4] + "00" if len(region) == 6 and not region.endswith("0000") else "")
+        rc += [code for code in (city_code_of(region), province_code_of(region)) if code]
+    city = patent.city_code or city_code_of(region)
     if city and city not in rc:
         rc.append(city)
     names = applicant_names(patent)
@@ -120,10 +123,30 @@ def document(patent, publications: Iterable[str]) -> dict:
 
 
 # What document() reads: fetched as plain values, which is several times cheaper than model instances.
-DOCUMENT_FIELDS = ("id", "application_number", "publication_number", "ipc_main", "ipc_all", "region_code", "city_code",
-                   "applicants_text", "title", "abstract", "first_claim", "inventors", "agency", "address", "patent_type",
-                   "legal_status", "applicant_type", "application_date", "publication_date", "grant_date", "created_at",
-                   "is_synthetic")
+DOCUMENT_FIELDS = (
+    "id",
+    "application_number",
+    "publication_number",
+    "ipc_main",
+    "ipc_all",
+    "region_code",
+    "city_code",
+    "applicants_text",
+    "title",
+    "abstract",
+    "first_claim",
+    "inventors",
+    "agency",
+    "address",
+    "patent_type",
+    "legal_status",
+    "applicant_type",
+    "application_date",
+    "publication_date",
+    "grant_date",
+    "created_at",
+    "is_synthetic",
+)
 
 
 def documents_for(rows: list[dict]) -> list[dict]:
@@ -134,7 +157,11 @@ def documents_for(rows: list[dict]) -> list[dict]:
     if not rows:
         return []
     pubs: dict[str, list[str]] = {}
-    for pid, number in Publication.objects.filter(bulk.among("patent_id", [r["id"] for r in rows])).order_by().values_list("patent_id", "number"):
+    for pid, number in (
+        Publication.objects.filter(bulk.among("patent_id", [r["id"] for r in rows]))
+        .order_by()
+        .values_list("patent_id", "number")
+    ):
         pubs.setdefault(pid, []).append(number)
     return [document(SimpleNamespace(**r), pubs.get(r["id"], [])) for r in rows]
 
@@ -151,9 +178,8 @@ def documents_of(ids: list[str]) -> list[dict]:
 
 def iter_documents(queryset=None, *, chunk: int = 2000) -> Iterator[dict]:
     """Documents for every patent (or a queryset), read in primary-key chunks with their publications."""
-    from ipplatform.patents.models import Patent
-
     from ipplatform.patents import bulk
+    from ipplatform.patents.models import Patent
 
     qs = (queryset if queryset is not None else Patent.objects.all()).order_by("pk")
     last = None

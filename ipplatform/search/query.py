@@ -10,6 +10,7 @@ Grammar (NOT binds tighter than AND, AND tighter than OR; juxtaposition means AN
 
 Terms are substrings (after folding: 繁→简, full→half width, lower case); "+" any characters, "?" zero or one
 character, "#" exactly one character (all within one field value)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,12 +19,20 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ipplatform.core.api import InputError
+from ipplatform.core.inputs import InputError
 from ipplatform.lib.textnorm import fold
 
 # ---------------------------------------------------------------- fields
 
-TEXT_FIELDS = {"ti": "名称", "ab": "摘要", "cl": "主权项", "pa": "申请人", "in": "发明人", "ag": "代理机构", "ar": "地址"}
+TEXT_FIELDS = {
+    "ti": "名称",
+    "ab": "摘要",
+    "cl": "主权项",
+    "pa": "申请人",
+    "in": "发明人",
+    "ag": "代理机构",
+    "ar": "地址",
+}
 DEFAULT_FIELDS = ("ti", "ab", "cl", "pa")
 
 
@@ -66,14 +75,47 @@ FIELD_BY_KEY["发明名称"] = FIELD_BY_KEY["ti"]
 FIELD_BY_KEY["申请日期"] = FIELD_BY_KEY["ad"]
 FIELD_BY_KEY["公开日期"] = FIELD_BY_KEY["pd"]
 
-PATENT_TYPES = {"发明": "invention", "invention": "invention", "fm": "invention", "实用新型": "utility", "实用": "utility",
-                "utility": "utility", "xx": "utility", "外观设计": "design", "外观": "design", "design": "design", "wg": "design"}
-LEGAL_STATUSES = {"有效": "valid", "valid": "valid", "失效": "invalid", "无效": "invalid", "invalid": "invalid",
-                  "审中": "pending", "在审": "pending", "pending": "pending", "未知": "unknown", "unknown": "unknown"}
-ENTITY_TYPES = {"企业": "enterprise", "enterprise": "enterprise", "大专院校": "university", "高校": "university",
-                "university": "university", "科研单位": "institute", "科研院所": "institute", "institute": "institute",
-                "机关团体": "government", "government": "government", "个人": "individual", "individual": "individual",
-                "未识别": "unknown", "unknown": "unknown"}
+PATENT_TYPES = {
+    "发明": "invention",
+    "invention": "invention",
+    "fm": "invention",
+    "实用新型": "utility",
+    "实用": "utility",
+    "utility": "utility",
+    "xx": "utility",
+    "外观设计": "design",
+    "外观": "design",
+    "design": "design",
+    "wg": "design",
+}
+LEGAL_STATUSES = {
+    "有效": "valid",
+    "valid": "valid",
+    "失效": "invalid",
+    "无效": "invalid",
+    "invalid": "invalid",
+    "审中": "pending",
+    "在审": "pending",
+    "pending": "pending",
+    "未知": "unknown",
+    "unknown": "unknown",
+}
+ENTITY_TYPES = {
+    "企业": "enterprise",
+    "enterprise": "enterprise",
+    "大专院校": "university",
+    "高校": "university",
+    "university": "university",
+    "科研单位": "institute",
+    "科研院所": "institute",
+    "institute": "institute",
+    "机关团体": "government",
+    "government": "government",
+    "个人": "individual",
+    "individual": "individual",
+    "未识别": "unknown",
+    "unknown": "unknown",
+}
 
 # ---------------------------------------------------------------- AST
 
@@ -148,9 +190,32 @@ class MatchAll(Node):
 
 # ---------------------------------------------------------------- lexer
 
-_STRUCT = {"(": "(", ")": ")", "（": "(", "）": ")", "[": "[", "]": "]", "【": "[", "】": "]", "［": "[", "］": "]",
-           "\"": "\"", "“": "\"", "”": "\"", "＂": "\"", "=": "=", "＝": "=", ">": ">", "＞": ">", "<": "<", "＜": "<",
-           ":": ":", "：": ":", "≥": ">=", "≤": "<="}
+_STRUCT = {
+    "(": "(",
+    ")": ")",
+    "（": "(",
+    "）": ")",
+    "[": "[",
+    "]": "]",
+    "【": "[",
+    "】": "]",
+    "［": "[",
+    "］": "]",
+    '"': '"',
+    "“": '"',
+    "”": '"',
+    "＂": '"',
+    "=": "=",
+    "＝": "=",
+    ">": ">",
+    "＞": ">",
+    "<": "<",
+    "＜": "<",
+    ":": ":",
+    "：": ":",
+    "≥": ">=",
+    "≤": "<=",
+}
 _OPS = {"and": "AND", "与": "AND", "or": "OR", "或": "OR", "not": "NOT", "非": "NOT"}
 _PROX = re.compile(r"^(\d{1,3})([wd])$", re.I)
 _HIST = re.compile(r"^#(\d{1,4})$")
@@ -178,14 +243,14 @@ def lex(query: str) -> list[Tok]:
             i += 1
             continue
         s = _STRUCT.get(ch)
-        if s == "\"":
-            close = ["\"", "”", "＂"] if ch != "“" else ["”", "\""]
+        if s == '"':
+            close = ['"', "”", "＂"] if ch != "“" else ["”", '"']
             j = i + 1
             while j < n and query[j] not in close:
                 j += 1
             if j >= n:
                 raise InputError(f"引号未闭合：第{i + 1}个字符处的引号缺少对应的右引号", position=i)
-            text = query[i + 1:j]
+            text = query[i + 1 : j]
             if not text.strip():
                 raise InputError(f"第{i + 1}个字符处的引号内没有检索词", position=i)
             toks.append(Tok("PHRASE", text, i))
@@ -235,27 +300,6 @@ def lex(query: str) -> list[Tok]:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def fast_fold(text: str) -> str:
-    """Exactly textnorm.fold (NFKC, half width, 繁→简, lower case), with the per-character loop done in C."""
-    if not text:
-        return ""
-    if text.isascii():
-        return text.lower()
-    if len(text) <= 40:  # names, agencies, classification symbols: they repeat across records
-        return _fold_short(text)
-    return _fold(text)
-
-
-def _fold(text: str) -> str:
-    from ipplatform.lib.textnorm import nfkc, to_simplified
-
-    # NFKC already maps full-width ASCII (U+FF01–FF5E) and the ideographic space to their half-width forms
-    return to_simplified(nfkc(text)).lower()
-
-
-_fold_short = lru_cache(maxsize=100_000)(_fold)
-
-
 def normalize_term(text: str) -> str:
     """Fold a search term the way indexed text is folded; whitespace runs become one space."""
     if not text:
@@ -266,7 +310,7 @@ def normalize_term(text: str) -> str:
 
 
 def _normalize(text: str) -> str:
-    return " ".join(fast_fold(_CONTROL.sub("", text)).split())
+    return " ".join(fold(_CONTROL.sub("", text)).split())
 
 
 _normalize_short = lru_cache(maxsize=200_000)(_normalize)
@@ -274,12 +318,12 @@ _normalize_short = lru_cache(maxsize=200_000)(_normalize)
 
 def normalize_number(text: str) -> str:
     """Application/publication number as indexed: folded, no CN prefix, no dots or spaces."""
-    t = fast_fold(text or "").replace(".", "").replace(" ", "").replace("-", "")
+    t = fold(text or "").replace(".", "").replace(" ", "").replace("-", "")
     return t[2:] if t.startswith("cn") else t
 
 
 def normalize_ipc(text: str) -> str:
-    return fast_fold(text or "").replace(" ", "")
+    return fold(text or "").replace(" ", "")
 
 
 _DATE_FORMATS = [
@@ -312,7 +356,9 @@ def parse_date(text: str, position: int) -> tuple[int, int]:
             return v, v
         except ValueError:
             break
-    raise InputError(f"日期“{text}”无效（第{position + 1}个字符）：请写作 2015、2015-03 或 2015-03-01", position=position)
+    raise InputError(
+        f"日期“{text}”无效（第{position + 1}个字符）：请写作 2015、2015-03 或 2015-03-01", position=position
+    )
 
 
 def _shift(value: int, days: int) -> int:
@@ -346,11 +392,22 @@ def _keyword_value(fd: FieldDef, text: str, position: int) -> str:
 # ---------------------------------------------------------------- parser
 
 
+MAX_DEPTH = 32  # nested brackets and NOTs: far beyond any real query, far below Python's recursion limit
+
+
 class Parser:
     def __init__(self, query: str):
         self.query = query
         self.toks = lex(query)
         self.i = 0
+        self.depth = 0
+
+    def _enter(self, tok: Tok) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise InputError(
+                f"检索式嵌套过深：括号和NOT最多嵌套{MAX_DEPTH}层（第{tok.pos + 1}个字符处）", position=tok.pos
+            )
 
     @property
     def tok(self) -> Tok:
@@ -384,7 +441,9 @@ class Parser:
         return parts[0] if len(parts) == 1 else Or(tuple(parts))
 
     def _starts_operand(self) -> bool:
-        return self.tok.kind in ("WORD", "PHRASE", "(", "FIELD", "HIST") or (self.tok.kind == "OP" and self.tok.extra == "NOT")
+        return self.tok.kind in ("WORD", "PHRASE", "(", "FIELD", "HIST") or (
+            self.tok.kind == "OP" and self.tok.extra == "NOT"
+        )
 
     def conj(self, ctx) -> Node:
         parts = [self.unary(ctx)]
@@ -411,19 +470,24 @@ class Parser:
             t = self.take()
             if not self._starts_operand():
                 self.error(f"{t.text} 之后缺少检索词")
-            return Not(self.unary(ctx))
+            self._enter(t)
+            node = Not(self.unary(ctx))
+            self.depth -= 1
+            return node
         return self.primary(ctx)
 
     def primary(self, ctx) -> Node:
         t = self.tok
         if t.kind == "(":
             self.take()
+            self._enter(t)
             if self.tok.kind == ")":
                 self.error("括号内没有检索词")
             node = self.expr(ctx)
             if self.tok.kind != ")":
                 raise InputError(f"括号未闭合：第{t.pos + 1}个字符处的左括号缺少右括号", position=t.pos)
             self.take()
+            self.depth -= 1
             return node
         if t.kind == "FIELD":
             if ctx is not None:
@@ -497,7 +561,9 @@ class Parser:
                     lo, hi = parse_date(t.text, t.pos)
                     parts.append(DateRange(code, lo, hi))
             if self.tok.kind != ")" or not parts:
-                raise InputError(f"日期字段括号内只能是以 OR 连接的日期（第{open_tok.pos + 1}个字符）", position=open_tok.pos)
+                raise InputError(
+                    f"日期字段括号内只能是以 OR 连接的日期（第{open_tok.pos + 1}个字符）", position=open_tok.pos
+                )
             self.take()
             return parts[0] if len(parts) == 1 else Or(tuple(parts))
         vt = self.take()
@@ -690,9 +756,9 @@ def to_text(node: Node) -> str:
     if isinstance(node, Not):
         return "(NOT " + to_text(node.child) + ")"
     if isinstance(node, Text):
-        return f"{'+'.join(node.fields)}:\"{plain(node.pattern)}\""
+        return f'{"+".join(node.fields)}:"{plain(node.pattern)}"'
     if isinstance(node, Prox):
-        return f"{'+'.join(node.fields)}:(\"{node.left}\" {node.distance}{'W' if node.ordered else 'D'} \"{node.right}\")"
+        return f'{"+".join(node.fields)}:("{node.left}" {node.distance}{"W" if node.ordered else "D"} "{node.right}")'
     if isinstance(node, DateRange):
         return f"{names[node.field]}=[{node.low} TO {node.high}]"
     if isinstance(node, Keyword):

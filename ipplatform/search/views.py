@@ -1,4 +1,5 @@
 """Search pages: thin views over services."""
+
 from __future__ import annotations
 
 import tempfile
@@ -13,15 +14,40 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ipplatform.core import regions
-from ipplatform.core.api import InputError
+from ipplatform.core.enums import PROVINCE_ROLES
+from ipplatform.core.inputs import InputError
 from ipplatform.core.models import IPCEntry
+from ipplatform.core.navigation import gated_roles
+from ipplatform.core.tables import PAGE_SIZES, parse_per_page
 
 from . import query as ql
 from . import services
 
+VIEWS = {"list": "列表", "table": "表格"}
+MAX_SELECTED = 1000
+
 
 def _params(request) -> dict:
-    return {"q": request.GET.get("q", "").strip(), "city": request.GET.get("city", "").strip(), "sort": request.GET.get("sort", "relevance")}
+    view = request.GET.get("view", "list")
+    return {
+        "q": request.GET.get("q", "").strip(),
+        "city": request.GET.get("city", "").strip(),
+        "sort": request.GET.get("sort", "relevance"),
+        "view": view if view in VIEWS else "list",
+        "per_page": parse_per_page(request.GET.get("per_page")),
+    }
+
+
+def _selected(request) -> list[str] | None:
+    """The ticked result ids of "export selected" (None for "export all")."""
+    if not request.GET.get("selected"):
+        return None
+    ids = [i.strip() for i in request.GET.getlist("ids") if i.strip()]
+    if not ids:
+        raise InputError("请先勾选要导出的专利，或使用“导出全部”", field="ids")
+    if len(ids) > MAX_SELECTED or any(len(i) > 40 for i in ids):
+        raise InputError(f"一次最多导出所选的{MAX_SELECTED}件专利，请改用“导出全部”", field="ids")
+    return ids
 
 
 def _url(**params) -> str:
@@ -30,20 +56,53 @@ def _url(**params) -> str:
 
 def search(request):
     p = _params(request)
-    ctx = {"p": p, "sorts": services.sort_choices(), "fields": ql.FIELDS, "cities": regions.cities(),
-           "examples": EXAMPLES[:6], "error": None, "result": None}
+    ctx = {
+        "p": p,
+        "sorts": services.sort_choices(),
+        "fields": ql.FIELDS,
+        "cities": regions.cities(),
+        "examples": EXAMPLES[:6],
+        "error": None,
+        "result": None,
+    }
     if p["city"]:
         ctx["city_name"] = regions.name_of(p["city"]) or p["city"]
     if p["q"]:
         try:
-            result = services.search(query=p["q"], user=request.user, city_code=p["city"] or None, sort=p["sort"],
-                                     cursor=request.GET.get("cursor") or None, limit=20, facets=True, record_history=True)
+            result = services.search(
+                query=p["q"],
+                user=request.user,
+                city_code=p["city"] or None,
+                sort=p["sort"],
+                cursor=request.GET.get("cursor") or None,
+                limit=p["per_page"],
+                facets=True,
+                record_history=True,
+            )
             for facet in result.facets.values():
                 for item in facet["items"]:
-                    item["url"] = _url(q=services.refine(query=p["q"], clause=item["clause"]), city=p["city"], sort=p["sort"])
+                    item["url"] = _url(
+                        q=services.refine(query=p["q"], clause=item["clause"]),
+                        city=p["city"],
+                        sort=p["sort"],
+                        view=p["view"] if p["view"] != "list" else "",
+                        per_page=p["per_page"] if p["per_page"] != PAGE_SIZES[0] else "",
+                    )
             ctx["result"] = result
             ctx["has_synthetic"] = any(h["is_synthetic"] for h in result.hits)
-            base = {"q": p["q"], "city": p["city"], "sort": p["sort"]}
+            keep = {
+                "view": p["view"] if p["view"] != "list" else "",
+                "per_page": p["per_page"] if p["per_page"] != PAGE_SIZES[0] else "",
+            }
+            base = {"q": p["q"], "city": p["city"], "sort": p["sort"], **keep}
+            ctx["view_urls"] = [
+                (key, label, _url(**{**base, "view": key if key != "list" else ""}), key == p["view"])
+                for key, label in VIEWS.items()
+            ]
+            ctx["size_urls"] = [
+                (n, _url(**{**base, "per_page": n if n != PAGE_SIZES[0] else ""}), n == p["per_page"])
+                for n in PAGE_SIZES
+            ]
             if result.next_cursor:
                 ctx["next_url"] = _url(**base, cursor=result.next_cursor)
             ctx["export_csv"] = "export/" + _url(**base, format="csv")
@@ -57,6 +116,9 @@ def search(request):
     if request.user.is_authenticated:
         ctx["history"] = services.history(user=request.user, limit=10)
         ctx["saved"] = services.saved_searches(user=request.user)[:10]
+    from ipplatform.patents.models import VALIDITY_PRESUMPTION
+
+    ctx["validity_presumption"] = VALIDITY_PRESUMPTION
     return render(request, "search/search.html", ctx)
 
 
@@ -66,7 +128,7 @@ EXAMPLES = [
     ("PA=海尔 AND AD=[20150101 TO 20151231]", "英文字段代码与日期范围"),
     ("分类号=H01M AND 地区=青岛市", "IPC小类包含其下所有大组和小组；地市包含所辖县区"),
     ("TI=(电池 5W 隔膜)", "邻近：“隔膜”在“电池”之后5个字以内；5D 表示不限先后"),
-    ("名称=固定+装置 OR 名称=\"LED 灯\"", "截词：+ 任意个字符，? 零或一个字符，# 恰好一个字符；引号内为短语"),
+    ('名称=固定+装置 OR 名称="LED 灯"', "截词：+ 任意个字符，? 零或一个字符，# 恰好一个字符；引号内为短语"),
     ("(电池 或 电容) 非 外观", "中文运算符：与、或、非；优先级 非 > 与 > 或"),
     ("#1 AND 类型=发明", "引用本人第1次检索的结果（需登录）"),
     ("申请号=201611077462.9", "申请号可带或不带CN、小数点和校验位；公开号可省略文献类型字母"),
@@ -87,7 +149,9 @@ def export(request):
             raise InputError("导出格式应为 xlsx 或 csv", field="format")
         if not p["q"]:
             raise InputError("请先输入检索式", field="q")
-        ids, notes = services.prepare_export(query=p["q"], city_code=p["city"] or None, user=request.user)
+        ids, notes = services.prepare_export(
+            query=p["q"], city_code=p["city"] or None, user=request.user, selected=_selected(request)
+        )
     except InputError as exc:
         messages.error(request, f"导出失败：{exc.message}")
         return redirect("search:search")
@@ -115,8 +179,12 @@ def history_page(request):
 def saved_page(request):
     if request.method == "POST":
         try:
-            obj = services.save_search(user=request.user, name=request.POST.get("name", ""), query=request.POST.get("q", ""),
-                                       city_code=request.POST.get("city", ""))
+            obj = services.save_search(
+                user=request.user,
+                name=request.POST.get("name", ""),
+                query=request.POST.get("q", ""),
+                city_code=request.POST.get("city", ""),
+            )
             messages.success(request, f"已保存检索式“{obj.name}”（当前命中 {obj.last_total} 件）")
         except InputError as exc:
             messages.error(request, f"保存失败：{exc.message}")
@@ -148,7 +216,10 @@ def ipc_children(request):
 
 
 def patent_detail(request, pk: str):
+    from ipplatform.patents.models import VALIDITY_PRESUMPTION
+
     data = services.patent_detail(pk=pk)
+    data["validity_presumption"] = VALIDITY_PRESUMPTION
     return render(request, "search/patent_detail.html", data)
 
 
@@ -166,14 +237,30 @@ def semantic_search(request):
     """语义检索: a paragraph finds the closest patents; an optional query-language filter narrows first."""
     from . import semantic
 
-    p = {"text": request.GET.get("text", "").strip(), "filter": request.GET.get("filter", "").strip(),
-         "city": request.GET.get("city", "").strip(), "mode": request.GET.get("mode", "hybrid")}
-    ctx = {"p": p, "modes": list(semantic.MODES.items()), "cities": regions.cities(), "examples": SEMANTIC_EXAMPLES,
-           "result": None, "error": None}
+    p = {
+        "text": request.GET.get("text", "").strip(),
+        "filter": request.GET.get("filter", "").strip(),
+        "city": request.GET.get("city", "").strip(),
+        "mode": request.GET.get("mode", "hybrid"),
+    }
+    ctx = {
+        "p": p,
+        "modes": list(semantic.MODES.items()),
+        "cities": regions.cities(),
+        "examples": SEMANTIC_EXAMPLES,
+        "result": None,
+        "error": None,
+    }
     if p["text"]:
         try:
-            ctx["result"] = semantic.semantic_search(text=p["text"], filter_query=p["filter"], mode=p["mode"],
-                                                     city_code=p["city"] or None, user=request.user, limit=20)
+            ctx["result"] = semantic.semantic_search(
+                text=p["text"],
+                filter_query=p["filter"],
+                mode=p["mode"],
+                city_code=p["city"] or None,
+                user=request.user,
+                limit=20,
+            )
             ctx["has_synthetic"] = any(h["is_synthetic"] for h in ctx["result"].hits)
         except InputError as exc:
             ctx["error"] = exc.message
@@ -185,6 +272,7 @@ def semantic_search(request):
 
 
 @login_required
+@gated_roles(PROVINCE_ROLES, "语义索引管理仅限省局工作人员")
 def semantic_status(request):
     """Coverage of the vector index and the embedding job (province staff start it)."""
     from ipplatform.core import jobs
@@ -197,7 +285,9 @@ def semantic_status(request):
     require_roles(request.user, PROVINCE_ROLES, "语义索引管理仅限省局工作人员")
     operators = {Role.PROVINCE_ADMIN, Role.DEPARTMENT_STAFF}
     may_run = request.user.role in operators
-    running = BackgroundJob.objects.filter(kind__in=["semantic_embed", "semantic_rebuild"], status__in=[JobStatus.PENDING, JobStatus.RUNNING]).first()
+    running = BackgroundJob.objects.filter(
+        kind__in=["semantic_embed", "semantic_rebuild"], status__in=[JobStatus.PENDING, JobStatus.RUNNING]
+    ).first()
     if request.method == "POST":
         require_roles(request.user, operators, "仅系统管理员和处室工作人员可启动向量计算")
         if running:
@@ -205,15 +295,30 @@ def semantic_status(request):
             return redirect("core:job", pk=running.pk)
         action = request.POST.get("action")
         if action == "embed":
-            job = jobs.submit(kind="semantic_embed", title="计算专利语义向量（可中断续算）", func_path="ipplatform.search.semantic.embed_pending",
-                              kwargs={}, user=request.user)
+            job = jobs.submit(
+                kind="semantic_embed",
+                title="计算专利语义向量（可中断续算）",
+                func_path="ipplatform.search.semantic.embed_pending",
+                kwargs={},
+                user=request.user,
+            )
         elif action == "rebuild":
-            job = jobs.submit(kind="semantic_rebuild", title="重建语义索引", func_path="ipplatform.search.semantic.rebuild_vectors",
-                              kwargs={}, user=request.user)
+            job = jobs.submit(
+                kind="semantic_rebuild",
+                title="重建语义索引",
+                func_path="ipplatform.search.semantic.rebuild_vectors",
+                kwargs={},
+                user=request.user,
+            )
         else:
             messages.error(request, "未知操作")
             return redirect("search:semantic_status")
         return redirect("core:job", pk=job.pk)
-    ctx = {"coverage": semantic.coverage(), "index": semantic.get_vector_backend().stats(), "may_run": may_run, "running": running,
-           "jobs": BackgroundJob.objects.filter(kind__in=["semantic_embed", "semantic_rebuild"]).order_by("-pk")[:10]}
+    ctx = {
+        "coverage": semantic.coverage(),
+        "index": semantic.get_vector_backend().stats(),
+        "may_run": may_run,
+        "running": running,
+        "jobs": BackgroundJob.objects.filter(kind__in=["semantic_embed", "semantic_rebuild"]).order_by("-pk")[:10],
+    }
     return render(request, "search/semantic_status.html", ctx)

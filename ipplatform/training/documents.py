@@ -1,4 +1,5 @@
 """Certificate documents: Word (lib.worddoc) and PDF (matplotlib's PDF backend with the CJK font embedded)."""
+
 from __future__ import annotations
 
 import io
@@ -40,14 +41,24 @@ def certificate_pdf(cert, verify_url: str) -> bytes:
     import matplotlib.pyplot as plt
 
     family = charts.cjk_font_family()
-    with plt.rc_context({"font.sans-serif": [family, "DejaVu Sans"] if family else ["DejaVu Sans"], "pdf.fonttype": 42}):
+    with plt.rc_context(
+        {"font.sans-serif": [family, "DejaVu Sans"] if family else ["DejaVu Sans"], "pdf.fonttype": 42}
+    ):
         fig = plt.figure(figsize=(11.69, 8.27))
         ax = fig.add_axes([0, 0, 1, 1])
         ax.set_axis_off()
-        ax.add_patch(matplotlib.patches.Rectangle((0.03, 0.04), 0.94, 0.92, fill=False, linewidth=4, edgecolor="#1b4f8c"))
+        ax.add_patch(
+            matplotlib.patches.Rectangle((0.03, 0.04), 0.94, 0.92, fill=False, linewidth=4, edgecolor="#1b4f8c")
+        )
         ax.text(0.5, 0.84, "结 业 证 书", ha="center", fontsize=40, color="#1b4f8c")
         ax.text(0.5, 0.76, ISSUER, ha="center", fontsize=14, color="#555555")
-        ax.text(0.5, 0.64, f"{cert.holder_name} 同志完成{cert.title.removesuffix('结业证书')}的学习和考核，特发此证。", ha="center", fontsize=16)
+        ax.text(
+            0.5,
+            0.64,
+            f"{cert.holder_name} 同志完成{cert.title.removesuffix('结业证书')}的学习和考核，特发此证。",
+            ha="center",
+            fontsize=16,
+        )
         y = 0.54
         for label, value in _lines(cert):
             ax.text(0.30, y, f"{label}：", ha="right", fontsize=14)
@@ -76,10 +87,12 @@ def text_to_pdf(title: str, text: str, *, chars_per_line: int = 38, lines_per_pa
         if para:
             lines.extend(textwrap.wrap(para, chars_per_line) or [""])
             lines.append("")
-    pages = [lines[i:i + lines_per_page] for i in range(0, len(lines), lines_per_page)] or [[]]
+    pages = [lines[i : i + lines_per_page] for i in range(0, len(lines), lines_per_page)] or [[]]
     family = charts.cjk_font_family()
     buf = io.BytesIO()
-    with plt.rc_context({"font.sans-serif": [family, "DejaVu Sans"] if family else ["DejaVu Sans"], "pdf.fonttype": 42}):
+    with plt.rc_context(
+        {"font.sans-serif": [family, "DejaVu Sans"] if family else ["DejaVu Sans"], "pdf.fonttype": 42}
+    ):
         with PdfPages(buf) as pdf:
             for n, page in enumerate(pages, 1):
                 fig = plt.figure(figsize=(8.27, 11.69))

@@ -1,5 +1,6 @@
 """Exams: papers drawn at random by rules from question banks, a server-side deadline, automatic marking, pass marks,
 retakes, and certificates with a public verification code."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,16 +10,17 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 
-from ipplatform.core.api import InputError
+from ipplatform.core.inputs import InputError
 from ipplatform.lib.textnorm import fold
 
 from . import services
 from .enums import AttemptState, EnrolState, QuestionKind
 from .models import Attempt, Certificate, Course, Exam, Question, QuestionBank
 
-SUBMIT_GRACE_SECONDS = 30  # network delay allowed after the deadline; later submissions are marked 超时 and score nothing
+SUBMIT_GRACE_SECONDS = (
+    30  # network delay allowed after the deadline; later submissions are marked 超时 and score nothing
+)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 
@@ -44,7 +46,11 @@ def validate_rules(rules) -> list[dict]:
             raise InputError(f"第{i}条组卷规则的题数（1–200）或分值（0–100]超出范围", field="rules", position=i)
         available = bank.questions.filter(kind=kind).count()
         if available < count:
-            raise InputError(f"第{i}条组卷规则要求{count}道{QuestionKind(kind).label}，题库“{bank.name}”只有{available}道", field="rules", position=i)
+            raise InputError(
+                f"第{i}条组卷规则要求{count}道{QuestionKind(kind).label}，题库“{bank.name}”只有{available}道",
+                field="rules",
+                position=i,
+            )
         clean.append({"bank": bank.pk, "kind": kind, "count": count, "points": str(points)})
     return clean
 
@@ -86,8 +92,15 @@ def start_attempt(*, user, exam: Exam, rng: random.Random | None = None) -> Atte
     items = draw_paper(exam=exam, rng=rng)
     t = services.now()
     total = sum(Decimal(i["points"]) for i in items)
-    return Attempt.objects.create(exam=exam, user=user, number=len(previous) + 1, items=items, started_at=t,
-                                  deadline=t + dt.timedelta(minutes=exam.time_limit_minutes), total=total)
+    return Attempt.objects.create(
+        exam=exam,
+        user=user,
+        number=len(previous) + 1,
+        items=items,
+        started_at=t,
+        deadline=t + dt.timedelta(minutes=exam.time_limit_minutes),
+        total=total,
+    )
 
 
 def paper(attempt: Attempt) -> list[dict]:
@@ -98,8 +111,17 @@ def paper(attempt: Attempt) -> list[dict]:
         q = questions.get(item["q"])
         if q is not None:
             given = attempt.answers.get(str(q.pk))
-            out.append({"n": n, "question": q, "points": item["points"], "given": given, "given_text": answer_text(q, given),
-                        "correct": is_correct(q, given), "answer_text": answer_text(q, q.answer)})
+            out.append(
+                {
+                    "n": n,
+                    "question": q,
+                    "points": item["points"],
+                    "given": given,
+                    "given_text": answer_text(q, given),
+                    "correct": is_correct(q, given),
+                    "answer_text": answer_text(q, q.answer),
+                }
+            )
     return out
 
 
@@ -136,7 +158,9 @@ def is_correct(question: Question, given) -> bool:
         return chosen == {int(v) for v in question.answer}
     if question.kind == QuestionKind.JUDGE:
         value = given[0] if isinstance(given, list) else given
-        return str(value).lower() in ("true", "1", "对") if question.answer else str(value).lower() in ("false", "0", "错")
+        return (
+            str(value).lower() in ("true", "1", "对") if question.answer else str(value).lower() in ("false", "0", "错")
+        )
     text = given[0] if isinstance(given, list) else given
     accepted = question.answer if isinstance(question.answer, list) else [question.answer]
     return fold(str(text)).replace(" ", "") in {fold(str(a)).replace(" ", "") for a in accepted}
@@ -202,9 +226,17 @@ def issue_certificate(*, user, course: Course | None, attempt: Attempt | None = 
         if not Certificate.objects.filter(code=code).exists():
             break
     return Certificate.objects.create(
-        code=code, user=user, course=course, attempt=attempt, title=f"《{title}》结业证书",
-        holder_name=user.real_name or user.get_username(), organization_name=user.organization.name if user.organization else "",
-        hours=course.credit_hours if course else 0, score_text=score, issued_at=services.now())
+        code=code,
+        user=user,
+        course=course,
+        attempt=attempt,
+        title=f"《{title}》结业证书",
+        holder_name=user.real_name or user.get_username(),
+        organization_name=user.organization.name if user.organization else "",
+        hours=course.credit_hours if course else 0,
+        score_text=score,
+        issued_at=services.now(),
+    )
 
 
 def verify(code: str) -> Certificate | None:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django import forms
 
-from ipplatform.core.api import InputError
+from ipplatform.core.inputs import InputError
 
 from .enums import ChapterKind
 from .models import Chapter, Course, Exam, Question, TrainingBase, TrainingClass
@@ -19,9 +19,24 @@ DOC_SUFFIXES = {".pdf", ".doc", ".docx", ".ppt", ".pptx", ".xls", ".xlsx", ".odt
 class CourseForm(forms.ModelForm):
     class Meta:
         model = Course
-        fields = ["title", "summary", "audience", "topic", "enrol_mode", "enrol_deadline", "no_skip", "idle_check_minutes",
-                  "credit_hours", "record_category", "thematic_databases", "published"]
-        widgets = {"enrol_deadline": forms.DateInput(attrs={"type": "date"}), "summary": forms.Textarea(attrs={"rows": 3})}
+        fields = [
+            "title",
+            "summary",
+            "audience",
+            "topic",
+            "enrol_mode",
+            "enrol_deadline",
+            "no_skip",
+            "idle_check_minutes",
+            "credit_hours",
+            "record_category",
+            "thematic_databases",
+            "published",
+        ]
+        widgets = {
+            "enrol_deadline": forms.DateInput(attrs={"type": "date"}),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+        }
 
 
 class ChapterForm(forms.ModelForm):
@@ -39,8 +54,15 @@ class ChapterForm(forms.ModelForm):
                 self.add_error("file", f"文件“{upload.name}”超过200MB上限")
             allowed = VIDEO_SUFFIXES if kind == ChapterKind.VIDEO else DOC_SUFFIXES
             if kind in (ChapterKind.VIDEO, ChapterKind.DOCUMENT) and suffix not in allowed:
-                self.add_error("file", f"{ChapterKind(kind).label}章节只接受 {'、'.join(sorted(allowed))} 文件，收到“{upload.name}”")
-        if kind in (ChapterKind.VIDEO, ChapterKind.DOCUMENT) and not upload and not (self.instance and self.instance.file):
+                self.add_error(
+                    "file",
+                    f"{ChapterKind(kind).label}章节只接受 {'、'.join(sorted(allowed))} 文件，收到“{upload.name}”",
+                )
+        if (
+            kind in (ChapterKind.VIDEO, ChapterKind.DOCUMENT)
+            and not upload
+            and not (self.instance and self.instance.file)
+        ):
             self.add_error("file", "视频和文档章节须上传文件")
         if kind == ChapterKind.VIDEO and not data.get("duration_seconds"):
             self.add_error("duration_seconds", "请填写视频时长（秒），用于判断是否看完")
@@ -50,8 +72,14 @@ class ChapterForm(forms.ModelForm):
 
 
 class QuestionForm(forms.ModelForm):
-    options_text = forms.CharField(label="选项（每行一个，单选/多选题填写）", required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    answer_text = forms.CharField(label="答案", help_text="单选/多选：选项序号，从1起，逗号分隔；判断：对/错；填空：可接受答案，用|分隔", max_length=500)
+    options_text = forms.CharField(
+        label="选项（每行一个，单选/多选题填写）", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    answer_text = forms.CharField(
+        label="答案",
+        help_text="单选/多选：选项序号，从1起，逗号分隔；判断：对/错；填空：可接受答案，用|分隔",
+        max_length=500,
+    )
 
     class Meta:
         model = Question
@@ -65,7 +93,9 @@ class QuestionForm(forms.ModelForm):
         if not kind:
             return data
         try:
-            self.instance.options, self.instance.answer = parse_answer(kind=kind, options=options, raw=data.get("answer_text") or "")
+            self.instance.options, self.instance.answer = parse_answer(
+                kind=kind, options=options, raw=data.get("answer_text") or ""
+            )
         except InputError as e:
             self.add_error({"options": "options_text", "answer": "answer_text"}.get(e.field, None), e.message)
         return data
@@ -73,22 +103,37 @@ class QuestionForm(forms.ModelForm):
 
 class QuestionImportForm(forms.Form):
     file = forms.FileField(label="Excel文件（按模板填写）")
-    mode = forms.ChoiceField(label="导入方式", choices=[(MODES[0], "全部成功才导入（任何一行有错都不导入）"), (MODES[1], "导入正确的行，列出错误的行")],
-                             initial=MODES[0], widget=forms.RadioSelect)
+    mode = forms.ChoiceField(
+        label="导入方式",
+        choices=[(MODES[0], "全部成功才导入（任何一行有错都不导入）"), (MODES[1], "导入正确的行，列出错误的行")],
+        initial=MODES[0],
+        widget=forms.RadioSelect,
+    )
 
 
 class ExamForm(forms.ModelForm):
-    rules_text = forms.CharField(label="组卷规则（JSON）", widget=forms.Textarea(attrs={"rows": 4}),
-                                 help_text='如 [{"bank": 1, "kind": "single", "count": 5, "points": 4}]')
+    rules_text = forms.CharField(
+        label="组卷规则（JSON）",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text='如 [{"bank": 1, "kind": "single", "count": 5, "points": 4}]',
+    )
 
     class Meta:
         model = Exam
-        fields = ["title", "course", "time_limit_minutes", "pass_percent", "max_attempts", "require_course", "issue_certificate", "published"]
+        fields = [
+            "title",
+            "course",
+            "time_limit_minutes",
+            "pass_percent",
+            "max_attempts",
+            "require_course",
+            "issue_certificate",
+            "published",
+        ]
 
     def clean_rules_text(self):
-        from ipplatform.core.api import InputError
-
         from .exams import validate_rules
+
         try:
             rules = json.loads(self.cleaned_data["rules_text"])
         except json.JSONDecodeError as e:
@@ -104,7 +149,10 @@ class TrainingClassForm(forms.ModelForm):
     class Meta:
         model = TrainingClass
         fields = ["title", "category", "base", "city_code", "start_date", "end_date", "hours"]
-        widgets = {"start_date": forms.DateInput(attrs={"type": "date"}), "end_date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "end_date": forms.DateInput(attrs={"type": "date"}),
+        }
 
     def clean(self):
         data = super().clean()

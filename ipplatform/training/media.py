@@ -1,5 +1,6 @@
 """Serving stored files: HTTP range requests for video (seekable, RFC 7233) and document previews
 (PDF inline; Office files converted to PDF by LibreOffice when it is installed)."""
+
 from __future__ import annotations
 
 import mimetypes
@@ -62,7 +63,9 @@ def ranged_response(request, path: Path, content_type: str | None = None):
         response["Content-Length"] = str(size)
     else:
         start, end = rng
-        response = StreamingHttpResponse(_iter_file(path, start, end - start + 1), status=206, content_type=content_type)
+        response = StreamingHttpResponse(
+            _iter_file(path, start, end - start + 1), status=206, content_type=content_type
+        )
         response["Content-Range"] = f"bytes {start}-{end}/{size}"
         response["Content-Length"] = str(end - start + 1)
     response["Accept-Ranges"] = "bytes"
@@ -83,8 +86,22 @@ def convert_to_pdf(source: Path, *, timeout: int = 120) -> bytes | None:
         return None
     with tempfile.TemporaryDirectory() as tmp:
         try:
-            subprocess.run([exe, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp}/profile", "--convert-to", "pdf",
-                            "--outdir", tmp, str(source)], check=True, capture_output=True, timeout=timeout)
+            subprocess.run(
+                [
+                    exe,
+                    "--headless",
+                    "--norestore",
+                    f"-env:UserInstallation=file://{tmp}/profile",
+                    "--convert-to",
+                    "pdf",
+                    "--outdir",
+                    tmp,
+                    str(source),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=timeout,
+            )
         except (subprocess.SubprocessError, OSError):
             return None
         out = Path(tmp) / (source.stem + ".pdf")

@@ -3,17 +3,31 @@
 Shaped after PlayEdu (course → chapter → hour, per-user hour records with watched duration, department assignment)
 and Moodle (course sections, quiz with random questions drawn from bank categories, attempts, grade to pass,
 completion and certificates)."""
+
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
 
 from .enums import (
-    AttemptState, Audience, ChapterKind, EnrolMode, EnrolState, QuestionKind, RecordCategory, RecordSource, TargetKind, Topic,
+    AttemptState,
+    Audience,
+    ChapterKind,
+    EnrolMode,
+    EnrolState,
+    QuestionKind,
+    RecordCategory,
+    RecordSource,
+    TargetKind,
+    Topic,
 )
 
-USER_SCOPE = {"owner": "user", "organization": "user__organization", "region": "user__organization__region_code",
-              "department": "user__organization"}
+USER_SCOPE = {
+    "owner": "user",
+    "organization": "user__organization",
+    "region": "user__organization__region_code",
+    "department": "user__organization",
+}
 
 
 def chapter_file_path(instance, filename):
@@ -27,14 +41,32 @@ class Course(models.Model):
     topic = models.CharField("主题", max_length=20, choices=Topic.choices, db_index=True)
     enrol_mode = models.CharField("报名方式", max_length=10, choices=EnrolMode.choices, default=EnrolMode.OPEN)
     enrol_deadline = models.DateField("报名截止", null=True, blank=True)
-    no_skip = models.BooleanField("禁止拖动快进", default=True, help_text="视频只能从已看过的位置继续，章节须按顺序学习")
-    idle_check_minutes = models.PositiveSmallIntegerField("防挂机确认间隔（分钟）", default=10, help_text="0 表示不检查")
+    no_skip = models.BooleanField(
+        "禁止拖动快进", default=True, help_text="视频只能从已看过的位置继续，章节须按顺序学习"
+    )
+    idle_check_minutes = models.PositiveSmallIntegerField(
+        "防挂机确认间隔（分钟）", default=10, help_text="0 表示不检查"
+    )
     credit_hours = models.DecimalField("学时", max_digits=5, decimal_places=1, default=1)
-    record_category = models.CharField("计入培训类别", max_length=20, choices=RecordCategory.choices, default=RecordCategory.GENERAL)
+    record_category = models.CharField(
+        "计入培训类别", max_length=20, choices=RecordCategory.choices, default=RecordCategory.GENERAL
+    )
     published = models.BooleanField("已发布", default=False)
-    thematic_databases = models.ManyToManyField("navigation.ThematicDatabase", verbose_name="关联专题", blank=True, related_name="courses",
-                                                help_text="在这些专题信息服务平台的子站上展示")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    thematic_databases = models.ManyToManyField(
+        "navigation.ThematicDatabase",
+        verbose_name="关联专题",
+        blank=True,
+        related_name="courses",
+        help_text="在这些专题信息服务平台的子站上展示",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -79,11 +111,17 @@ class Assignment(models.Model):
     target_label = models.CharField("指派对象名称", max_length=200)
     deadline = models.DateField("完成期限")
     note = models.CharField("说明", max_length=300, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="指派人", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="指派人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    scope_paths = {"owner": "created_by", "organization": "created_by__organization", "department": "created_by__organization",
-                   "region": "created_by__organization__region_code"}
+    scope_paths = {
+        "owner": "created_by",
+        "organization": "created_by__organization",
+        "department": "created_by__organization",
+        "region": "created_by__organization__region_code",
+    }
 
     class Meta:
         verbose_name = verbose_name_plural = "学习任务"
@@ -96,12 +134,18 @@ class Assignment(models.Model):
 class Enrolment(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrolments")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments")
-    state = models.CharField("状态", max_length=12, choices=EnrolState.choices, default=EnrolState.ACTIVE, db_index=True)
-    assignment = models.ForeignKey(Assignment, verbose_name="学习任务", null=True, blank=True, on_delete=models.SET_NULL, related_name="enrolments")
+    state = models.CharField(
+        "状态", max_length=12, choices=EnrolState.choices, default=EnrolState.ACTIVE, db_index=True
+    )
+    assignment = models.ForeignKey(
+        Assignment, verbose_name="学习任务", null=True, blank=True, on_delete=models.SET_NULL, related_name="enrolments"
+    )
     deadline = models.DateField("完成期限", null=True, blank=True)
     last_chapter = models.ForeignKey(Chapter, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     enrolled_at = models.DateTimeField("报名时间", auto_now_add=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     completed_at = models.DateTimeField("完成时间", null=True, blank=True)
     completed_late = models.BooleanField("逾期完成", default=False)
 
@@ -170,11 +214,15 @@ class Question(models.Model):
 
 class Exam(models.Model):
     title = models.CharField("考试名称", max_length=200)
-    course = models.ForeignKey(Course, verbose_name="所属课程", null=True, blank=True, on_delete=models.SET_NULL, related_name="exams")
+    course = models.ForeignKey(
+        Course, verbose_name="所属课程", null=True, blank=True, on_delete=models.SET_NULL, related_name="exams"
+    )
     time_limit_minutes = models.PositiveSmallIntegerField("考试时长（分钟）", default=30)
     pass_percent = models.PositiveSmallIntegerField("及格线（百分制）", default=60)
     max_attempts = models.PositiveSmallIntegerField("最多参考次数", default=3, help_text="0 表示不限")
-    rules = models.JSONField("组卷规则", default=list, help_text='[{"bank": 题库ID, "kind": "single", "count": 5, "points": 2}]')
+    rules = models.JSONField(
+        "组卷规则", default=list, help_text='[{"bank": 题库ID, "kind": "single", "count": 5, "points": 2}]'
+    )
     require_course = models.BooleanField("须先学完课程", default=True)
     issue_certificate = models.BooleanField("通过后颁发证书", default=True)
     published = models.BooleanField("已发布", default=False)
@@ -236,7 +284,9 @@ class Certificate(models.Model):
 
 class TrainingBase(models.Model):
     name = models.CharField("基地名称", max_length=200)
-    organization = models.ForeignKey("core.Organization", verbose_name="依托单位", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    organization = models.ForeignKey(
+        "core.Organization", verbose_name="依托单位", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     city_code = models.CharField("所在城市", max_length=6, db_index=True)
     address = models.CharField("地址", max_length=300, blank=True)
     approved_on = models.DateField("认定日期", null=True, blank=True)
@@ -254,12 +304,16 @@ class TrainingBase(models.Model):
 class TrainingClass(models.Model):
     title = models.CharField("培训班名称", max_length=200)
     category = models.CharField("类别", max_length=20, choices=RecordCategory.choices)
-    base = models.ForeignKey(TrainingBase, verbose_name="培训基地", null=True, blank=True, on_delete=models.SET_NULL, related_name="classes")
+    base = models.ForeignKey(
+        TrainingBase, verbose_name="培训基地", null=True, blank=True, on_delete=models.SET_NULL, related_name="classes"
+    )
     city_code = models.CharField("举办城市", max_length=6, db_index=True)
     start_date = models.DateField("开始日期")
     end_date = models.DateField("结束日期")
     hours = models.DecimalField("学时", max_digits=5, decimal_places=1)
-    organizer = models.ForeignKey("core.Organization", verbose_name="主办单位", null=True, on_delete=models.SET_NULL, related_name="+")
+    organizer = models.ForeignKey(
+        "core.Organization", verbose_name="主办单位", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     scope_paths = {"region": "city_code", "organization": "organizer", "department": "organizer", "owner": "created_by"}
@@ -296,7 +350,9 @@ class TrainingRecord(models.Model):
     source = models.CharField("形式", max_length=10, choices=RecordSource.choices)
     hours = models.DecimalField("学时", max_digits=5, decimal_places=1)
     course = models.ForeignKey(Course, null=True, blank=True, on_delete=models.PROTECT, related_name="records")
-    training_class = models.ForeignKey(TrainingClass, null=True, blank=True, on_delete=models.PROTECT, related_name="records")
+    training_class = models.ForeignKey(
+        TrainingClass, null=True, blank=True, on_delete=models.PROTECT, related_name="records"
+    )
     title = models.CharField("培训项目", max_length=200)
 
     scope_paths = USER_SCOPE
@@ -305,6 +361,12 @@ class TrainingRecord(models.Model):
         verbose_name = verbose_name_plural = "培训学时记录"
         ordering = ["-date"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "course"], condition=models.Q(course__isnull=False), name="training_record_course_once"),
-            models.UniqueConstraint(fields=["user", "training_class"], condition=models.Q(training_class__isnull=False), name="training_record_class_once"),
+            models.UniqueConstraint(
+                fields=["user", "course"], condition=models.Q(course__isnull=False), name="training_record_course_once"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "training_class"],
+                condition=models.Q(training_class__isnull=False),
+                name="training_record_class_once",
+            ),
         ]

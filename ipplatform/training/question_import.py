@@ -1,5 +1,6 @@
 """Questions: the one rule for a question's options and answer (used by the form and the Excel import), and bulk import
 of questions into a bank from the platform's Excel template, row by row with Chinese errors naming line and field."""
+
 from __future__ import annotations
 
 import io
@@ -7,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from ipplatform.core.api import InputError
+from ipplatform.core.inputs import InputError
 from ipplatform.lib.xlsx import Sheet, workbook_bytes
 
 from .enums import QuestionKind
@@ -15,10 +16,18 @@ from .models import Question, QuestionBank
 
 OPTION_LETTERS = "ABCDEF"
 HEADERS = ["题型", "题干", *[f"选项{c}" for c in OPTION_LETTERS], "答案", "依据", "解析"]
-KIND_NAMES = {"单选": QuestionKind.SINGLE, "单选题": QuestionKind.SINGLE, "多选": QuestionKind.MULTIPLE, "多选题": QuestionKind.MULTIPLE,
-              "判断": QuestionKind.JUDGE, "判断题": QuestionKind.JUDGE, "填空": QuestionKind.FILL, "填空题": QuestionKind.FILL}
-MAX_BYTES = 5 * 1024 * 1024   # upload cap
-MAX_ROWS = 2000               # data rows per file
+KIND_NAMES = {
+    "单选": QuestionKind.SINGLE,
+    "单选题": QuestionKind.SINGLE,
+    "多选": QuestionKind.MULTIPLE,
+    "多选题": QuestionKind.MULTIPLE,
+    "判断": QuestionKind.JUDGE,
+    "判断题": QuestionKind.JUDGE,
+    "填空": QuestionKind.FILL,
+    "填空题": QuestionKind.FILL,
+}
+MAX_BYTES = 5 * 1024 * 1024  # upload cap
+MAX_ROWS = 2000  # data rows per file
 MAX_STEM = 2000
 MAX_OPTION = 500
 MODES = ("all-or-nothing", "lenient")
@@ -35,7 +44,7 @@ def parse_answer(*, kind: str, options: list[str], raw: str, by_letter: bool = F
             parts = list(parts[0])  # "AC"
         numbers = []
         for p in parts:
-            if p.isdigit():
+            if p.isascii() and p.isdigit() and len(p) <= 2:
                 numbers.append(int(p) - 1)
             elif len(p) == 1 and p in OPTION_LETTERS:
                 numbers.append(OPTION_LETTERS.index(p))
@@ -62,15 +71,45 @@ def parse_answer(*, kind: str, options: list[str], raw: str, by_letter: bool = F
 def template_bytes() -> bytes:
     """The Excel template: the columns with three worked example rows, and a sheet of filling rules."""
     examples = [
-        ["单选", "发明专利权的期限为多少年，自申请日起计算？", "十年", "十五年", "二十年", "二十五年", "", "", "C", "专利法第四十二条", ""],
-        ["多选", "专利法所称的发明创造包括哪些？", "发明", "实用新型", "外观设计", "商标", "", "", "A,B,C", "专利法第二条", ""],
+        [
+            "单选",
+            "发明专利权的期限为多少年，自申请日起计算？",
+            "十年",
+            "十五年",
+            "二十年",
+            "二十五年",
+            "",
+            "",
+            "C",
+            "专利法第四十二条",
+            "",
+        ],
+        [
+            "多选",
+            "专利法所称的发明创造包括哪些？",
+            "发明",
+            "实用新型",
+            "外观设计",
+            "商标",
+            "",
+            "",
+            "A,B,C",
+            "专利法第二条",
+            "",
+        ],
         ["判断", "实用新型专利权的期限为十年，自申请日起计算。", "", "", "", "", "", "", "对", "专利法第四十二条", ""],
     ]
     rules = [
         ["题型", "必填：单选、多选、判断、填空"],
         ["题干", f"必填，不超过{MAX_STEM}字"],
-        ["选项A–选项F", f"单选、多选题至少填写选项A和选项B，依次填写、中间不留空；每项不超过{MAX_OPTION}字。判断、填空题不填"],
-        ["答案", "单选：一个选项字母，如 C；多选：字母用逗号分隔，如 A,C；判断：对 或 错；填空：可接受的答案，多个用 | 分隔"],
+        [
+            "选项A–选项F",
+            f"单选、多选题至少填写选项A和选项B，依次填写、中间不留空；每项不超过{MAX_OPTION}字。判断、填空题不填",
+        ],
+        [
+            "答案",
+            "单选：一个选项字母，如 C；多选：字母用逗号分隔，如 A,C；判断：对 或 错；填空：可接受的答案，多个用 | 分隔",
+        ],
         ["依据", "选填，如“专利法第四十二条”，不超过200字"],
         ["解析", "选填"],
         ["导入方式", "“全部成功才导入”：任何一行有错都不导入；“导入正确的行”：正确的行导入，错误的行列出行号和字段"],
@@ -124,13 +163,25 @@ def _row_question(*, bank: QuestionBank, row: dict) -> Question:
     try:
         options, answer = parse_answer(kind=kind, options=options, raw=row["答案"], by_letter=True)
     except InputError as e:
-        raise InputError(e.message, field={"options": "选项A", "answer": "答案", "kind": "题型"}.get(e.field, e.field)) from None
+        raise InputError(
+            e.message, field={"options": "选项A", "answer": "答案", "kind": "题型"}.get(e.field, e.field)
+        ) from None
     if len(row["依据"]) > 200:
         raise InputError("依据超过200字", field="依据")
-    return Question(bank=bank, kind=kind, stem=stem, options=options, answer=answer, basis=row["依据"], explanation=row["解析"][:5000])
+    return Question(
+        bank=bank,
+        kind=kind,
+        stem=stem,
+        options=options,
+        answer=answer,
+        basis=row["依据"],
+        explanation=row["解析"][:5000],
+    )
 
 
-def import_questions(*, bank: QuestionBank, data: bytes, filename: str = "", mode: str = "all-or-nothing") -> ImportResult:
+def import_questions(
+    *, bank: QuestionBank, data: bytes, filename: str = "", mode: str = "all-or-nothing"
+) -> ImportResult:
     """Import questions from the Excel template into a bank; all-or-nothing, or commit the good rows (mode="lenient")."""
     from openpyxl import load_workbook
 

@@ -1,5 +1,6 @@
 """Learning rules: enrolment and 学习任务, progress from real playback (skip prevention, idle check, resume),
 completion and training hours. Exams and certificates are in exams.py, statistics in stats.py."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,9 +11,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ipplatform.core import scopes
-from ipplatform.core.api import InputError
+from ipplatform.core import regions, scopes
 from ipplatform.core.enums import PROVINCE_ROLES, Role
+from ipplatform.core.inputs import InputError, is_id
 from ipplatform.core.models import Organization, User
 
 from .enums import ChapterKind, EnrolMode, EnrolState, RecordSource, TargetKind
@@ -23,11 +24,11 @@ MANAGER_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.DEPARTMENT_STAFF})
 # Who reads training statistics and records of others (within their data scope).
 RECORD_VIEWER_ROLES = frozenset(PROVINCE_ROLES | {Role.CITY_OFFICER, Role.COUNTY_OFFICER})
 
-SKIP_TOLERANCE = 3.0      # seconds a report may start beyond what was watched (buffering, rounding)
-SPEED_ALLOWANCE = 1.5     # the most playback seconds credited per second of real time (1.5× playback rate)
-FIRST_REPORT_MAX = 15.0   # seconds credited by a first report, before there is a previous report to measure from
-REPORT_GAP_MAX = 60.0     # real seconds between reports that still count (a longer gap is a pause, not study)
-COMPLETE_SLACK = 2.0      # a video counts as watched when at most this many seconds are left unwatched
+SKIP_TOLERANCE = 3.0  # seconds a report may start beyond what was watched (buffering, rounding)
+SPEED_ALLOWANCE = 1.5  # the most playback seconds credited per second of real time (1.5× playback rate)
+FIRST_REPORT_MAX = 15.0  # seconds credited by a first report, before there is a previous report to measure from
+REPORT_GAP_MAX = 60.0  # real seconds between reports that still count (a longer gap is a pause, not study)
+COMPLETE_SLACK = 2.0  # a video counts as watched when at most this many seconds are left unwatched
 
 
 def now():
@@ -63,6 +64,7 @@ def get_course(*, user, pk: int) -> Course:
         course = Course.objects.get(pk=pk)
     except Course.DoesNotExist:
         from django.http import Http404
+
         raise Http404("课程不存在")
     if not course.published and not is_manager(user):
         raise PermissionDenied("课程尚未发布")
@@ -122,8 +124,6 @@ def assignment_targets(assignment: Assignment):
 
 
 def _target_label(kind: str, value: str) -> str:
-    from ipplatform.core import regions
-
     if kind in (TargetKind.ORGANIZATION, TargetKind.DEPARTMENT):
         org = Organization.objects.filter(pk=int(value)).first()
         if org is None:
@@ -146,28 +146,43 @@ def assign(*, by, course: Course, target_kind: str, target_value: str, deadline:
     if target_kind not in TargetKind.values:
         raise InputError("指派对象类型不正确", field="target_kind")
     target_value = (target_value or "").strip()
-    if target_kind in (TargetKind.ORGANIZATION, TargetKind.DEPARTMENT) and not target_value.isdigit():
+    if target_kind in (TargetKind.ORGANIZATION, TargetKind.DEPARTMENT) and not is_id(target_value):
         raise InputError("请填写单位ID（数字）", field="target_value")
     label = _target_label(target_kind, target_value)
     if deadline < timezone.localdate():
         raise InputError("完成期限不能早于今天", field="deadline")
-    assignment = Assignment.objects.create(course=course, target_kind=target_kind, target_value=target_value, target_label=label,
-                                           deadline=deadline, note=note[:300], created_by=by)
+    assignment = Assignment.objects.create(
+        course=course,
+        target_kind=target_kind,
+        target_value=target_value,
+        target_label=label,
+        deadline=deadline,
+        note=note[:300],
+        created_by=by,
+    )
     from django.urls import reverse
 
     from ipplatform.core.notify import notify
 
     for user in assignment_targets(assignment):
         _enrol_assigned(user=user, assignment=assignment)
-        notify(user=user, title=f"学习任务：{course.title}", body=f"请于{deadline:%Y年%m月%d日}前学完。{note}".strip(),
-               url=reverse("training:course", args=[course.pk]), kind="training", dedupe_key=f"training-assignment:{assignment.pk}")
+        notify(
+            user=user,
+            title=f"学习任务：{course.title}",
+            body=f"请于{deadline:%Y年%m月%d日}前学完。{note}".strip(),
+            url=reverse("training:course", args=[course.pk]),
+            kind="training",
+            dedupe_key=f"training-assignment:{assignment.pk}",
+        )
     return assignment
 
 
 def _enrol_assigned(*, user, assignment: Assignment) -> Enrolment:
     enrolment, created = Enrolment.objects.get_or_create(
-        course=assignment.course, user=user,
-        defaults={"state": EnrolState.ACTIVE, "assignment": assignment, "deadline": assignment.deadline})
+        course=assignment.course,
+        user=user,
+        defaults={"state": EnrolState.ACTIVE, "assignment": assignment, "deadline": assignment.deadline},
+    )
     if not created and enrolment.state in (EnrolState.PENDING, EnrolState.REJECTED, EnrolState.ACTIVE):
         if enrolment.deadline is None or assignment.deadline < enrolment.deadline:
             enrolment.deadline = assignment.deadline
@@ -185,8 +200,9 @@ def sync_assignments(*, user) -> int:
     q = Q(target_kind=TargetKind.ROLE, target_value=user.role)
     if org is not None:
         q |= Q(target_kind__in=[TargetKind.ORGANIZATION, TargetKind.DEPARTMENT], target_value=str(org.pk))
-        if org.region_code:
-            q |= Q(target_kind=TargetKind.CITY, target_value=org.region_code[:4] + "00")
+        city = regions.city_code_of(org.region_code)
+        if city:
+            q |= Q(target_kind=TargetKind.CITY, target_value=city)
     added = 0
     for assignment in Assignment.objects.filter(q, deadline__gte=today).exclude(course__enrolments__user=user):
         _enrol_assigned(user=user, assignment=assignment)
@@ -222,7 +238,9 @@ def chapter_open(*, enrolment: Enrolment, chapter: Chapter) -> tuple[bool, str]:
     if not enrolment.course.no_skip:
         return True, ""
     earlier = Chapter.objects.filter(course=enrolment.course, order__lt=chapter.order).exclude(pk=chapter.pk)
-    unfinished = earlier.exclude(progress__enrolment=enrolment, progress__completed_at__isnull=False).order_by("order").first()
+    unfinished = (
+        earlier.exclude(progress__enrolment=enrolment, progress__completed_at__isnull=False).order_by("order").first()
+    )
     if unfinished is not None:
         return False, f"请先学完第{unfinished.order}章“{unfinished.title}”（本课程要求按顺序学习）"
     return True, ""
@@ -300,7 +318,11 @@ def report_progress(*, user, chapter: Chapter, start=None, end=None, position=No
     course = chapter.course
     t = now()
     result = {"refused": "", "idle": False}
-    if course.idle_check_minutes and progress.last_presence_at and (t - progress.last_presence_at).total_seconds() > course.idle_check_minutes * 60:
+    if (
+        course.idle_check_minutes
+        and progress.last_presence_at
+        and (t - progress.last_presence_at).total_seconds() > course.idle_check_minutes * 60
+    ):
         result["idle"] = True
         progress.last_report_at = None
         progress.save(update_fields=["last_report_at"])
@@ -369,11 +391,20 @@ def _maybe_complete(enrolment: Enrolment) -> None:
         enrolment.save(update_fields=["state", "completed_at", "completed_late"])
         course = enrolment.course
         TrainingRecord.objects.get_or_create(
-            user=enrolment.user, course=course,
-            defaults={"year": timezone.localtime(t).year, "date": timezone.localtime(t).date(), "category": course.record_category,
-                      "source": RecordSource.ONLINE, "hours": course.credit_hours, "title": course.title})
+            user=enrolment.user,
+            course=course,
+            defaults={
+                "year": timezone.localtime(t).year,
+                "date": timezone.localtime(t).date(),
+                "category": course.record_category,
+                "source": RecordSource.ONLINE,
+                "hours": course.credit_hours,
+                "title": course.title,
+            },
+        )
         if not course.exams.filter(issue_certificate=True).exists():
             from .exams import issue_certificate
+
             issue_certificate(user=enrolment.user, course=course)
 
 
@@ -389,7 +420,9 @@ def hours_total(rows) -> Decimal:
 
 
 # ---------------------------------------------------------------- 学习任务 reminders
-REMINDER_DAYS = 3  # calendar days before a 学习任务 deadline when learners are reminded (an internal rule, not a statute)
+REMINDER_DAYS = (
+    3  # calendar days before a 学习任务 deadline when learners are reminded (an internal rule, not a statute)
+)
 
 
 def _task_managers(enrolment: Enrolment) -> list:
@@ -408,8 +441,13 @@ def send_deadline_reminders(*, today: dt.date | None = None, days: int = REMINDE
 
     today = today or timezone.localdate()
     counts = {"due": 0, "overdue": 0, "managers": 0}
-    open_tasks = (Enrolment.objects.filter(state=EnrolState.ACTIVE, deadline__isnull=False, deadline__lte=today + dt.timedelta(days=days))
-                  .select_related("course", "user__organization", "assignment__created_by").order_by("deadline", "pk"))
+    open_tasks = (
+        Enrolment.objects.filter(
+            state=EnrolState.ACTIVE, deadline__isnull=False, deadline__lte=today + dt.timedelta(days=days)
+        )
+        .select_related("course", "user__organization", "assignment__created_by")
+        .order_by("deadline", "pk")
+    )
     for e in open_tasks:
         if not e.user.is_active:
             continue
@@ -418,17 +456,35 @@ def send_deadline_reminders(*, today: dt.date | None = None, days: int = REMINDE
         if e.deadline >= today:
             left = (e.deadline - today).days
             when = "今天到期" if left == 0 else f"还剩{left}天"
-            if notify(user=e.user, title=f"学习任务即将到期：{e.course.title}", body=f"完成期限{due}，{when}，请尽快学完。",
-                      url=url, kind="training", dedupe_key=f"training-due:{e.pk}:{e.deadline:%Y%m%d}"):
+            if notify(
+                user=e.user,
+                title=f"学习任务即将到期：{e.course.title}",
+                body=f"完成期限{due}，{when}，请尽快学完。",
+                url=url,
+                kind="training",
+                dedupe_key=f"training-due:{e.pk}:{e.deadline:%Y%m%d}",
+            ):
                 counts["due"] += 1
             continue
-        if notify(user=e.user, title=f"学习任务已逾期：{e.course.title}", body=f"完成期限{due}已过，请尽快学完，完成后将记为逾期完成。",
-                  url=url, kind="training", dedupe_key=f"training-overdue:{e.pk}:{e.deadline:%Y%m%d}"):
+        if notify(
+            user=e.user,
+            title=f"学习任务已逾期：{e.course.title}",
+            body=f"完成期限{due}已过，请尽快学完，完成后将记为逾期完成。",
+            url=url,
+            kind="training",
+            dedupe_key=f"training-overdue:{e.pk}:{e.deadline:%Y%m%d}",
+        ):
             counts["overdue"] += 1
         who = e.user.get_full_name() or e.user.username
         org = f"（{e.user.organization.name}）" if e.user.organization_id else ""
         for manager in _task_managers(e):
-            if notify(user=manager, title=f"学习任务逾期未完成：{who}{org}", body=f"《{e.course.title}》完成期限{due}，截至{today:%Y年%m月%d日}仍未学完。",
-                      url=url, kind="training", dedupe_key=f"training-overdue-manager:{e.pk}:{e.deadline:%Y%m%d}"):
+            if notify(
+                user=manager,
+                title=f"学习任务逾期未完成：{who}{org}",
+                body=f"《{e.course.title}》完成期限{due}，截至{today:%Y年%m月%d日}仍未学完。",
+                url=url,
+                kind="training",
+                dedupe_key=f"training-overdue-manager:{e.pk}:{e.deadline:%Y%m%d}",
+            ):
                 counts["managers"] += 1
     return counts

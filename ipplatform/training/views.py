@@ -1,4 +1,5 @@
 """Learning platform pages (thin: rules live in services.py, exams.py, stats.py)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,24 +10,47 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ipplatform.core import audit, scopes
-from ipplatform.core.api import InputError
+from ipplatform.core.decorators import input_errors_as_messages
 from ipplatform.core.downloads import DOCX, attachment
 from ipplatform.core.enums import AuditAction, Role
+from ipplatform.core.inputs import InputError, is_id, parse_date
+from ipplatform.core.navigation import Gate, gated, gated_roles
 from ipplatform.lib import markup
 from ipplatform.lib.xlsx import workbook_bytes
 
-from . import documents, exams, media, services, stats
-from .enums import Audience, ChapterKind, EnrolState, RecordCategory, RecordSource, TargetKind, Topic
-from . import question_import
-from .forms import ChapterForm, CourseForm, ExamForm, QuestionForm, QuestionImportForm, TrainingBaseForm, TrainingClassForm
-from .models import Attendance, Attempt, Certificate, Chapter, ChapterProgress, Course, Enrolment, Exam, QuestionBank, TrainingBase, TrainingClass, TrainingRecord
+from . import documents, exams, media, question_import, services, stats
+from .enums import Audience, EnrolState, RecordCategory, RecordSource, TargetKind, Topic
+from .forms import (
+    ChapterForm,
+    CourseForm,
+    ExamForm,
+    QuestionForm,
+    QuestionImportForm,
+    TrainingBaseForm,
+    TrainingClassForm,
+)
+from .models import (
+    Attempt,
+    Attendance,
+    Certificate,
+    Chapter,
+    ChapterProgress,
+    Course,
+    Enrolment,
+    Exam,
+    QuestionBank,
+    TrainingBase,
+    TrainingClass,
+    TrainingRecord,
+)
+
 
 def _years():
     this = timezone.localdate().year
@@ -39,11 +63,21 @@ def _years():
 @login_required
 def index(request):
     f = request.GET
-    courses = services.catalogue(user=request.user, audience=f.get("audience", ""), topic=f.get("topic", ""), q=f.get("q", "").strip()[:100])
+    courses = services.catalogue(
+        user=request.user, audience=f.get("audience", ""), topic=f.get("topic", ""), q=f.get("q", "").strip()[:100]
+    )
     mine = {e.course_id: e for e in Enrolment.objects.filter(user=request.user)}
-    return render(request, "training/index.html", {
-        "courses": [(c, mine.get(c.pk)) for c in courses[:200]], "Audience": Audience, "Topic": Topic, "f": f,
-        "manager": services.is_manager(request.user)})
+    return render(
+        request,
+        "training/index.html",
+        {
+            "courses": [(c, mine.get(c.pk)) for c in courses[:200]],
+            "Audience": Audience,
+            "Topic": Topic,
+            "f": f,
+            "manager": services.is_manager(request.user),
+        },
+    )
 
 
 @login_required
@@ -57,11 +91,20 @@ def course_detail(request, pk: int):
     for ch in course.chapters.all():
         ok, why = services.chapter_open(enrolment=enrolment, chapter=ch) if enrolment else (False, "请先报名")
         chapters.append({"chapter": ch, "progress": done.get(ch.pk), "open": ok, "why": why})
-    return render(request, "training/course.html", {
-        "course": course, "enrolment": enrolment, "chapters": chapters, "exams": course.exams.filter(published=True),
-        "summary": services.course_progress(enrolment=enrolment) if enrolment else None,
-        "deadline": services.deadline_status(enrolment) if enrolment else "", "manager": services.is_manager(request.user),
-        "certificate": Certificate.objects.filter(user=request.user, course=course).first()})
+    return render(
+        request,
+        "training/course.html",
+        {
+            "course": course,
+            "enrolment": enrolment,
+            "chapters": chapters,
+            "exams": course.exams.filter(published=True),
+            "summary": services.course_progress(enrolment=enrolment) if enrolment else None,
+            "deadline": services.deadline_status(enrolment) if enrolment else "",
+            "manager": services.is_manager(request.user),
+            "certificate": Certificate.objects.filter(user=request.user, course=course).first(),
+        },
+    )
 
 
 @login_required
@@ -70,7 +113,9 @@ def enrol(request, pk: int):
     course = services.get_course(user=request.user, pk=pk)
     try:
         e = services.enrol(user=request.user, course=course)
-        messages.success(request, "报名成功，可以开始学习" if e.state == EnrolState.ACTIVE else "已提交报名，等待管理员审核")
+        messages.success(
+            request, "报名成功，可以开始学习" if e.state == EnrolState.ACTIVE else "已提交报名，等待管理员审核"
+        )
     except InputError as e:
         messages.error(request, e.message)
     return redirect("training:course", pk=pk)
@@ -86,13 +131,32 @@ def chapter(request, pk: int):
         progress = services.start_chapter(user=request.user, chapter=ch)
     chapters = list(ch.course.chapters.all())
     idx = chapters.index(ch)
-    return render(request, "training/chapter.html", {
-        "ch": ch, "course": ch.course, "progress": progress, "body": markup.render(ch.body),
-        "prev": chapters[idx - 1] if idx else None, "next": chapters[idx + 1] if idx + 1 < len(chapters) else None,
-        "is_pdf": ch.file and ch.file.name.lower().endswith(".pdf"), "office": ch.file and Path(ch.file.name).suffix.lower() in media.OFFICE_SUFFIXES,
-        "config": {"chapter": ch.pk, "kind": ch.kind, "report": reverse("training:progress", args=[ch.pk]), "presence": reverse("training:presence", args=[ch.pk]),
-                   "position": progress.position, "frontier": progress.frontier, "noSkip": ch.course.no_skip, "duration": ch.duration_seconds,
-                   "idleMinutes": ch.course.idle_check_minutes, "completed": progress.completed_at is not None}})
+    return render(
+        request,
+        "training/chapter.html",
+        {
+            "ch": ch,
+            "course": ch.course,
+            "progress": progress,
+            "body": markup.render(ch.body),
+            "prev": chapters[idx - 1] if idx else None,
+            "next": chapters[idx + 1] if idx + 1 < len(chapters) else None,
+            "is_pdf": ch.file and ch.file.name.lower().endswith(".pdf"),
+            "office": ch.file and Path(ch.file.name).suffix.lower() in media.OFFICE_SUFFIXES,
+            "config": {
+                "chapter": ch.pk,
+                "kind": ch.kind,
+                "report": reverse("training:progress", args=[ch.pk]),
+                "presence": reverse("training:presence", args=[ch.pk]),
+                "position": progress.position,
+                "frontier": progress.frontier,
+                "noSkip": ch.course.no_skip,
+                "duration": ch.duration_seconds,
+                "idleMinutes": ch.course.idle_check_minutes,
+                "completed": progress.completed_at is not None,
+            },
+        },
+    )
 
 
 def _chapter_for_learner(request, pk: int) -> Chapter:
@@ -121,7 +185,9 @@ def progress(request, pk: int):
         data = json.loads(request.body or b"{}")
         if not isinstance(data, dict):
             raise InputError("请求体应为JSON对象")
-        state = services.report_progress(user=request.user, chapter=ch, start=data.get("start"), end=data.get("end"), position=data.get("position"))
+        state = services.report_progress(
+            user=request.user, chapter=ch, start=data.get("start"), end=data.get("end"), position=data.get("position")
+        )
     except json.JSONDecodeError:
         return JsonResponse({"error": "请求体不是有效的JSON"}, status=400)
     except InputError as e:
@@ -169,6 +235,7 @@ def chapter_preview(request, pk: int):
             if pdf is None:
                 raise Http404("本机未安装LibreOffice，无法在线预览该文档，请下载后阅读")
             from django.core.files.base import ContentFile
+
             ch.preview_pdf.save(path.stem + ".pdf", ContentFile(pdf), save=True)
         response = media.ranged_response(request, Path(ch.preview_pdf.path), "application/pdf")
     response["Content-Disposition"] = "inline"
@@ -187,13 +254,23 @@ def chapter_download(request, pk: int):
 @login_required
 def mine(request):
     enrolments = services.my_enrolments(user=request.user)
-    rows = [{"e": e, "p": services.course_progress(enrolment=e), "status": services.deadline_status(e)} for e in enrolments]
+    rows = [
+        {"e": e, "p": services.course_progress(enrolment=e), "status": services.deadline_status(e)} for e in enrolments
+    ]
     year = timezone.localdate().year
     records = TrainingRecord.objects.filter(user=request.user).order_by("-date")
-    return render(request, "training/mine.html", {
-        "rows": rows, "records": records, "certificates": Certificate.objects.filter(user=request.user),
-        "hours_year": services.hours_total(r for r in records if r.year == year), "year": year,
-        "attempts": Attempt.objects.filter(user=request.user).select_related("exam").order_by("-started_at")[:50]})
+    return render(
+        request,
+        "training/mine.html",
+        {
+            "rows": rows,
+            "records": records,
+            "certificates": Certificate.objects.filter(user=request.user),
+            "hours_year": services.hours_total(r for r in records if r.year == year),
+            "year": year,
+            "attempts": Attempt.objects.filter(user=request.user).select_related("exam").order_by("-started_at")[:50],
+        },
+    )
 
 
 # ---------------------------------------------------------------- exams and certificates
@@ -211,14 +288,20 @@ def exam(request, pk: int):
         return redirect("training:attempt", pk=attempt.pk)
     if not ex.published and not services.is_manager(request.user):
         raise PermissionDenied("考试尚未发布")
-    return render(request, "training/exam.html", {"exam": ex, "attempts": exams.attempts_of(user=request.user, exam=ex)})
+    return render(
+        request, "training/exam.html", {"exam": ex, "attempts": exams.attempts_of(user=request.user, exam=ex)}
+    )
 
 
 @login_required
 def attempt(request, pk: int):
     at = scopes.get_in_scope(Attempt.objects.select_related("exam"), request.user, pk=pk)
     mine_ = at.user_id == request.user.pk
-    if at.state == "in_progress" and mine_ and services.now() > at.deadline + dt.timedelta(seconds=exams.SUBMIT_GRACE_SECONDS):
+    if (
+        at.state == "in_progress"
+        and mine_
+        and services.now() > at.deadline + dt.timedelta(seconds=exams.SUBMIT_GRACE_SECONDS)
+    ):
         at = exams.finish(attempt=at, answers=None)
     if request.method == "POST":
         if not mine_:
@@ -230,9 +313,21 @@ def attempt(request, pk: int):
         return redirect("training:attempt", pk=at.pk)
     remaining = max(0, int((at.deadline - services.now()).total_seconds()))
     used = Attempt.objects.filter(exam=at.exam, user=at.user).count()
-    show_answers = at.passed or bool(at.exam.max_attempts and used >= at.exam.max_attempts)  # no answer key while retakes remain
-    return render(request, "training/attempt.html", {"at": at, "paper": exams.paper(at), "remaining": remaining, "mine": mine_, "show_answers": show_answers,
-                                                     "certificate": getattr(at, "certificate", None) if at.passed else None})
+    show_answers = at.passed or bool(
+        at.exam.max_attempts and used >= at.exam.max_attempts
+    )  # no answer key while retakes remain
+    return render(
+        request,
+        "training/attempt.html",
+        {
+            "at": at,
+            "paper": exams.paper(at),
+            "remaining": remaining,
+            "mine": mine_,
+            "show_answers": show_answers,
+            "certificate": getattr(at, "certificate", None) if at.passed else None,
+        },
+    )
 
 
 def _certificate(request, code: str) -> Certificate:
@@ -255,20 +350,33 @@ def verify(request):
     """Public certificate verification (no login): the holder's name masked, the course, hours and date."""
     code = request.GET.get("code", "").strip()[:40]
     cert = exams.verify(code) if code else None
-    return render(request, "training/verify.html", {"code": code, "cert": cert, "masked": exams.mask_name(cert.holder_name) if cert else ""})
+    return render(
+        request,
+        "training/verify.html",
+        {"code": code, "cert": cert, "masked": exams.mask_name(cert.holder_name) if cert else ""},
+    )
 
 
 # ---------------------------------------------------------------- management
 
 
 @login_required
+@gated(Gate(services.is_manager, "只有省局系统管理员和处室工作人员可以管理课程、题库、考试和培训班"))
 def manage(request):
-    services.require_manager(request.user)
-    return render(request, "training/manage.html", {
-        "courses": Course.objects.all(), "pending": Enrolment.objects.filter(state=EnrolState.PENDING).select_related("user", "course"),
-        "banks": QuestionBank.objects.all(), "exams": Exam.objects.select_related("course"),
-        "assignments": scopes.restrict(services.Assignment.objects.select_related("course"), request.user)[:100],
-        "TargetKind": TargetKind, "today": timezone.localdate(), "roles": Role.choices})
+    return render(
+        request,
+        "training/manage.html",
+        {
+            "courses": Course.objects.all(),
+            "pending": Enrolment.objects.filter(state=EnrolState.PENDING).select_related("user", "course"),
+            "banks": QuestionBank.objects.all(),
+            "exams": Exam.objects.select_related("course"),
+            "assignments": scopes.restrict(services.Assignment.objects.select_related("course"), request.user)[:100],
+            "TargetKind": TargetKind,
+            "today": timezone.localdate(),
+            "roles": Role.choices,
+        },
+    )
 
 
 def _form_page(request, form, title, back):
@@ -290,7 +398,9 @@ def course_edit(request, pk: int | None = None):
 def chapter_add(request, pk: int):
     services.require_manager(request.user)
     course = get_object_or_404(Course, pk=pk)
-    form = ChapterForm(request.POST or None, request.FILES or None, instance=Chapter(course=course, order=course.chapters.count() + 1))
+    form = ChapterForm(
+        request.POST or None, request.FILES or None, instance=Chapter(course=course, order=course.chapters.count() + 1)
+    )
     if request.method == "POST" and form.is_valid():
         if request.FILES.get("file"):
             form.instance.file_name = request.FILES["file"].name[:200]
@@ -301,35 +411,32 @@ def chapter_add(request, pk: int):
 
 @login_required
 @require_POST
+@input_errors_as_messages(fallback="training:manage")
 def assign(request):
     services.require_manager(request.user)
     raw = request.POST.get("course") or ""
-    course = Course.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    course = Course.objects.filter(pk=int(raw)).first() if is_id(raw) else None
     if course is None:
-        messages.error(request, "请选择要指派的课程")
-        return redirect("training:manage")
-    try:
-        deadline = dt.date.fromisoformat(request.POST.get("deadline", ""))
-    except ValueError:
-        messages.error(request, "完成期限格式不正确，应为YYYY-MM-DD")
-        return redirect("training:manage")
-    try:
-        a = services.assign(by=request.user, course=course, target_kind=request.POST.get("target_kind", ""),
-                            target_value=request.POST.get("target_value", ""), deadline=deadline, note=request.POST.get("note", ""))
-        messages.success(request, f"已下达学习任务：{a}，{a.enrolments.count()}人")
-    except InputError as e:
-        messages.error(request, e.message)
+        raise InputError("请选择要指派的课程", field="course")
+    deadline = parse_date(request.POST.get("deadline"), field="deadline", label="完成期限")
+    a = services.assign(
+        by=request.user,
+        course=course,
+        target_kind=request.POST.get("target_kind", ""),
+        target_value=request.POST.get("target_value", ""),
+        deadline=deadline,
+        note=request.POST.get("note", ""),
+    )
+    messages.success(request, f"已下达学习任务：{a}，{a.enrolments.count()}人")
     return redirect("training:manage")
 
 
 @login_required
 @require_POST
+@input_errors_as_messages(fallback="training:manage")
 def enrolment_decide(request, pk: int):
     e = get_object_or_404(Enrolment, pk=pk)
-    try:
-        services.decide_enrolment(by=request.user, enrolment=e, approve=request.POST.get("approve") == "1")
-    except InputError as err:
-        messages.error(request, err.message)
+    services.decide_enrolment(by=request.user, enrolment=e, approve=request.POST.get("approve") == "1")
     return redirect("training:manage")
 
 
@@ -350,7 +457,11 @@ def bank_detail(request, pk: int | None = None):
         form.save()
         messages.success(request, "已添加试题")
         return redirect("training:bank", pk=bank.pk)
-    return render(request, "training/bank.html", {"bank": bank, "form": form, "questions": bank.questions.all(), "import_form": QuestionImportForm()})
+    return render(
+        request,
+        "training/bank.html",
+        {"bank": bank, "form": form, "questions": bank.questions.all(), "import_form": QuestionImportForm()},
+    )
 
 
 @login_required
@@ -371,16 +482,30 @@ def bank_import(request, pk: int):
         try:
             if upload.size > question_import.MAX_BYTES:
                 raise InputError(f"{upload.name}超过{question_import.MAX_BYTES // 1024 // 1024} MB", field="file")
-            result = question_import.import_questions(bank=bank, data=upload.read(), filename=upload.name, mode=import_form.cleaned_data["mode"])
+            result = question_import.import_questions(
+                bank=bank, data=upload.read(), filename=upload.name, mode=import_form.cleaned_data["mode"]
+            )
         except InputError as e:
             import_form.add_error("file", e.message)
     if result is not None and result.created:
-        messages.success(request, f"已导入{result.created}道试题" + (f"，{len(result.errors)}行有错未导入" if result.errors else ""))
+        messages.success(
+            request, f"已导入{result.created}道试题" + (f"，{len(result.errors)}行有错未导入" if result.errors else "")
+        )
     elif result is not None:
         messages.error(request, f"{len(result.errors)}行有错，未导入任何试题（全部成功才导入）")
     status = 200 if result is not None and result.created else 400  # nothing imported: the page shows why
-    return render(request, "training/bank.html", {"bank": bank, "form": QuestionForm(), "questions": bank.questions.all(),
-                                                  "import_form": import_form, "import_result": result}, status=status)
+    return render(
+        request,
+        "training/bank.html",
+        {
+            "bank": bank,
+            "form": QuestionForm(),
+            "questions": bank.questions.all(),
+            "import_form": import_form,
+            "import_result": result,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -407,21 +532,32 @@ def _year(request) -> int:
 
 
 @login_required
+@gated_roles(services.RECORD_VIEWER_ROLES, "只有省局、市局和县局工作人员可以查看培训统计")
 def records(request):
-    scopes.require_roles(request.user, services.RECORD_VIEWER_ROLES, "只有省局、市局和县局工作人员可以查看培训统计")
     year = _year(request)
     if request.GET.get("export") == "xlsx":
         audit.record(AuditAction.EXPORT, object_type="training.trainingrecord", object_repr=f"{year}年培训学时统计")
         return attachment(workbook_bytes(stats.workbook(user=request.user, year=year)), f"培训学时统计-{year}.xlsx")
-    return render(request, "training/records.html", {
-        "year": year, "years": _years(), "people": stats.per_person(user=request.user, year=year)[:300], "cities": stats.by_city(user=request.user, year=year),
-        "orgs": stats.by_organization(user=request.user, year=year)[:100], "courses": stats.by_course(user=request.user, year=year),
-        "categories": RecordCategory.choices, "basis": stats.BASIS, "scope": scopes.scope_of(request.user)})
+    return render(
+        request,
+        "training/records.html",
+        {
+            "year": year,
+            "years": _years(),
+            "people": stats.per_person(user=request.user, year=year)[:300],
+            "cities": stats.by_city(user=request.user, year=year),
+            "orgs": stats.by_organization(user=request.user, year=year)[:100],
+            "courses": stats.by_course(user=request.user, year=year),
+            "categories": RecordCategory.choices,
+            "basis": stats.BASIS,
+            "scope": scopes.scope_of(request.user),
+        },
+    )
 
 
 @login_required
+@gated_roles(services.RECORD_VIEWER_ROLES, "只有省局、市局和县局工作人员可以查看培训班")
 def classes(request):
-    scopes.require_roles(request.user, services.RECORD_VIEWER_ROLES, "只有省局、市局和县局工作人员可以查看培训班")
     form = TrainingClassForm(request.POST or None)
     if request.method == "POST":
         services.require_manager(request.user)
@@ -431,10 +567,17 @@ def classes(request):
             form.save()
             return redirect("training:class", pk=form.instance.pk)
     base_form = TrainingBaseForm()
-    return render(request, "training/classes.html", {
-        "classes": scopes.restrict(TrainingClass.objects.select_related("base"), request.user)[:200],
-        "bases": scopes.restrict(TrainingBase.objects.all(), request.user), "form": form, "base_form": base_form,
-        "manager": services.is_manager(request.user)})
+    return render(
+        request,
+        "training/classes.html",
+        {
+            "classes": scopes.restrict(TrainingClass.objects.select_related("base"), request.user)[:200],
+            "bases": scopes.restrict(TrainingBase.objects.all(), request.user),
+            "form": form,
+            "base_form": base_form,
+            "manager": services.is_manager(request.user),
+        },
+    )
 
 
 @login_required
@@ -446,7 +589,10 @@ def base_add(request):
         form.save()
         messages.success(request, f"已登记培训基地“{form.instance.name}”")
     else:
-        messages.error(request, "；".join(f"{form.fields[k].label if k in form.fields else k}：{v[0]}" for k, v in form.errors.items()))
+        messages.error(
+            request,
+            "；".join(f"{form.fields[k].label if k in form.fields else k}：{v[0]}" for k, v in form.errors.items()),
+        )
     return redirect("training:classes")
 
 
@@ -456,6 +602,7 @@ def class_detail(request, pk: int):
     if request.method == "POST":
         services.require_manager(request.user)
         from ipplatform.core.models import User
+
         with transaction.atomic():
             for username in request.POST.get("add", "").replace("，", ",").split(","):
                 username = username.strip()
@@ -474,11 +621,27 @@ def class_detail(request, pk: int):
                     a.marked_by = request.user
                     a.save()
                     if a.present:
-                        TrainingRecord.objects.get_or_create(user=a.user, training_class=tc, defaults={
-                            "year": tc.end_date.year, "date": tc.end_date, "category": tc.category, "source": RecordSource.CLASS,
-                            "hours": tc.hours, "title": tc.title})
+                        TrainingRecord.objects.get_or_create(
+                            user=a.user,
+                            training_class=tc,
+                            defaults={
+                                "year": tc.end_date.year,
+                                "date": tc.end_date,
+                                "category": tc.category,
+                                "source": RecordSource.CLASS,
+                                "hours": tc.hours,
+                                "title": tc.title,
+                            },
+                        )
                     else:
                         TrainingRecord.objects.filter(user=a.user, training_class=tc).delete()
         return redirect("training:class", pk=pk)
-    return render(request, "training/class.html", {"tc": tc, "attendance": tc.attendance.select_related("user", "user__organization"),
-                                                   "manager": services.is_manager(request.user)})
+    return render(
+        request,
+        "training/class.html",
+        {
+            "tc": tc,
+            "attendance": tc.attendance.select_related("user", "user__organization"),
+            "manager": services.is_manager(request.user),
+        },
+    )

@@ -48,4 +48,9 @@ class Health(models.TextChoices):
     COMPLETED = "completed", "已完成"
 
 
-HEALTH_CSS = {Health.ON_TRACK: "status-ok", Health.LATE: "status-bad", Health.NOT_STARTED: "status-warn", Health.COMPLETED: "status-ok"}
+HEALTH_CSS = {
+    Health.ON_TRACK: "status-ok",
+    Health.LATE: "status-bad",
+    Health.NOT_STARTED: "status-warn",
+    Health.COMPLETED: "status-ok",
+}

@@ -1,4 +1,5 @@
 """Annual work plans (工作要点) as tracked tasks: sections, tasks, responsible units, milestones, progress reports, 督办."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -23,6 +24,12 @@ class PlanImport(models.Model):
     sha256 = models.CharField("SHA-256", max_length=64)
     parsed = models.JSONField("解析结果")
     resolutions = models.JSONField("单位对应", default=dict, blank=True)
+    narrowed = models.JSONField(
+        "统称限定",
+        default=dict,
+        blank=True,
+        help_text="“各有关…”统称在预览中选定的单位：{“任务号|统称原文”: [机构编号…]}",
+    )
     frequency = models.CharField("报送周期", max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY)
     state = FSMField("状态", default=ImportState.PREVIEW, choices=ImportState.choices, protected=True)
     plan = models.ForeignKey("Plan", null=True, blank=True, on_delete=models.SET_NULL, related_name="imports")
@@ -54,7 +61,9 @@ class Plan(models.Model):
     source_name = models.CharField("来源文件", max_length=200, blank=True)
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)
     frequency = models.CharField("默认报送周期", max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY)
-    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -140,17 +149,26 @@ class Assignment(models.Model):
     """One responsible unit of a task; organization is empty while the unit name is unresolved."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments")
-    organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="workplan_assignments")
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="workplan_assignments"
+    )
     unit_name = models.CharField("单位名称（原文）", max_length=200)
     role = models.CharField("职责", max_length=10, choices=UnitRole.choices)
     via = models.CharField("来源统称", max_length=60, blank=True, help_text="由“各市知识产权局”等统称展开时记录原文")
+    confirmed = models.BooleanField(
+        "已确认", default=True, help_text="“各有关…”统称展开而未经管理员选定的单位为待确认，不计入督导看板"
+    )
     order = models.PositiveSmallIntegerField("顺序", default=0)
 
     class Meta:
         verbose_name = verbose_name_plural = "责任单位"
         ordering = ["task", "order", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["task", "organization"], condition=models.Q(organization__isnull=False), name="workplan_assignment_unique_org"),
+            models.UniqueConstraint(
+                fields=["task", "organization"],
+                condition=models.Q(organization__isnull=False),
+                name="workplan_assignment_unique_org",
+            ),
         ]
 
     scope_paths = {"organization": "organization", "department": "organization"}
@@ -267,7 +285,9 @@ class Reminder(models.Model):
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     sent_at = models.DateTimeField("督办时间")
     state = FSMField("状态", default=ReminderState.SENT, choices=ReminderState.choices, protected=True)
-    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     acknowledged_at = models.DateTimeField("签收时间", null=True, blank=True)
     response = models.TextField("签收答复", blank=True)
 

@@ -1,7 +1,8 @@
 """Parse an annual work plan (工作要点) from its text: preamble, sections "一、…", tasks "——…", responsible units.
 
-Pure functions, no database: matching unit names to organisations is done by services.resolve_units().
+Pure functions, no database: matching unit names to organisations is done by units.expand_task_units().
 """
+
 from __future__ import annotations
 
 import re
@@ -13,18 +14,12 @@ DASHES = ("——", "—-", "--", "──")
 GROUP_SEPARATORS = re.compile(r"[,，;；]")
 OPEN_BRACKETS, CLOSE_BRACKETS = "(（", ")）"
 
-# Unit reference kinds: a named unit, or a collective phrase expanded by services.resolve_units().
+# Unit reference kinds: a named unit, or a collective phrase expanded by units.expand_task_units().
 NAMED = "named"
 ALL_DEPARTMENTS = "all_departments"
 RELEVANT_DEPARTMENTS = "relevant_departments"
 ALL_CITIES = "all_cities"
 RELEVANT_CITIES = "relevant_cities"
-COLLECTIVE_LABELS = {
-    ALL_DEPARTMENTS: "各处室、单位",
-    RELEVANT_DEPARTMENTS: "各有关处室、单位",
-    ALL_CITIES: "各市知识产权局",
-    RELEVANT_CITIES: "各有关市知识产权局",
-}
 # Longest phrases first: each is replaced by a placeholder before the list is split on "、".
 COLLECTIVE_PHRASES = [
     ("各有关处室、单位", RELEVANT_DEPARTMENTS),
@@ -115,7 +110,7 @@ def split_trailing_bracket(text: str) -> tuple[str, str | None]:
         elif ch in OPEN_BRACKETS:
             depth -= 1
             if depth == 0:
-                return stripped[:i].strip(), stripped[i + 1:-1].strip()
+                return stripped[:i].strip(), stripped[i + 1 : -1].strip()
     return text.strip(), None
 
 
@@ -152,7 +147,7 @@ def parse_units(text: str) -> list[UnitRef]:
 def _is_task_start(line: str) -> str | None:
     for dash in DASHES:
         if line.startswith(dash):
-            return line[len(dash):].lstrip("—- ").strip()
+            return line[len(dash) :].lstrip("—- ").strip()
     return None
 
 
@@ -171,7 +166,9 @@ def _finish(task: ParsedTask, text: str) -> None:
         task.warnings.append(f"{where}：任务内容为空")
     if units is None:
         task.units_text = ""
-        task.warnings.append(f"{where}：末尾没有责任单位括号，应为“（牵头单位、配合单位）”，导入后须在任务页指定责任单位")
+        task.warnings.append(
+            f"{where}：末尾没有责任单位括号，应为“（牵头单位、配合单位）”，导入后须在任务页指定责任单位"
+        )
         return
     task.units_text = units
     task.units = parse_units(units)
@@ -211,7 +208,9 @@ def parse_plan(text: str) -> ParsedPlan:
             expected = len(sections) + 1
             if num != expected:
                 warnings.append(f"第{lineno}行：部分序号“{heading.group(1)}、”与顺序不符（应为第{expected}部分）")
-            sections.append(ParsedSection(number=expected, numeral=heading.group(1), title=heading.group(2).strip(), line=lineno))
+            sections.append(
+                ParsedSection(number=expected, numeral=heading.group(1), title=heading.group(2).strip(), line=lineno)
+            )
             continue
         start = _is_task_start(line)
         if start is not None:
@@ -247,9 +246,24 @@ def parse_plan(text: str) -> ParsedPlan:
 
 TARGET_PATTERNS = [
     # (key, label, regex, unit)
-    ("invention_applications_growth", "发明专利申请量增长", re.compile(r"发明专利申请量(?:和授权量)?(?:同比)?增长\s*(\d+(?:\.\d+)?)\s*[%％]"), "%"),
-    ("invention_grants_growth", "发明专利授权量增长", re.compile(r"(?:发明专利申请量和)?授权量(?:同比)?增长\s*(\d+(?:\.\d+)?)\s*[%％]"), "%"),
-    ("valid_invention_per_10k", "万人有效发明专利拥有量", re.compile(r"万人有效发明专利拥有量(?:达到|提高到|达)\s*(\d+(?:\.\d+)?)\s*件"), "件"),
+    (
+        "invention_applications_growth",
+        "发明专利申请量增长",
+        re.compile(r"发明专利申请量(?:和授权量)?(?:同比)?增长\s*(\d+(?:\.\d+)?)\s*[%％]"),
+        "%",
+    ),
+    (
+        "invention_grants_growth",
+        "发明专利授权量增长",
+        re.compile(r"(?:发明专利申请量和)?授权量(?:同比)?增长\s*(\d+(?:\.\d+)?)\s*[%％]"),
+        "%",
+    ),
+    (
+        "valid_invention_per_10k",
+        "万人有效发明专利拥有量",
+        re.compile(r"万人有效发明专利拥有量(?:达到|提高到|达)\s*(\d+(?:\.\d+)?)\s*件"),
+        "件",
+    ),
 ]
 
 
@@ -259,8 +273,21 @@ def parse_targets(preamble: str) -> list[dict]:
     for key, label, regex, unit in TARGET_PATTERNS:
         m = regex.search(preamble or "")
         if m:
-            start = max(0, preamble.rfind("，", 0, m.start()) + 1, preamble.rfind("。", 0, m.start()) + 1, preamble.rfind(",", 0, m.start()) + 1)
-            out.append({"key": key, "label": label, "target": float(m.group(1)), "unit": unit, "text": preamble[start:m.end()].strip()})
+            start = max(
+                0,
+                preamble.rfind("，", 0, m.start()) + 1,
+                preamble.rfind("。", 0, m.start()) + 1,
+                preamble.rfind(",", 0, m.start()) + 1,
+            )
+            out.append(
+                {
+                    "key": key,
+                    "label": label,
+                    "target": float(m.group(1)),
+                    "unit": unit,
+                    "text": preamble[start : m.end()].strip(),
+                }
+            )
     return out
 
 
@@ -288,7 +315,11 @@ def parse_rows(rows: list[tuple[int, list[str]]]) -> ParsedPlan:
             heading = SECTION_RE.match(section_text)
             title = heading.group(2).strip() if heading else section_text
             if not sections or sections[-1].title != title:
-                sections.append(ParsedSection(number=len(sections) + 1, numeral=_numeral(len(sections) + 1), title=title, line=rownum))
+                sections.append(
+                    ParsedSection(
+                        number=len(sections) + 1, numeral=_numeral(len(sections) + 1), title=title, line=rownum
+                    )
+                )
         if not lead and not body:
             warnings.append(f"第{rownum}行：“任务”和“工作内容”列均为空，已跳过该行（部分标题已记录）")
             continue

@@ -1,4 +1,5 @@
 """Reporting periods of a plan year: months ('2015-03') or quarters ('2015-Q1')."""
+
 from __future__ import annotations
 
 import calendar
@@ -27,7 +28,9 @@ def _month(year: int, month: int) -> Period:
 def _quarter(year: int, q: int) -> Period:
     start = dt.date(year, 3 * q - 2, 1)
     end_month = 3 * q
-    return Period(f"{year}-Q{q}", f"{year}年第{q}季度", start, dt.date(year, end_month, calendar.monthrange(year, end_month)[1]))
+    return Period(
+        f"{year}-Q{q}", f"{year}年第{q}季度", start, dt.date(year, end_month, calendar.monthrange(year, end_month)[1])
+    )
 
 
 def periods_of(year: int, frequency: str) -> list[Period]:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("workplan/import/template.xlsx", views.import_template, name="import_template"),
     path("workplan/import/<int:pk>/", views.import_preview, name="import_preview"),
     path("workplan/import/<int:pk>/resolve/", views.import_resolve, name="import_resolve"),
+    path("workplan/import/<int:pk>/narrow/", views.import_narrow, name="import_narrow"),
     path("workplan/import/<int:pk>/commit/", views.import_commit, name="import_commit"),
     path("workplan/import/<int:pk>/cancel/", views.import_cancel, name="import_cancel"),
     path("workplan/tasks/<int:pk>/", views.task_detail, name="task"),

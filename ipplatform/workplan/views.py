@@ -1,4 +1,5 @@
-"""Pages of work-plan supervision; business rules live in services.py."""
+"""Pages of work-plan supervision; business rules live in the modules listed in services.py."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,12 +14,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_fsm import TransitionNotAllowed
 
-from ipplatform.core import audit, workflow
-from ipplatform.core.api import InputError
-from ipplatform.core import downloads
+from ipplatform.core import audit, downloads, workflow
 from ipplatform.core.downloads import DOCX, XLSX
 from ipplatform.core.enums import AuditAction, OrgKind
+from ipplatform.core.inputs import InputError, back_url, is_id, parse_date
 from ipplatform.core.models import Organization
+from ipplatform.core.navigation import Gate, gated
 
 from . import documents, links, periods, services
 from .enums import (
@@ -44,7 +45,7 @@ def post_action(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        back = request.POST.get("next") or request.META.get("HTTP_REFERER") or reverse("workplan:index")
+        back = back_url(request, reverse("workplan:index"))
         try:
             return view(request, *args, **kwargs) or redirect(back)
         except InputError as exc:
@@ -56,10 +57,16 @@ def post_action(view):
     return login_required(require_POST(wrapper))
 
 
+def _page(request, template: str, context: dict):
+    """Render a work-plan page; every page's tabs show the import tab only to those who may import."""
+    context.setdefault("can_import", services.can_import(request.user))
+    return render(request, template, context)
+
+
 def _plan(request) -> Plan | None:
     pk = request.GET.get("plan") or request.POST.get("plan")
     if pk:
-        if not str(pk).isdigit():
+        if not is_id(pk):
             raise Http404("年度工作要点不存在")
         return get_object_or_404(Plan, pk=pk)
     return Plan.objects.order_by("-year").first()
@@ -70,17 +77,24 @@ def _as_of(request, plan: Plan) -> dt.date:
     if not value:
         return services.default_as_of(plan)
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        messages.error(request, f"截至日期“{value}”格式不正确，应为YYYY-MM-DD，已按默认日期统计")
+        return parse_date(value, field="as_of", label="截至日期")
+    except InputError as exc:
+        messages.error(request, f"{exc.message}，已按默认日期统计")
         return services.default_as_of(plan)
 
 
 def _history(obj) -> list[dict]:
-    """Workflow history with the states' Chinese labels."""
-    labels = dict(type(obj)._meta.get_field("state").choices)
-    return [{"at": h.at, "actor_name": h.actor_name, "source": labels.get(h.source, h.source), "target": labels.get(h.target, h.target),
-             "reason": h.reason} for h in workflow.history(obj)]
+    """Workflow history with Chinese state names and people by name and unit."""
+    return [
+        {
+            "at": h.at,
+            "actor_name": h.actor_label,
+            "source": h.source_label,
+            "target": h.target_label,
+            "reason": h.reason,
+        }
+        for h in workflow.history(obj)
+    ]
 
 
 # ---------------------------------------------------------------- task list
@@ -89,31 +103,47 @@ def _history(obj) -> list[dict]:
 @login_required
 def index(request):
     plan = _plan(request)
-    ctx = {"plan": plan, "plans": Plan.objects.all(), "supervisor": services.is_supervisor(request.user),
-           "can_import": services.can_import(request.user), "health_css": HEALTH_CSS}
+    ctx = {
+        "plan": plan,
+        "plans": Plan.objects.all(),
+        "supervisor": services.is_supervisor(request.user),
+        "can_import": services.can_import(request.user),
+        "health_css": HEALTH_CSS,
+    }
     if plan is not None:
         data = services.board(plan=plan, user=request.user)
         org_id = request.user.organization_id
         rows = data["rows"]
         for r in rows:
-            r["my_role"] = next((a.get_role_display() for a in [r["lead"], *r["coops"]] if a and a.organization_id == org_id), "")
+            r["my_role"] = next(
+                (a.get_role_display() for a in [r["lead"], *r["coops"]] if a and a.organization_id == org_id), ""
+            )
             r["i_missing"] = any(a.organization_id == org_id for a in r["missing"])
         q = (request.GET.get("q") or "").strip()
         if q:
             rows = [r for r in rows if q in r["task"].lead or q in r["task"].body or q in r["task"].units_text]
         if request.GET.get("health") in Health.values:
             rows = [r for r in rows if r["health"] == request.GET["health"]]
-        ctx.update(data=data, rows=rows, q=q, health=request.GET.get("health", ""), reminders_open=services.visible_reminders(request.user)
-                   .filter(task__plan=plan, state=ReminderState.SENT, organization_id=org_id).count() if org_id else 0)
-    return render(request, "workplan/index.html", ctx)
+        ctx.update(
+            data=data,
+            rows=rows,
+            q=q,
+            health=request.GET.get("health", ""),
+            reminders_open=services.visible_reminders(request.user)
+            .filter(task__plan=plan, state=ReminderState.SENT, organization_id=org_id)
+            .count()
+            if org_id
+            else 0,
+        )
+    return _page(request, "workplan/index.html", ctx)
 
 
 # ---------------------------------------------------------------- import
 
 
 @login_required
+@gated(Gate(services.can_import, "仅系统管理员可以导入工作要点和落实责任单位"))
 def import_start(request):
-    services.require_importer(request.user)
     error, values = None, {"year": "", "title": "", "frequency": Frequency.MONTHLY}
     if request.method == "POST":
         values = {k: request.POST.get(k, "") for k in ("year", "title", "frequency")}
@@ -123,19 +153,40 @@ def import_start(request):
                 imp = services.stage_builtin(user=request.user, frequency=values["frequency"])
             elif request.FILES.get("file"):
                 upload = request.FILES["file"]
-                imp = services.stage_import(user=request.user, year=values["year"], title=values["title"], name=upload.name,
-                                            data=upload.read(), frequency=values["frequency"])
+                imp = services.stage_import(
+                    user=request.user,
+                    year=values["year"],
+                    title=values["title"],
+                    name=upload.name,
+                    data=upload.read(),
+                    frequency=values["frequency"],
+                )
             elif (request.POST.get("text") or "").strip():
-                imp = services.stage_import(user=request.user, year=values["year"], title=values["title"], name="粘贴文本.txt",
-                                            data=request.POST["text"].encode("utf-8"), frequency=values["frequency"])
+                imp = services.stage_import(
+                    user=request.user,
+                    year=values["year"],
+                    title=values["title"],
+                    name="粘贴文本.txt",
+                    data=request.POST["text"].encode("utf-8"),
+                    frequency=values["frequency"],
+                )
             else:
                 raise InputError("请上传文件、粘贴工作要点全文，或选择导入内置的2015年工作要点", field="file")
             return redirect("workplan:import_preview", pk=imp.pk)
         except InputError as exc:
             error = exc
     recent = PlanImport.objects.select_related("plan", "created_by")[:10]
-    return render(request, "workplan/import.html", {"error": error, "values": values, "frequencies": Frequency.choices, "recent": recent,
-                                                     "builtin_exists": Plan.objects.filter(year=2015).exists()})
+    return _page(
+        request,
+        "workplan/import.html",
+        {
+            "error": error,
+            "values": values,
+            "frequencies": Frequency.choices,
+            "recent": recent,
+            "builtin_exists": Plan.objects.filter(year=2015).exists(),
+        },
+    )
 
 
 @login_required
@@ -149,11 +200,18 @@ def import_preview(request, pk: int):
     services.require_importer(request.user)
     imp = get_object_or_404(PlanImport, pk=pk)
     view = services.preview(imp)
-    units = [o for o in services._unit_candidates()]
-    return render(request, "workplan/import_preview.html", {
-        "imp": imp, "view": view, "units": units, "history": _history(imp),
-        "create_kinds": [(OrgKind.DEPARTMENT, OrgKind.DEPARTMENT.label), (OrgKind.OTHER, OrgKind.OTHER.label)],
-    })
+    units = [o for o in services.unit_candidates()]
+    return _page(
+        request,
+        "workplan/import_preview.html",
+        {
+            "imp": imp,
+            "view": view,
+            "units": units,
+            "history": _history(imp),
+            "create_kinds": [(OrgKind.DEPARTMENT, OrgKind.DEPARTMENT.label), (OrgKind.OTHER, OrgKind.OTHER.label)],
+        },
+    )
 
 
 @post_action
@@ -162,18 +220,44 @@ def import_resolve(request, pk: int):
     name = request.POST.get("name", "")
     action = request.POST.get("action", "map")
     if action == "create":
-        org = services.resolve_unit(imp=imp, name=name, by=request.user, create_kind=request.POST.get("create_kind", ""),
-                                    create_name=request.POST.get("create_name", ""))
+        org = services.resolve_unit(
+            imp=imp,
+            name=name,
+            by=request.user,
+            create_kind=request.POST.get("create_kind", ""),
+            create_name=request.POST.get("create_name", ""),
+        )
         messages.success(request, f"已新建机构“{org.name}”并对应“{name}”")
     elif action == "clear":
         services.resolve_unit(imp=imp, name=name, by=request.user)
         messages.success(request, f"已取消“{name}”的对应")
     else:
-        org = services.resolve_unit(imp=imp, name=name, by=request.user, organization_id=request.POST.get("organization"))
+        org = services.resolve_unit(
+            imp=imp, name=name, by=request.user, organization_id=request.POST.get("organization")
+        )
         if org is None:
             raise InputError(f"请为“{name}”选择对应的机构", field="organization")
         messages.success(request, f"“{name}”已对应到“{org.name}”")
     return redirect("workplan:import_preview", pk=imp.pk)
+
+
+@post_action
+def import_narrow(request, pk: int):
+    imp = get_object_or_404(PlanImport, pk=pk)
+    via = request.POST.get("via", "")
+    orgs = services.narrow_collective(
+        imp=imp,
+        task_number=request.POST.get("task", ""),
+        via=via,
+        organization_ids=request.POST.getlist("organization"),
+        by=request.user,
+    )
+    messages.success(
+        request,
+        f"第{request.POST.get('task')}项任务的“{via}”限定为{len(orgs)}个单位"
+        + (f"：{'、'.join(o.name for o in orgs)}" if orgs else ""),
+    )
+    return redirect(f"{reverse('workplan:import_preview', args=[imp.pk])}#task-{request.POST.get('task')}")
 
 
 @post_action
@@ -203,23 +287,45 @@ def task_detail(request, pk: int):
     supervisor = services.is_supervisor(user)
     assignments = list(task.assignments.select_related("organization"))
     reports = list(services.visible_reports(user, task).prefetch_related("attachments"))
-    reminders = [r for r in task.reminders.select_related("organization", "sent_by", "acknowledged_by")
-                 if supervisor or r.organization_id == user.organization_id or (mine and mine.role == UnitRole.LEAD)]
+    reminders = [
+        r
+        for r in task.reminders.select_related("organization", "sent_by", "acknowledged_by")
+        if supervisor or r.organization_id == user.organization_id or (mine and mine.role == UnitRole.LEAD)
+    ]
     data = services.board(plan=task.plan, user=user)
     row = next((r for r in data["rows"] if r["task"].pk == task.pk), None)
     grouped_via: dict[str, list] = {}
     for a in assignments:
         if a.via:
             grouped_via.setdefault(a.via, []).append(a)
-    return render(request, "workplan/task_detail.html", {
-        "task": task, "mine": mine, "supervisor": supervisor, "is_lead": mine is not None and mine.role == UnitRole.LEAD,
-        "can_import": services.can_import(user), "assignments": assignments,
-        "named": [a for a in assignments if not a.via], "grouped_via": grouped_via,
-        "milestones": task.milestones.select_related("organization"), "reports": reports, "reminders": reminders, "row": row,
-        "health_css": HEALTH_CSS, "links": links.resolve(task.links), "live": links.live_figures(task.links, year=task.plan.year, user=request.user),
-        "history": _history(task), "today": dt.date.today(), "units": services._unit_candidates() if services.can_import(user) else [],
-        "roles": UnitRole.choices, "frequencies": Frequency.choices, "MilestoneState": MilestoneState, "ReminderState": ReminderState,
-    })
+    return _page(
+        request,
+        "workplan/task_detail.html",
+        {
+            "task": task,
+            "mine": mine,
+            "supervisor": supervisor,
+            "is_lead": mine is not None and mine.role == UnitRole.LEAD,
+            "can_import": services.can_import(user),
+            "assignments": assignments,
+            "named": [a for a in assignments if not a.via],
+            "grouped_via": grouped_via,
+            "milestones": task.milestones.select_related("organization"),
+            "reports": reports,
+            "reminders": reminders,
+            "row": row,
+            "health_css": HEALTH_CSS,
+            "links": links.resolve(task.links),
+            "live": links.live_figures(task.links, year=task.plan.year, user=request.user),
+            "history": _history(task),
+            "today": dt.date.today(),
+            "units": services.unit_candidates() if services.can_import(user) else [],
+            "roles": UnitRole.choices,
+            "frequencies": Frequency.choices,
+            "MilestoneState": MilestoneState,
+            "ReminderState": ReminderState,
+        },
+    )
 
 
 @login_required
@@ -231,7 +337,11 @@ def task_report(request, pk: int):
         raise PermissionDenied("贵单位不是该任务的责任单位，不能报送进展")
     choices = services.reportable_periods(task)
     current = periods.period_of(min(dt.date.today(), dt.date(task.plan.year, 12, 31)), task.frequency)
-    filed = set(task.reports.filter(organization_id=mine.organization_id).values_list("period_key", flat=True)) if mine else set()
+    filed = (
+        set(task.reports.filter(organization_id=mine.organization_id).values_list("period_key", flat=True))
+        if mine
+        else set()
+    )
     open_periods = [p for p in choices if p.key not in filed]
     default = open_periods[-1].key if open_periods else current.key
     values = {"period": default, "percent": "", "text": "", "figures": "", "organization": ""}
@@ -239,9 +349,16 @@ def task_report(request, pk: int):
     if request.method == "POST":
         values = {k: request.POST.get(k, "") for k in values}
         try:
-            report = services.file_report(task=task, user=request.user, period_key=values["period"], percent=values["percent"], text=values["text"],
-                                          figures=values["figures"], files=request.FILES.getlist("files"),
-                                          organization_id=int(values["organization"]) if values["organization"].isdigit() else None)
+            report = services.file_report(
+                task=task,
+                user=request.user,
+                period_key=values["period"],
+                percent=values["percent"],
+                text=values["text"],
+                figures=values["figures"],
+                files=request.FILES.getlist("files"),
+                organization_id=int(values["organization"]) if is_id(values["organization"]) else None,
+            )
             messages.success(request, f"已报送{report.organization.name}{report.period_key}的进展")
             return redirect("workplan:task", pk=task.pk)
         except InputError as exc:
@@ -251,18 +368,33 @@ def task_report(request, pk: int):
         last = task.reports.filter(organization_id=mine.organization_id).order_by("-period_end").first()
         if request.method != "POST" and last is not None:
             values["percent"] = last.percent
-    return render(request, "workplan/report_form.html", {
-        "task": task, "mine": mine, "supervisor": supervisor, "choices": choices, "values": values, "error": error, "last": last,
-        "links": links.resolve(task.links), "live": links.live_figures(task.links, year=task.plan.year, user=request.user),
-        "assignments": task.assignments.filter(organization__isnull=False).select_related("organization") if supervisor else [],
-        "targets": services.targets_with_measurements(task.plan)[0] if task.links else [],
-    })
+    return _page(
+        request,
+        "workplan/report_form.html",
+        {
+            "task": task,
+            "mine": mine,
+            "supervisor": supervisor,
+            "choices": choices,
+            "values": values,
+            "error": error,
+            "last": last,
+            "links": links.resolve(task.links),
+            "live": links.live_figures(task.links, year=task.plan.year, user=request.user),
+            "assignments": task.assignments.filter(organization__isnull=False).select_related("organization")
+            if supervisor
+            else [],
+            "targets": services.targets_with_measurements(task.plan)[0] if task.links else [],
+        },
+    )
 
 
 @post_action
 def milestone_add(request, pk: int):
     task = services.get_task(request.user, pk)
-    m = services.add_milestone(task=task, user=request.user, title=request.POST.get("title", ""), due_date=request.POST.get("due_date", ""))
+    m = services.add_milestone(
+        task=task, user=request.user, title=request.POST.get("title", ""), due_date=request.POST.get("due_date", "")
+    )
     messages.success(request, f"已添加节点“{m.title}”")
 
 
@@ -270,7 +402,12 @@ def milestone_add(request, pk: int):
 def milestone_finish(request, pk: int):
     m = get_object_or_404(Milestone.objects.select_related("task"), pk=pk)
     services.get_task(request.user, m.task_id)
-    services.finish_milestone(milestone=m, user=request.user, done_on=request.POST.get("done_on") or None, reason=request.POST.get("reason", ""))
+    services.finish_milestone(
+        milestone=m,
+        user=request.user,
+        done_on=request.POST.get("done_on") or None,
+        reason=request.POST.get("reason", ""),
+    )
     messages.success(request, f"节点“{m.title}”已完成")
 
 
@@ -288,8 +425,13 @@ def task_complete(request, pk: int):
 @post_action
 def task_remind(request, pk: int):
     task = services.get_task(request.user, pk)
-    sent = services.send_reminder(task=task, by=request.user, organization_ids=request.POST.getlist("organization"),
-                                  message=request.POST.get("message", ""), reply_by=request.POST.get("reply_by") or None)
+    sent = services.send_reminder(
+        task=task,
+        by=request.user,
+        organization_ids=request.POST.getlist("organization"),
+        message=request.POST.get("message", ""),
+        reply_by=request.POST.get("reply_by") or None,
+    )
     messages.success(request, f"已向{len(sent)}个单位发出督办：{'、'.join(r.organization.name for r in sent)}")
 
 
@@ -298,14 +440,22 @@ def task_units(request, pk: int):
     task = services.get_task(request.user, pk)
     action = request.POST.get("action")
     if action == "add":
-        a = services.add_assignment(task=task, user=request.user, organization_id=request.POST.get("organization"), role=request.POST.get("role", UnitRole.COOP))
+        a = services.add_assignment(
+            task=task,
+            user=request.user,
+            organization_id=request.POST.get("organization"),
+            role=request.POST.get("role", UnitRole.COOP),
+        )
         messages.success(request, f"已添加责任单位“{a.organization.name}”")
+    elif action == "confirm":
+        n = services.confirm_collective(task=task, user=request.user, via=request.POST.get("via", ""))
+        messages.success(request, f"已确认{n}个单位，督导看板开始计入")
     elif action == "frequency":
         services.set_frequency(task=task, user=request.user, frequency=request.POST.get("frequency", ""))
         messages.success(request, f"报送周期已改为{task.get_frequency_display()}")
     elif action in ("remove", "map"):
         pk = request.POST.get("assignment", "")
-        a = get_object_or_404(Assignment, pk=int(pk) if pk.isdigit() else 0, task=task)
+        a = get_object_or_404(Assignment, pk=int(pk) if is_id(pk) else 0, task=task)
         if action == "remove":
             services.remove_assignment(assignment=a, user=request.user)
             messages.success(request, f"已移除责任单位“{a.display_name}”")
@@ -322,28 +472,61 @@ def task_units(request, pk: int):
 @login_required
 def report_list(request):
     plan = _plan(request)
-    reports = services.visible_reports(request.user).filter(task__plan=plan) if plan else services.visible_reports(request.user).none()
+    reports = (
+        services.visible_reports(request.user).filter(task__plan=plan)
+        if plan
+        else services.visible_reports(request.user).none()
+    )
     if request.GET.get("period"):
         reports = reports.filter(period_key=request.GET["period"].strip())
     if request.GET.get("export") == "xlsx":
-        audit.record(AuditAction.EXPORT, object_type="workplan.progressreport", object_repr="进展报告导出", reason=request.GET.urlencode())
-        return downloads.attachment(documents.reports_workbook(reports=reports.prefetch_related("attachments")), f"{plan.year if plan else ''}工作要点进展报告.xlsx", XLSX)
-    return render(request, "workplan/report_list.html", {"plan": plan, "plans": Plan.objects.all(), "reports": reports[:500],
-                                                          "total": reports.count(), "period": request.GET.get("period", "")})
+        audit.record(
+            AuditAction.EXPORT,
+            object_type="workplan.progressreport",
+            object_repr="进展报告导出",
+            reason=request.GET.urlencode(),
+        )
+        return downloads.attachment(
+            documents.reports_workbook(reports=reports.prefetch_related("attachments")),
+            f"{plan.year if plan else ''}工作要点进展报告.xlsx",
+            XLSX,
+        )
+    return _page(
+        request,
+        "workplan/report_list.html",
+        {
+            "plan": plan,
+            "plans": Plan.objects.all(),
+            "reports": reports[:500],
+            "total": reports.count(),
+            "period": request.GET.get("period", ""),
+        },
+    )
 
 
 @login_required
 def report_detail(request, pk: int):
     report = services.get_report(request.user, pk)
     can_review = report.state == ReportState.SUBMITTED and services.can_review(request.user, report)
-    return render(request, "workplan/report_detail.html", {"report": report, "can_review": can_review, "history": _history(report),
-                                                            "figures": report.figures or [], "attachments": report.attachments.all()})
+    return _page(
+        request,
+        "workplan/report_detail.html",
+        {
+            "report": report,
+            "can_review": can_review,
+            "history": _history(report),
+            "figures": report.figures or [],
+            "attachments": report.attachments.all(),
+        },
+    )
 
 
 @post_action
 def report_review(request, pk: int):
     report = services.get_report(request.user, pk)
-    services.review_report(report=report, user=request.user, decision=request.POST.get("decision", ""), note=request.POST.get("note", ""))
+    services.review_report(
+        report=report, user=request.user, decision=request.POST.get("decision", ""), note=request.POST.get("note", "")
+    )
     messages.success(request, f"已{report.get_state_display()}")
 
 
@@ -366,8 +549,17 @@ def reminder_list(request):
         items = items.filter(task__plan=plan)
     if request.GET.get("state") in ReminderState.values:
         items = items.filter(state=request.GET["state"])
-    return render(request, "workplan/reminder_list.html", {"items": items[:500], "plan": plan, "state": request.GET.get("state", ""),
-                                                            "supervisor": services.is_supervisor(request.user), "ReminderState": ReminderState})
+    return _page(
+        request,
+        "workplan/reminder_list.html",
+        {
+            "items": items[:500],
+            "plan": plan,
+            "state": request.GET.get("state", ""),
+            "supervisor": services.is_supervisor(request.user),
+            "ReminderState": ReminderState,
+        },
+    )
 
 
 @login_required
@@ -381,8 +573,16 @@ def reminder_detail(request, pk: int):
             return redirect("workplan:reminder", pk=item.pk)
         except (InputError, TransitionNotAllowed) as exc:
             error = exc
-    return render(request, "workplan/reminder_detail.html", {"item": item, "error": error, "history": _history(item),
-                                                              "can_ack": item.state == ReminderState.SENT and request.user.organization_id == item.organization_id})
+    return _page(
+        request,
+        "workplan/reminder_detail.html",
+        {
+            "item": item,
+            "error": error,
+            "history": _history(item),
+            "can_ack": item.state == ReminderState.SENT and request.user.organization_id == item.organization_id,
+        },
+    )
 
 
 # ---------------------------------------------------------------- supervision board and documents
@@ -392,29 +592,56 @@ def reminder_detail(request, pk: int):
 def board(request):
     plan = _plan(request)
     if plan is None:
-        return render(request, "workplan/board.html", {"plan": None, "can_import": services.can_import(request.user)})
+        return _page(request, "workplan/board.html", {"plan": None, "can_import": services.can_import(request.user)})
     as_of = _as_of(request, plan)
     if request.GET.get("export") == "xlsx":
         audit.record(AuditAction.EXPORT, obj=plan, reason=f"督导看板导出，截至{as_of}")
-        return downloads.attachment(documents.board_workbook(plan=plan, user=request.user, as_of=as_of), f"{plan.year}年工作要点督导看板_{as_of}.xlsx", XLSX)
-    section = int(request.GET["section"]) if (request.GET.get("section") or "").isdigit() else None
-    org = int(request.GET["unit"]) if (request.GET.get("unit") or "").isdigit() else None
-    data = services.board(plan=plan, user=request.user, as_of=as_of, section=section, organization_id=org)
+        return downloads.attachment(
+            documents.board_workbook(plan=plan, user=request.user, as_of=as_of),
+            f"{plan.year}年工作要点督导看板_{as_of}.xlsx",
+            XLSX,
+        )
+    section = int(request.GET["section"]) if is_id(request.GET.get("section") or "") else None
+    org = int(request.GET["unit"]) if is_id(request.GET.get("unit") or "") else None
+    data = services.cached_board(plan=plan, user=request.user, as_of=as_of, section=section, organization_id=org)
     targets, target_note = services.targets_with_measurements(plan)
-    return render(request, "workplan/board.html", {
-        "plan": plan, "plans": Plan.objects.all(), "data": data, "targets": targets, "target_note": target_note, "health_css": HEALTH_CSS,
-        "section": section, "unit": org, "sections": plan.sections.all(), "all_units": Organization.objects.filter(workplan_assignments__task__plan=plan).distinct().order_by("kind", "region_code", "pk"),
-        "Health": Health, "supervisor": services.is_supervisor(request.user), "can_import": services.can_import(request.user),
-        "unresolved": Assignment.objects.filter(task__plan=plan, organization__isnull=True).select_related("task"),
-    })
+    return _page(
+        request,
+        "workplan/board.html",
+        {
+            "plan": plan,
+            "plans": Plan.objects.all(),
+            "data": data,
+            "targets": targets,
+            "target_note": target_note,
+            "health_css": HEALTH_CSS,
+            "section": section,
+            "unit": org,
+            "sections": plan.sections.all(),
+            "all_units": Organization.objects.filter(workplan_assignments__task__plan=plan)
+            .distinct()
+            .order_by("kind", "region_code", "pk"),
+            "Health": Health,
+            "supervisor": services.is_supervisor(request.user),
+            "viewer": services.viewer_key(request.user),
+            "can_import": services.can_import(request.user),
+            "unresolved": Assignment.objects.filter(task__plan=plan, organization__isnull=True).select_related("task"),
+        },
+    )
 
 
 @post_action
 def remind_missing(request, pk: int):
     plan = get_object_or_404(Plan, pk=pk)
     value = request.POST.get("as_of")
-    as_of = services.parse_date(value, field="as_of", label="统计截至日期") if value else services.default_as_of(plan)
-    n = services.remind_missing(plan=plan, by=request.user, as_of=as_of, message=request.POST.get("message", ""), reply_by=request.POST.get("reply_by") or None)
+    as_of = parse_date(value, field="as_of", label="统计截至日期") if value else services.default_as_of(plan)
+    n = services.remind_missing(
+        plan=plan,
+        by=request.user,
+        as_of=as_of,
+        message=request.POST.get("message", ""),
+        reply_by=request.POST.get("reply_by") or None,
+    )
     messages.success(request, f"已向未报送单位发出{n}条督办（已有待签收督办的不重复发送）")
 
 

@@ -1,4 +1,5 @@
 """A small hand-checked patent corpus for the statistics tests (figures worked out in test_figures.py)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,9 +29,19 @@ def make_patent(pid, ptype, app, grant, pub, region, atype, synthetic):
 
     city = region[:4] + "00" if region and not region.endswith("0000") else ""
     return Patent.objects.create(
-        id=pid, application_number=pid, patent_type=ptype, title=f"测试专利{pid}", application_date=app, grant_date=grant,
-        publication_date=pub, region_code=region, city_code=city, province_code=region[:2] + "0000" if region else "",
-        applicant_type=atype, is_synthetic=synthetic, source="synthetic" if synthetic else "manual",
+        id=pid,
+        application_number=pid,
+        patent_type=ptype,
+        title=f"测试专利{pid}",
+        application_date=app,
+        grant_date=grant,
+        publication_date=pub,
+        region_code=region,
+        city_code=city,
+        province_code=region[:2] + "0000" if region else "",
+        applicant_type=atype,
+        is_synthetic=synthetic,
+        source="synthetic" if synthetic else "manual",
     )
 
 
@@ -44,3 +55,40 @@ def corpus(reference_data):
     LegalEvent.objects.create(patent_id="P4", date=D(2015, 3, 1), code="fee_lapse", description="未缴年费专利权终止")
     aggregates.rebuild()
     return CORPUS
+
+
+def add_official(region, year, period, measure, ptype, value, *, scope="国内", source="测试来源", comparable=True):
+    """One official figure (the importer's own period parsing), for tests of reconciliation and target rules."""
+    from ipplatform.core.models import OfficialFigure
+    from ipplatform.core.official import parse_period
+
+    p = parse_period(year, period)
+    return OfficialFigure.objects.create(
+        region_code=region,
+        region_name="山东省" if region == "370000" else region,
+        year=year,
+        period=p.label,
+        period_start=p.start,
+        period_end=p.end,
+        is_stock=p.is_stock,
+        measure=measure,
+        patent_type=ptype,
+        scope=scope,
+        value=value,
+        unit="件/万人" if measure == "每万人口发明专利拥有量" else "件",
+        source_title=source,
+        source_url=f"https://example.org/{year}/{period}",
+        comparable=comparable,
+    )
+
+
+@pytest.fixture
+def covered(corpus):
+    """Official figures matching the corpus: a full-year pair for invention applications (2015: 3, 2014: 2), a 1-9月
+    figure and a full-year figure for grants (no pair, records cover 100 %), valid inventions far above the records."""
+    add_official("370000", 2015, "全年", "申请量", "发明", 3)
+    add_official("370000", 2014, "全年", "申请量", "发明", 2)
+    add_official("370000", 2015, "1-9月", "授权量", "发明", 1)  # P1 (06-10); P8 is granted in December
+    add_official("370000", 2014, "全年", "授权量", "发明", 1)  # P10
+    add_official("370000", 2015, "年末", "有效量", "发明", 1000)  # records: 3 -> 0.3 %
+    return corpus

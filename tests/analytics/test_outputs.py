@@ -1,4 +1,5 @@
 """API, Excel export, Word report and page permissions: the same figures as the service."""
+
 from __future__ import annotations
 
 import io
@@ -31,7 +32,9 @@ def test_api_returns_service_figures(corpus, client_for):
     assert data["summary"]["invention_applications"] == dash["summary"]["invention_applications"] == 3
     assert data["summary"]["valid_invention"] == 3
     targets = c.get("/api/v1/stats/targets", {"year": 2015, "city": "371200"}).json()["targets"]
-    assert [t["status"] for t in targets] == [t["status"] for t in services.target_status(year=2015, city_code="371200")]
+    assert [t["status"] for t in targets] == [
+        t["status"] for t in services.target_status(year=2015, city_code="371200")
+    ]
     cities = c.get("/api/v1/stats/cities", {"year": 2015, "divisions": "current"}).json()["cities"]
     assert len(cities) == 16 and next(x for x in cities if x["code"] == "370100")["invention_applications"] == 2
     trend = c.get("/api/v1/stats/trend", {"year": 2015}).json()["trend"]
@@ -46,7 +49,13 @@ def test_api_in_openapi_schema(corpus, client_for):
     r = client_for("leader").get("/api/v1/schema/")
     assert r.status_code == 200
     text = r.content.decode()
-    for path in ("/api/v1/stats/summary", "/api/v1/stats/targets", "/api/v1/stats/cities", "/api/v1/stats/trend", "/api/v1/stats/comparison"):
+    for path in (
+        "/api/v1/stats/summary",
+        "/api/v1/stats/targets",
+        "/api/v1/stats/cities",
+        "/api/v1/stats/trend",
+        "/api/v1/stats/comparison",
+    ):
         assert path in text
 
 
@@ -73,7 +82,9 @@ def test_excel_export_holds_dashboard_tables(corpus, client_for):
     r = client_for("leader").get("/stats/", {"year": 2015, "export": "xlsx"})
     assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
     wb = load_workbook(io.BytesIO(r.content))
-    assert len(wb.sheetnames) == 6
+    assert len(wb.sheetnames) == 7 and wb.sheetnames[1].startswith("山东省官方统计与平台记录对照")
+    notes = [str(r[0]) for r in wb[wb.sheetnames[1]].iter_rows(values_only=True)]
+    assert any("覆盖率 = 平台记录 ÷ 官方数" in n for n in notes) and any("平台收录真实记录" in n for n in notes)
     ws = wb[wb.sheetnames[0]]
     rows = list(ws.iter_rows(values_only=True))
     assert any(str(row[0]).startswith("口径") for row in rows)
@@ -88,7 +99,9 @@ def test_excel_export_holds_dashboard_tables(corpus, client_for):
 
 def test_word_report_job(corpus, users, client_for, settings, tmp_path):
     settings.DATA_DIR = tmp_path
-    report = services.request_report(year=2015, city_code=None, divisions="2015", include_synthetic=True, user=users["leader"], run_inline=True)
+    report = services.request_report(
+        year=2015, city_code=None, divisions="2015", include_synthetic=True, user=users["leader"], run_inline=True
+    )
     report.refresh_from_db()
     assert report.status == "done" and report.job.status == "done"
     r = client_for("leader").get(f"/stats/reports/{report.pk}/download/")
@@ -97,7 +110,10 @@ def test_word_report_job(corpus, users, client_for, settings, tmp_path):
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "山东省2015年度专利统计分析报告" in text and "模拟数据" in text
     headers = [[c.text for c in t.rows[0].cells] for t in doc.tables]
-    assert ["指标", "目标", "实际", "单位", "状态", "口径"] in headers
+    assert ["指标", "目标", "实际", "单位", "状态", "依据", "口径"] in headers
+    assert "数据说明：平台收录真实记录" in text and "官方统计与平台记录对照（2015年）：无数据" in text
+    targets = next(t for t in doc.tables if t.rows[0].cells[0].text == "指标" and t.rows[0].cells[1].text == "目标")
+    assert {r.cells[4].text for r in targets.rows[1:]} == {"数据不足"}  # no official figures imported in this test
     by_type = next(t for t in doc.tables if t.rows[0].cells[0].text == "专利类型")
     assert [c.text for c in by_type.rows[1].cells][:3] == ["发明", "4", "2"]  # synthetic P9 included
     assert any(h[0] == "排名" and "综合指数" in h for h in headers)  # composite index table

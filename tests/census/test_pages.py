@@ -1,4 +1,5 @@
 """Census pages for each role: who may open what, the online form, uploads and downloads."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,8 +14,16 @@ from ipplatform.census.models import CensusResponse
 
 @pytest.fixture
 def rnd(users, orgs):
-    r = services.create_round(by=users["city370100"], title="济南市2026年企业知识产权普查", deadline=dt.date(2999, 1, 1),
-                              organizations=[orgs["ent_jinan"]])
+    from ipplatform.core.demo import demo_uscc
+
+    orgs["ent_jinan"].uscc = demo_uscc(7, orgs["ent_jinan"].region_code)  # a test USCC: rows are matched by it
+    orgs["ent_jinan"].save(update_fields=["uscc"])
+    r = services.create_round(
+        by=users["city370100"],
+        title="济南市2026年企业知识产权普查",
+        deadline=dt.date(2999, 1, 1),
+        organizations=[orgs["ent_jinan"]],
+    )
     services.send_round(rnd=r, by=users["city370100"])
     return r
 
@@ -33,7 +42,12 @@ def test_pages_by_role(client, users, rnd, orgs):
     resp = CensusResponse.objects.get(round=rnd, organization=orgs["ent_jinan"])
     assert client.get(f"/census/rounds/{rnd.pk}/").status_code == 302  # to its own questionnaire
     assert client.get(f"/census/rounds/{rnd.pk}/results/").status_code == 403
-    province = services.create_round(by=users["leader"], title="全省普查", deadline=dt.date(2999, 1, 1), organizations=[orgs["haier"], orgs["ent_jinan"]])
+    province = services.create_round(
+        by=users["leader"],
+        title="全省普查",
+        deadline=dt.date(2999, 1, 1),
+        organizations=[orgs["haier"], orgs["ent_jinan"]],
+    )
     services.send_round(rnd=province, by=users["leader"])
     other = CensusResponse.objects.get(round=province, organization=orgs["haier"])
     assert client.get(f"/census/responses/{other.pk}/").status_code == 403
@@ -70,4 +84,8 @@ def test_template_download_and_upload_errors_shown(client, users, rnd):
     buf.seek(0)
     r = client.post(f"/census/rounds/{rnd.pk}/import/", {"file": buf}, follow=True)
     body = r.content.decode()
-    assert "济南普查.xlsx" in body and "“从业人员数”应为数字，填写的是“很多”" in body and "employees｜从业人员数（人）" in body
+    assert (
+        "济南普查.xlsx" in body
+        and "“从业人员数”应为数字，填写的是“很多”" in body
+        and "employees｜从业人员数（人）" in body
+    )

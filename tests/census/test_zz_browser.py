@@ -1,4 +1,5 @@
 """A census round in the browser: 青岛's bureau sends it, 海尔 fills it online, the bureau sees completion; then the credit page."""
+
 import datetime as dt
 
 import pytest
@@ -26,8 +27,17 @@ def test_census_round_and_credit_page(transactional_db, live_server, page, login
     page.select_option("#q-size", "大型")
     page.fill("#q-employees", "1200")
     page.fill("#q-rd_staff", "1500")  # more researchers than staff: refused in place
-    for code, value in [("revenue", "52000"), ("rd_spend", "2100"), ("inv_apps", "85"), ("inv_grants", "40"), ("valid_inv", "620"),
-                        ("pct_apps", "12"), ("trademarks", "90"), ("ip_staff", "8"), ("licence_income", "150")]:
+    for code, value in [
+        ("revenue", "52000"),
+        ("rd_spend", "2100"),
+        ("inv_apps", "85"),
+        ("inv_grants", "40"),
+        ("valid_inv", "620"),
+        ("pct_apps", "12"),
+        ("trademarks", "90"),
+        ("ip_staff", "8"),
+        ("licence_income", "150"),
+    ]:
         page.fill(f"#q-{code}", value)
     for code, value in [("ip_dept", "是"), ("gbt29490", "是"), ("pledged", "否"), ("infringed", "是")]:
         page.check(f"input[name={code}][value='{value}']")

@@ -15,7 +15,13 @@ def test_me_reports_scope(users, password):
     client = Client()
     client.post("/login/", {"username": "city371200", "password": password})
     data = client.get("/api/v1/me").json()
-    assert data == {"username": "city371200", "role": "city_officer", "organization": "莱芜市知识产权局", "scope": "city", "region_prefix": "3712"}
+    assert data == {
+        "username": "city371200",
+        "role": "city_officer",
+        "organization": "莱芜市知识产权局",
+        "scope": "city",
+        "region_prefix": "3712",
+    }
 
 
 def test_api_errors_are_chinese_json(users, ipc_data):

@@ -10,8 +10,8 @@ def test_login_and_home_in_browser(live_server, transactional_db, users, page, l
     page.click("button[type=submit]")
     assert "用户名或密码错误" in page.locator(".errorlist").inner_text()
     login(page, live_server, "admin")
-    assert page.locator("h1").inner_text().startswith("欢迎")
-    assert page.locator("text=审计日志").first.is_visible()
+    assert page.locator("h1").inner_text().startswith("工作台")
+    assert page.locator("main .cards >> text=审计日志").first.is_visible()
     path = screenshot(page, "core_home_admin")
     assert path.stat().st_size > 10_000
     page.goto(f"{live_server.url}/audit/")

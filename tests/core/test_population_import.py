@@ -1,5 +1,3 @@
-import io
-
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -14,10 +12,16 @@ def _upload(rows):
 
 
 def _post(client, rows, mode):
-    return client.post("/reference/population/import/", {"file": _upload(rows), "source": "《山东统计年鉴2016》", "mode": mode})
+    return client.post(
+        "/reference/population/import/", {"file": _upload(rows), "source": "《山东统计年鉴2016》", "mode": mode}
+    )
 
 
-ROWS = [["370300", "淄博市", 2016, 4688000, ""], ["379999", "不存在", 2016, 1, ""], ["370400", "枣庄市", "二〇一六", -5, ""]]
+ROWS = [
+    ["370300", "淄博市", 2016, 4688000, ""],
+    ["379999", "不存在", 2016, 1, ""],
+    ["370400", "枣庄市", "二〇一六", -5, ""],
+]
 
 
 def test_all_or_nothing_commits_nothing_and_reports_each_error(users, password):
@@ -48,5 +52,7 @@ def test_only_admins_import(users, password):
 def test_not_an_excel_file(users, password):
     client = Client()
     client.post("/login/", {"username": "admin", "password": password})
-    r = client.post("/reference/population/import/", {"file": SimpleUploadedFile("pop.csv", b"a,b"), "source": "x", "mode": "all"})
+    r = client.post(
+        "/reference/population/import/", {"file": SimpleUploadedFile("pop.csv", b"a,b"), "source": "x", "mode": "all"}
+    )
     assert "不是 .xlsx 格式" in r.content.decode()

@@ -1,4 +1,5 @@
 """Every role against objects inside and outside its data scope."""
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404

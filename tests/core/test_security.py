@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from openpyxl import load_workbook
 
+from ipplatform.core.labels import person_label
 from ipplatform.core.models import AuditEvent
 
 
@@ -34,9 +35,17 @@ def test_failed_login_message_in_chinese(users):
     assert "用户名或密码错误" in r.content.decode()
 
 
-@pytest.mark.parametrize("pw, ok", [
-    ("Qilu#2015x", True), ("sd.ip7pat", True), ("Abc#12", False), ("abcdefgh", False), ("abcd1234", False), ("ABCD#EFG", False),
-])
+@pytest.mark.parametrize(
+    "pw, ok",
+    [
+        ("Qilu#2015x", True),
+        ("sd.ip7pat", True),
+        ("Abc#12", False),
+        ("abcdefgh", False),
+        ("abcd1234", False),
+        ("ABCD#EFG", False),
+    ],
+)
 def test_password_policy(pw, ok, db):
     if ok:
         validate_password(pw)
@@ -91,7 +100,9 @@ def test_audit_page_for_admin_only_with_filters_and_export(users, password):
     r = admin.get("/audit/", {"user": "city370200", "export": "xlsx"})
     ws = load_workbook(io.BytesIO(r.content)).active
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0][0] == "序号" and any(row[2] == "city370200" for row in rows[1:])
+    # people by real name and unit (core.labels.person_label), the login name only where no name is on file
+    assert rows[0][0] == "序号" and any(row[2] == person_label(users["city370200"]) for row in rows[1:])
+    assert "city370200" not in {row[2] for row in rows[1:]}
     assert AuditEvent.objects.filter(action="export", actor_name="admin").exists()
 
 

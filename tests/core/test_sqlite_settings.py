@@ -1,4 +1,5 @@
 """SQLite connection settings: a new database file gets 8 KiB pages and WAL; an existing file keeps its page size."""
+
 import sqlite3
 
 import pytest
@@ -14,7 +15,9 @@ def _connect(path) -> sqlite3.Connection:
     return conn
 
 
-@pytest.mark.skipif(settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3", reason="the database is not SQLite")
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3", reason="the database is not SQLite"
+)
 def test_the_sqlite_database_uses_the_project_options():
     assert settings.DATABASES["default"]["OPTIONS"] == settings.SQLITE_OPTIONS
 

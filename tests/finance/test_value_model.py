@@ -1,18 +1,19 @@
 """专利价值度 arithmetic, weights versioning and OECD-style cohort normalisation."""
+
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from docx import Document
-import io
 
-from ipplatform.core.api import InputError
+from ipplatform.core.inputs import InputError
 from ipplatform.finance import indicators as ind
-from ipplatform.finance import value_model as vm
 from ipplatform.finance import valuations
+from ipplatform.finance import value_model as vm
 from ipplatform.finance.models import ValuationItem
 
 
@@ -64,7 +65,9 @@ def test_scores_must_cover_every_indicator_in_range():
 def test_cohort_normalisation_within_field_and_year(tech_fields, make_patent):
     as_of = dt.date(2026, 1, 1)
     # cohort: WIPO field of C08L (macromolecular chemistry), filed 2016
-    a = make_patent(ipc=("C08L23/06", "C08K3/04"), claims=10, inventors=("甲", "乙", "丙", "丁"), family=4, citations=None)
+    a = make_patent(
+        ipc=("C08L23/06", "C08K3/04"), claims=10, inventors=("甲", "乙", "丙", "丁"), family=4, citations=None
+    )
     b = make_patent(ipc=("C08L67/02",), claims=5, inventors=("甲", "乙"), family=2, citations=None)
     # outside the cohort: other field same year, and same field other year (larger values must not count)
     make_patent(ipc=("H04L29/06",), claims=40, inventors=tuple("ABCDEFGH"))
@@ -91,10 +94,20 @@ def test_valuation_versions_weights_and_reports(users, make_patent):
     patent = make_patent(family=7)
     with pytest.raises(PermissionDenied):
         valuations.create_valuation(by=users["public"], title="", scenario="pledge", patents=[patent])
-    v = valuations.create_valuation(by=users["bank"], title="", scenario="pledge", patents=[patent],
-                                    organization=users["qilu_ent"].organization, as_of=dt.date(2026, 1, 1))
+    v = valuations.create_valuation(
+        by=users["bank"],
+        title="",
+        scenario="pledge",
+        patents=[patent],
+        organization=users["qilu_ent"].organization,
+        as_of=dt.date(2026, 1, 1),
+    )
     item = v.items.get()
-    assert valuations.suggested_scores(item) == {"remaining_term": 8, "multi_country": 10, "licensing": 10}  # 10.3 years left; 7 family members; no licence
+    assert valuations.suggested_scores(item) == {
+        "remaining_term": 8,
+        "multi_country": 10,
+        "licensing": 10,
+    }  # 10.3 years left; 7 family members; no licence
     with pytest.raises(InputError, match="尚未完成"):
         valuations.generate_report(valuation=v, by=users["bank"])
     valuations.score_item(item=item, by=users["bank"], scores=_scores(8, 6, 4))
@@ -102,10 +115,24 @@ def test_valuation_versions_weights_and_reports(users, make_patent):
     assert v.pvd == Decimal("6.20") and v.state == "completed"
     # administrators publish new weights; the finished valuation keeps version 1
     with pytest.raises(PermissionDenied):
-        valuations.save_model_version(scenario="pledge", alpha="0.5", beta="0.25", gamma="0.25", weights=vm.DEFAULT_SUBWEIGHTS,
-                                      note="x", by=users["bank"])
-    m2 = valuations.save_model_version(scenario="pledge", alpha="0.5", beta="0.25", gamma="0.25", weights=vm.DEFAULT_SUBWEIGHTS,
-                                       note="加大法律维度", by=users["xietiao"])
+        valuations.save_model_version(
+            scenario="pledge",
+            alpha="0.5",
+            beta="0.25",
+            gamma="0.25",
+            weights=vm.DEFAULT_SUBWEIGHTS,
+            note="x",
+            by=users["bank"],
+        )
+    m2 = valuations.save_model_version(
+        scenario="pledge",
+        alpha="0.5",
+        beta="0.25",
+        gamma="0.25",
+        weights=vm.DEFAULT_SUBWEIGHTS,
+        note="加大法律维度",
+        by=users["xietiao"],
+    )
     assert m2.version == 2 and valuations.current_model(scenario="pledge") == m2
     assert ValuationItem.objects.get(pk=item.pk).valuation.model_version.version == 1
     r1 = valuations.generate_report(valuation=v, by=users["bank"])
@@ -120,7 +147,9 @@ def test_valuation_versions_weights_and_reports(users, make_patent):
 def test_valuation_refuses_patents_of_another_owner(users, make_patent):
     other = make_patent(owners=("海尔集团公司",))
     with pytest.raises(InputError, match="不是以下专利的专利权人"):
-        valuations.create_valuation(by=users["bank"], title="", scenario="pledge", patents=[other], organization=users["qilu_ent"].organization)
+        valuations.create_valuation(
+            by=users["bank"], title="", scenario="pledge", patents=[other], organization=users["qilu_ent"].organization
+        )
 
 
 @pytest.mark.django_db

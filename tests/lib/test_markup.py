@@ -8,8 +8,16 @@ def test_markdown_is_rendered():
 
 
 def test_scripts_styles_and_handlers_are_removed():
-    html = markup.render('<script>alert(1)</script><img src=x onerror="alert(2)"><a href="javascript:alert(3)">x</a><p style="color:red" onclick="y()">p</p>')
-    assert "<script" not in html and "onerror" not in html and "javascript:" not in html and "onclick" not in html and "style=" not in html
+    html = markup.render(
+        '<script>alert(1)</script><img src=x onerror="alert(2)"><a href="javascript:alert(3)">x</a><p style="color:red" onclick="y()">p</p>'
+    )
+    assert (
+        "<script" not in html
+        and "onerror" not in html
+        and "javascript:" not in html
+        and "onclick" not in html
+        and "style=" not in html
+    )
 
 
 def test_plain_summary():

@@ -1,5 +1,6 @@
 """PostgreSQL import tuning of migrations patents 0004 and analytics 0002: unused pattern-ops indexes gone, the
 ones behind prefix filters kept, page room on the tables updated in place; nothing done on other databases."""
+
 import importlib
 
 import pytest
@@ -17,18 +18,28 @@ def test_unused_pattern_indexes_are_dropped_and_prefix_filters_keep_theirs(db):
     for table, columns in {**patents_0004.UNUSED_LIKE, **analytics_0002.UNUSED_LIKE}.items():
         for column in columns:
             assert pgschema.like_indexes(connection, table, column) == [], (table, column)
-    for table, column in [("patents_patent", "ipc_main"), ("patents_patent", "region_code"), ("patents_applicant", "region_code")]:
+    for table, column in [
+        ("patents_patent", "ipc_main"),
+        ("patents_patent", "region_code"),
+        ("patents_applicant", "region_code"),
+    ]:
         assert len(pgschema.like_indexes(connection, table, column)) == 1, (table, column)
 
 
 @on_pg
 def test_tables_updated_in_place_have_room_on_their_pages(db):
     with connection.cursor() as cur:
-        cur.execute("SELECT relname, reloptions FROM pg_class WHERE relname = ANY(%s)",
-                    [["patents_applicant", "analytics_monthbucket", "analytics_yearbucket", "patents_patent"]])
+        cur.execute(
+            "SELECT relname, reloptions FROM pg_class WHERE relname = ANY(%s)",
+            [["patents_applicant", "analytics_monthbucket", "analytics_yearbucket", "patents_patent"]],
+        )
         options = dict(cur.fetchall())
-    assert options == {"patents_applicant": ["fillfactor=70"], "analytics_monthbucket": ["fillfactor=50"],
-                       "analytics_yearbucket": ["fillfactor=50"], "patents_patent": None}
+    assert options == {
+        "patents_applicant": ["fillfactor=70"],
+        "analytics_monthbucket": ["fillfactor=50"],
+        "analytics_yearbucket": ["fillfactor=50"],
+        "patents_patent": None,
+    }
 
 
 @on_pg

@@ -1,4 +1,5 @@
 """prefetch.ahead: same items in order, produced in another thread one step ahead, errors and early stops passed on."""
+
 import threading
 
 import pytest

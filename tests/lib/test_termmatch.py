@@ -1,4 +1,5 @@
 """ipplatform.lib.termmatch: terms, shared terms, BM25, IPC proximity."""
+
 from ipplatform.lib import termmatch as tm
 
 

@@ -26,5 +26,7 @@ def test_calendar_days_roll_over_holidays():
 
 def test_working_days_between_and_suspensions():
     assert workdays.working_days_between(D(2025, 1, 24), D(2025, 2, 5)) == 3
-    deadline = workdays.shift_for_suspensions(D(2025, 3, 1), [(D(2025, 1, 10), D(2025, 1, 20)), (D(2025, 2, 1), None)], today=D(2025, 2, 4))
+    deadline = workdays.shift_for_suspensions(
+        D(2025, 3, 1), [(D(2025, 1, 10), D(2025, 1, 20)), (D(2025, 2, 1), None)], today=D(2025, 2, 4)
+    )
     assert deadline == D(2025, 3, 14)

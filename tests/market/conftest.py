@@ -1,4 +1,5 @@
 """Market test fixtures: private data directory, real patent records owned by demo organisations."""
+
 import datetime as dt
 
 import pytest
@@ -21,20 +22,24 @@ def real(db):
 
 
 @pytest.fixture
-def owned(real, users):
-    """A real invention treated as granted in 2019 whose applicant is linked to 山东大学 (as the demo does); single owner."""
+def owned(real, users, become_holder):
+    """A real invention treated as granted in 2019, single owner; the `sdu` user acts for that applicant (an organisation of
+    that name with a verified claim of it)."""
     from tests.market import realdata
 
     patent = next(p for p in real if p.abstract and ";" not in p.applicants_text and len(p.abstract) > 60)
-    link = patent.applicant_links.get()
-    link.applicant.organization = users["sdu"].organization
-    link.applicant.save()
+    become_holder(users["sdu"], patent.applicant_links.get().applicant.name)
     return realdata.grant(patent, on=dt.date(2019, 6, 1))
 
 
 @pytest.fixture
 def listing_kwargs():
-    return dict(summary="用通俗的话说明：该技术让产品更稳定。", application_fields="食品、保健品", maturity="pilot", asking_price="30")
+    return dict(
+        summary="用通俗的话说明：该技术让产品更稳定。",
+        application_fields="食品、保健品",
+        maturity="pilot",
+        asking_price="30",
+    )
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
 """Real patent records from data/patents_cn for market tests (loaded directly, independent of the importer)."""
+
 from __future__ import annotations
 
 import csv
@@ -47,11 +48,20 @@ def _save(rows: list[dict]) -> list[Patent]:
     Patent.objects.bulk_create(patents, ignore_conflicts=True)
     names = {normalize_name(n) for r in rows for n in r["applicants"]}
     existing = {a.name: a for a in Applicant.objects.filter(name__in=names)}
-    Applicant.objects.bulk_create([Applicant(name=n, entity_type="enterprise" if "公司" in n else ("university" if "大学" in n else "unknown"))
-                                   for n in names if n not in existing], ignore_conflicts=True)
+    Applicant.objects.bulk_create(
+        [
+            Applicant(name=n, entity_type="enterprise" if "公司" in n else ("university" if "大学" in n else "unknown"))
+            for n in names
+            if n not in existing
+        ],
+        ignore_conflicts=True,
+    )
     by_name = {a.name: a for a in Applicant.objects.filter(name__in=names)}
-    links = [PatentApplicant(patent_id=r["id"], applicant=by_name[normalize_name(n)], order=i)
-             for r in rows for i, n in enumerate(r["applicants"], 1)]
+    links = [
+        PatentApplicant(patent_id=r["id"], applicant=by_name[normalize_name(n)], order=i)
+        for r in rows
+        for i, n in enumerate(r["applicants"], 1)
+    ]
     PatentApplicant.objects.bulk_create(links, ignore_conflicts=True)
     return list(Patent.objects.filter(pk__in=[r["id"] for r in rows]))
 
@@ -63,13 +73,26 @@ def load_sipo_export() -> list[Patent]:
         for rec in csv.DictReader(fh):
             codes = _codes(rec["分类号"])
             applicants = [n.strip() for n in rec["申请（专利权）人"].split(";") if n.strip()]
-            rows.append(dict(
-                id=_app_id(rec["申请号"]), application_number=_app_id(rec["申请号"]), patent_type="utility", title=rec["名称"],
-                abstract=rec["摘要"], first_claim=rec["主权项"], ipc_main=normalize_ipc(rec["主分类号"]), ipc_all=codes,
-                applicants_text=";".join(applicants), address=rec["地址"], application_date=_date(rec["申请日"]),
-                publication_number=rec["公开（公告）号"].replace("CN", ""), publication_date=_date(rec["公开（公告）日"]),
-                source="csv", source_file="sipo_export_sample_carrotc.csv", applicants=applicants,
-            ))
+            rows.append(
+                dict(
+                    id=_app_id(rec["申请号"]),
+                    application_number=_app_id(rec["申请号"]),
+                    patent_type="utility",
+                    title=rec["名称"],
+                    abstract=rec["摘要"],
+                    first_claim=rec["主权项"],
+                    ipc_main=normalize_ipc(rec["主分类号"]),
+                    ipc_all=codes,
+                    applicants_text=";".join(applicants),
+                    address=rec["地址"],
+                    application_date=_date(rec["申请日"]),
+                    publication_number=rec["公开（公告）号"].replace("CN", ""),
+                    publication_date=_date(rec["公开（公告）日"]),
+                    source="csv",
+                    source_file="sipo_export_sample_carrotc.csv",
+                    applicants=applicants,
+                )
+            )
     return _save(rows)
 
 
@@ -84,12 +107,25 @@ def load_sipo_epub(limit: int | None = None) -> list[Patent]:
                 continue
             codes = _codes(rec.get("分类号", ""))
             applicants = [n.strip() for n in re.split(r"[;；]", rec.get("申请人", "")) if n.strip()]
-            rows.append(dict(
-                id=pid, application_number=pid, patent_type="invention", title=rec["tile"], abstract=rec.get("abstract", ""),
-                ipc_main=codes[0] if codes else "", ipc_all=codes, applicants_text=";".join(applicants), address=rec.get("地址", ""),
-                application_date=_date(rec.get("申请日")), publication_number=rec.get("申请公布号", "").replace("CN", ""),
-                publication_date=_date(rec.get("申请公布日")), source="sipo_jsonl", source_file="sipo_epub_yinwenzhi.jsonl", applicants=applicants,
-            ))
+            rows.append(
+                dict(
+                    id=pid,
+                    application_number=pid,
+                    patent_type="invention",
+                    title=rec["tile"],
+                    abstract=rec.get("abstract", ""),
+                    ipc_main=codes[0] if codes else "",
+                    ipc_all=codes,
+                    applicants_text=";".join(applicants),
+                    address=rec.get("地址", ""),
+                    application_date=_date(rec.get("申请日")),
+                    publication_number=rec.get("申请公布号", "").replace("CN", ""),
+                    publication_date=_date(rec.get("申请公布日")),
+                    source="sipo_jsonl",
+                    source_file="sipo_epub_yinwenzhi.jsonl",
+                    applicants=applicants,
+                )
+            )
             if limit and len(rows) >= limit:
                 break
     seen, unique = set(), []

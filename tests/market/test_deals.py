@@ -1,11 +1,12 @@
 """Deals: inquiry → negotiation → contract → registration → completed, with state history, legal events, reminders."""
+
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
 
-from ipplatform.core.api import InputError
+from ipplatform.core.inputs import InputError
 from ipplatform.core.models import Notification
 from ipplatform.core.workflow import history
 from ipplatform.market import flows, services
@@ -35,20 +36,34 @@ def test_assignment_deal_history_and_legal_event(owned, users, listing_kwargs, o
     with pytest.raises(InputError) as exc:
         flows.advance_deal(user=users["sdu"], deal=deal, action="sign_contract", amount="80", contract_signed_on=TODAY)
     assert exc.value.field == "contract_no"
-    flows.advance_deal(user=users["haier"], deal=_fresh(deal), action="sign_contract", amount="80", contract_no="HT-001",
-                       contract_signed_on=TODAY)
+    flows.advance_deal(
+        user=users["haier"],
+        deal=_fresh(deal),
+        action="sign_contract",
+        amount="80",
+        contract_no="HT-001",
+        contract_signed_on=TODAY,
+    )
     assert _fresh(listing).state == ListingState.SUSPENDED  # an assignment under contract is off the showcase
-    flows.advance_deal(user=users["haier"], deal=_fresh(deal), action="submit_registration", reason="已提交著录项目变更")
-    deal = flows.advance_deal(user=users["sdu"], deal=_fresh(deal), action="complete", registration_no="ZL-BG-2026-01", registered_on=TODAY)
+    flows.advance_deal(
+        user=users["haier"], deal=_fresh(deal), action="submit_registration", reason="已提交著录项目变更"
+    )
+    deal = flows.advance_deal(
+        user=users["sdu"], deal=_fresh(deal), action="complete", registration_no="ZL-BG-2026-01", registered_on=TODAY
+    )
     steps = [(t.source, t.target, t.actor_name) for t in history(deal)]
-    assert steps == [("inquiry", "negotiation", "sdu"), ("negotiation", "contract", "haier"), ("contract", "registration", "haier"),
-                     ("registration", "completed", "sdu")]
+    assert steps == [
+        ("inquiry", "negotiation", "sdu"),
+        ("negotiation", "contract", "haier"),
+        ("contract", "registration", "haier"),
+        ("registration", "completed", "sdu"),
+    ]
     assert history(deal)[1].reason == "合同HT-001，金额80.00万元"
     event = LegalEvent.objects.get(patent=owned, reference=f"market.deal:{deal.pk}")
-    assert event.code == "transfer" and event.source == "交易登记" and "海尔集团公司" in event.description
+    assert event.code == "transfer" and event.source == "交易登记" and "海尔智家股份有限公司" in event.description
     assert _fresh(listing).state == ListingState.CLOSED
     # ownership follows the registered assignment
-    assert services.holder_names(owned) == ["海尔集团公司"]
+    assert services.holder_names(owned) == ["海尔智家股份有限公司"]
     assert services.is_owned_by(patent=owned, organization=users["haier"].organization)
     assert not services.is_owned_by(patent=owned, organization=users["sdu"].organization)
     assert owned in services.patents_of(organization=users["haier"].organization)
@@ -64,12 +79,22 @@ def test_exclusive_licence_deal_blocks_further_licences_until_it_ends(owned, use
     deal = flows.start_deal(user=users["haier"], listing=listing)
     flows.advance_deal(user=users["sdu"], deal=deal, action="negotiate")
     end = TODAY + dt.timedelta(days=400)
-    flows.advance_deal(user=users["sdu"], deal=_fresh(deal), action="sign_contract", amount="50", contract_no="XK-1",
-                       contract_signed_on=TODAY - dt.timedelta(days=10), licence_start=TODAY - dt.timedelta(days=10), licence_end=end)
+    flows.advance_deal(
+        user=users["sdu"],
+        deal=_fresh(deal),
+        action="sign_contract",
+        amount="50",
+        contract_no="XK-1",
+        contract_signed_on=TODAY - dt.timedelta(days=10),
+        licence_start=TODAY - dt.timedelta(days=10),
+        licence_end=end,
+    )
     deal = _fresh(deal)
     assert deal.recordal_deadline == services.add_months(TODAY - dt.timedelta(days=10), 3)
     flows.advance_deal(user=users["haier"], deal=deal, action="submit_registration")
-    flows.advance_deal(user=users["sdu"], deal=_fresh(deal), action="complete", registration_no="BA-2026-7", registered_on=TODAY)
+    flows.advance_deal(
+        user=users["sdu"], deal=_fresh(deal), action="complete", registration_no="BA-2026-7", registered_on=TODAY
+    )
     assert LegalEvent.objects.get(reference=f"market.deal:{deal.pk}").code == "license"
     assert services.exclusive_licence_in_force(patent_id=owned.pk)
     assert not services.exclusive_licence_in_force(patent_id=owned.pk, on=end + dt.timedelta(days=1))
@@ -83,8 +108,16 @@ def test_recordal_reminder_before_the_three_month_limit(owned, users, listing_kw
     deal = flows.start_deal(user=users["qilu_ent"], listing=listing)
     flows.advance_deal(user=users["sdu"], deal=deal, action="negotiate")
     signed = TODAY - dt.timedelta(days=80)
-    flows.advance_deal(user=users["sdu"], deal=_fresh(deal), action="sign_contract", amount="10", contract_no="PT-9",
-                       contract_signed_on=signed, licence_start=signed, licence_end=signed + dt.timedelta(days=700))
+    flows.advance_deal(
+        user=users["sdu"],
+        deal=_fresh(deal),
+        action="sign_contract",
+        amount="10",
+        contract_no="PT-9",
+        contract_signed_on=signed,
+        licence_start=signed,
+        licence_end=signed + dt.timedelta(days=700),
+    )
     deadline = _fresh(deal).recordal_deadline
     assert deadline == services.add_months(signed, 3)
     assert flows.send_recordal_reminders(on=deadline - dt.timedelta(days=30)) == 0  # not yet
@@ -120,8 +153,9 @@ def test_daily_command_suspends_lapsed_listings_and_closes_expired_demands(owned
     from django.core.management import call_command
 
     listing = _listing(users, owned, "ordinary", listing_kwargs)
-    demand = services.post_demand(user=users["qilu_ent"], title="需求", field="食品", problem="需要提高片剂贮藏稳定性的工艺方案",
-                                  deadline=TODAY)
+    demand = services.post_demand(
+        user=users["qilu_ent"], title="需求", field="食品", problem="需要提高片剂贮藏稳定性的工艺方案", deadline=TODAY
+    )
     LegalEvent.objects.create(patent=owned, date=TODAY, code="fee_lapse", source="测试")
     call_command("market_reminders", stdout=__import__("io").StringIO())
     assert _fresh(listing).state == ListingState.SUSPENDED

@@ -1,11 +1,12 @@
 """Listing refusals (ownership, validity, exclusive/sole licence, pledge, preservation) and the happy path, on real records."""
+
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
 
-from ipplatform.core.api import InputError
+from ipplatform.core.inputs import InputError
 from ipplatform.market import services
 from ipplatform.market.enums import ListingState
 from ipplatform.patents.models import LegalEvent
@@ -33,11 +34,10 @@ def test_refused_when_not_the_patentee(owned, users, listing_kwargs):
     assert "不是该专利的专利权人" in exc.value.message and owned.applicants_text in exc.value.message
 
 
-def test_refused_when_not_granted(real, users, listing_kwargs):
+def test_refused_when_not_granted(real, users, listing_kwargs, become_holder):
     patent = next(p for p in real if ";" not in p.applicants_text)
     link = patent.applicant_links.get()
-    link.applicant.organization = users["sdu"].organization
-    link.applicant.save()
+    become_holder(users["sdu"], link.applicant.name)
     assert "尚未授权" in _refused(users, patent, "assignment", listing_kwargs)
 
 
@@ -48,7 +48,9 @@ def test_refused_when_fees_lapsed(owned, users, listing_kwargs):
 
 @pytest.mark.parametrize("description", ["独占许可：许可某公司实施", "排他许可：许可某公司实施"])
 def test_exclusive_or_sole_licence_in_force_forbids_licensing_not_assignment(owned, users, listing_kwargs, description):
-    LegalEvent.objects.create(patent=owned, date=dt.date(2024, 1, 1), code="license", description=description, source="测试")
+    LegalEvent.objects.create(
+        patent=owned, date=dt.date(2024, 1, 1), code="license", description=description, source="测试"
+    )
     assert services.exclusive_licence_in_force(patent_id=owned.pk)
     assert "独占或排他许可" in _refused(users, owned, "ordinary", listing_kwargs)
     assert services.create_listing(user=users["sdu"], patent_id=owned.pk, deal_type="assignment", **listing_kwargs)
@@ -58,20 +60,34 @@ def test_exclusive_or_sole_licence_in_force_forbids_licensing_not_assignment(own
 
 
 def test_pledge_without_consent_forbids_assignment(owned, users, listing_kwargs):
-    LegalEvent.objects.create(patent=owned, date=dt.date(2024, 1, 1), code="pledge", description="齐鲁银行（演示）", source="质押登记")
+    LegalEvent.objects.create(
+        patent=owned, date=dt.date(2024, 1, 1), code="pledge", description="齐鲁银行（演示）", source="质押登记"
+    )
     message = _refused(users, owned, "assignment", listing_kwargs)
     assert "未经质权人同意不得转让" in message and "齐鲁银行" in message
     with pytest.raises(InputError) as exc:  # consent must be documented
-        services.create_listing(user=users["sdu"], patent_id=owned.pk, deal_type="assignment", pledgee_consent=True, **listing_kwargs)
+        services.create_listing(
+            user=users["sdu"], patent_id=owned.pk, deal_type="assignment", pledgee_consent=True, **listing_kwargs
+        )
     assert exc.value.field == "pledgee_consent_note"
-    listing = services.create_listing(user=users["sdu"], patent_id=owned.pk, deal_type="assignment", pledgee_consent=True,
-                                      pledgee_consent_note="齐鲁银行2026年3月1日同意函", **listing_kwargs)
+    listing = services.create_listing(
+        user=users["sdu"],
+        patent_id=owned.pk,
+        deal_type="assignment",
+        pledgee_consent=True,
+        pledgee_consent_note="齐鲁银行2026年3月1日同意函",
+        **listing_kwargs,
+    )
     assert listing.pledgee_consent
 
 
 def test_pledge_release_lifts_the_bar(owned, users, listing_kwargs):
-    LegalEvent.objects.create(patent=owned, date=dt.date(2024, 1, 1), code="pledge", source="质押登记", reference="finance.pledge:1")
-    LegalEvent.objects.create(patent=owned, date=dt.date(2025, 1, 1), code="pledge_release", source="质押登记", reference="finance.pledge:1")
+    LegalEvent.objects.create(
+        patent=owned, date=dt.date(2024, 1, 1), code="pledge", source="质押登记", reference="finance.pledge:1"
+    )
+    LegalEvent.objects.create(
+        patent=owned, date=dt.date(2025, 1, 1), code="pledge_release", source="质押登记", reference="finance.pledge:1"
+    )
     assert services.active_pledge_info(patent_id=owned.pk) == (False, "")
     assert services.active_pledge_info(patent_id=owned.pk, on=dt.date(2024, 5, 1))[0]
     assert services.create_listing(user=users["sdu"], patent_id=owned.pk, deal_type="assignment", **listing_kwargs)
@@ -103,13 +119,23 @@ def test_listing_page_and_api(owned, users, client, listing_kwargs):
     refused = client.post("/market/listings/new/", {"patent": owned.pk, "deal_type": "ordinary", **listing_kwargs})
     assert refused.status_code == 400 and "请勿重复挂牌" in refused.content.decode()
     client.force_login(users["haier"])
-    api = client.post("/api/v1/market/listings", {"patent": owned.pk, "deal_type": "assignment", **listing_kwargs}, content_type="application/json")
+    api = client.post(
+        "/api/v1/market/listings",
+        {"patent": owned.pk, "deal_type": "assignment", **listing_kwargs},
+        content_type="application/json",
+    )
     assert api.status_code == 400 and "不是该专利的专利权人" in api.json()["error"]
     check = client.get("/api/v1/market/listings/check", {"patent": owned.pk, "deal_type": "assignment"})
     assert check.json()["allowed"] is False
     assert client.get("/api/v1/market/listings").json()[0]["id"] == listing.pk
     # the holder edits the price; others may not
-    edit = {"title": "流体发电系统", "summary": "更通俗的说明", "application_fields": "水利", "maturity": "industrial", "asking_price": "25万"}
+    edit = {
+        "title": "流体发电系统",
+        "summary": "更通俗的说明",
+        "application_fields": "水利",
+        "maturity": "industrial",
+        "asking_price": "25万",
+    }
     client.force_login(users["sdu"])
     bad = client.post(f"/market/listings/{listing.pk}/edit/", edit)
     assert bad.status_code == 400 and "“25万”不是有效的数字" in bad.content.decode()
@@ -124,4 +150,27 @@ def test_listing_page_and_api(owned, users, client, listing_kwargs):
     assert listing.state == ListingState.WITHDRAWN
     from ipplatform.core.workflow import history
 
-    assert [(t.transition, t.reason, t.actor_name) for t in history(listing)] == [("withdraw", "技术已自行产业化", "sdu")]
+    assert [(t.transition, t.reason, t.actor_name) for t in history(listing)] == [
+        ("withdraw", "技术已自行产业化", "sdu")
+    ]
+
+
+def test_a_university_user_acts_for_the_university_as_holder(users):
+    assert services.holder_org(users["sdu"]) == users["sdu"].organization
+
+
+def test_a_bank_user_cannot_offer_patents(users):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.holder_org(users["bank"])
+
+
+def test_a_listing_action_refused_returns_to_the_page_with_the_message(owned, users, client, listing_kwargs):
+    listing = services.create_listing(user=users["sdu"], patent_id=owned.pk, deal_type="ordinary", **listing_kwargs)
+    client.force_login(users["sdu"])
+    detail = f"/market/listings/{listing.pk}/"
+    response = client.post(
+        f"{detail}action/", {"action": "fly"}, HTTP_REFERER=f"http://testserver{detail}", follow=True
+    )
+    assert "未知的操作“fly”" in response.content.decode()

@@ -1,11 +1,11 @@
 """Who sees what: deals by party and region (core.scopes), data rooms by approval, statistics and exports."""
-from __future__ import annotations
 
-import pytest
+from __future__ import annotations
 
 import datetime as dt
 import io
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
@@ -16,28 +16,43 @@ pytestmark = pytest.mark.usefixtures("market_reference")
 
 
 def _deal(owned, users, listing_kwargs):
-    listing = services.create_listing(user=users["sdu"], patent_id=owned.pk, deal_type="ordinary", trading_center_id=None, **listing_kwargs)
+    listing = services.create_listing(
+        user=users["sdu"], patent_id=owned.pk, deal_type="ordinary", trading_center_id=None, **listing_kwargs
+    )
     return listing, flows.start_deal(user=users["qilu_ent"], listing=listing, message="询价")
 
 
 def test_deal_visible_to_parties_and_their_city_only(owned, users, listing_kwargs, client):
     listing, deal = _deal(owned, users, listing_kwargs)
-    for username, status in (("sdu", 200), ("qilu_ent", 200), ("city370100", 200), ("admin", 200), ("haier", 403), ("city370200", 403)):
+    for username, status in (
+        ("sdu", 200),
+        ("qilu_ent", 200),
+        ("city370100", 200),
+        ("admin", 200),
+        ("haier", 403),
+        ("city370200", 403),
+    ):
         client.force_login(users[username])
         assert client.get(f"/market/deals/{deal.pk}/").status_code == status, username
     client.force_login(users["haier"])
     assert client.get("/api/v1/market/deals").json() == []
-    response = client.post(f"/api/v1/market/deals/{deal.pk}/transition", {"action": "negotiate"}, content_type="application/json")
+    response = client.post(
+        f"/api/v1/market/deals/{deal.pk}/transition", {"action": "negotiate"}, content_type="application/json"
+    )
     assert response.status_code == 403 and "超出您的数据范围" in response.json()["error"]
     client.force_login(users["city370100"])  # the city bureau sees the deal but is no party to it
-    response = client.post(f"/api/v1/market/deals/{deal.pk}/transition", {"action": "negotiate"}, content_type="application/json")
+    response = client.post(
+        f"/api/v1/market/deals/{deal.pk}/transition", {"action": "negotiate"}, content_type="application/json"
+    )
     assert response.status_code == 403
     assert Deal.objects.get(pk=deal.pk).state == "inquiry"
 
 
 def test_data_room_only_for_approved_parties(owned, users, listing_kwargs, client):
     listing, _ = _deal(owned, users, listing_kwargs)
-    doc = services.add_document(user=users["sdu"], listing=listing, upload=SimpleUploadedFile("技术交底书.pdf", b"%PDF-1.4 demo"))
+    doc = services.add_document(
+        user=users["sdu"], listing=listing, upload=SimpleUploadedFile("技术交底书.pdf", b"%PDF-1.4 demo")
+    )
     url = f"/market/documents/{doc.pk}/"
     client.force_login(users["qilu_ent"])
     assert client.get(url).status_code == 403
@@ -55,14 +70,22 @@ def test_data_room_only_for_approved_parties(owned, users, listing_kwargs, clien
     client.force_login(users["haier"])
     assert client.get(url).status_code == 403
     client.force_login(users["sdu"])
-    bad = client.post(f"/market/listings/{listing.pk}/documents/", {"file": SimpleUploadedFile("x.exe", b"MZ")}, follow=True)
+    bad = client.post(
+        f"/market/listings/{listing.pk}/documents/", {"file": SimpleUploadedFile("x.exe", b"MZ")}, follow=True
+    )
     assert "类型不支持" in bad.content.decode()
 
 
 def test_statistics_dashboard_and_excel(owned, users, listing_kwargs, client):
     _deal(owned, users, listing_kwargs)
-    services.post_demand(user=users["laiwu_ent"], title="精密轴类零件在线检测", field="机械", problem="人工抽检效率低、漏检多，需要在线测量方案",
-                         deadline=dt.date.today() + dt.timedelta(days=30), budget_max="50")
+    services.post_demand(
+        user=users["laiwu_ent"],
+        title="精密轴类零件在线检测",
+        field="机械",
+        problem="人工抽检效率低、漏检多，需要在线测量方案",
+        deadline=dt.date.today() + dt.timedelta(days=30),
+        budget_max="50",
+    )
     client.force_login(users["xietiao"])
     page = client.get("/market/stats/")
     assert page.status_code == 200
@@ -82,9 +105,17 @@ def test_statistics_dashboard_and_excel(owned, users, listing_kwargs, client):
 
 def test_events_registration_and_capacity(owned, users, listing_kwargs, orgs, client):
     listing, _ = _deal(owned, users, listing_kwargs)
-    event = services.create_event(user=users["xietiao"], title="专利技术交易会", kind="fair", venue="济南", starts_on=dt.date.today(),
-                                  ends_on=dt.date.today() + dt.timedelta(days=1), capacity=1, trading_center_id=orgs["center_nat"].pk,
-                                  listing_ids=[listing.pk])
+    event = services.create_event(
+        user=users["xietiao"],
+        title="专利技术交易会",
+        kind="fair",
+        venue="济南",
+        starts_on=dt.date.today(),
+        ends_on=dt.date.today() + dt.timedelta(days=1),
+        capacity=1,
+        trading_center_id=orgs["center_nat"].pk,
+        listing_ids=[listing.pk],
+    )
     assert event.city_code == "370100" and list(event.listings.all()) == [listing]
     services.register_for_event(user=users["qilu_ent"], event=event, role="demand")
     client.force_login(users["haier"])
@@ -92,7 +123,7 @@ def test_events_registration_and_capacity(owned, users, listing_kwargs, orgs, cl
     assert "名额（1）已满" in response.content.decode()
     client.force_login(users["xietiao"])
     page = client.get(f"/market/events/{event.pk}/").content.decode()
-    assert "济南齐鲁新材料科技有限公司（演示）" in page and listing.title in page
+    assert "济南时代新纪元科技有限公司" in page and listing.title in page
     client.force_login(users["qilu_ent"])
     assert client.get("/market/events/new/").status_code == 403
     assert MarketEvent.objects.count() == 1

@@ -1,5 +1,6 @@
 """End to end in Chromium: a university lists a real patent and declares an open licence, an enterprise posts a demand,
 sees the match with its reasons and takes the open licence online (screenshots under var/screenshots/)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,15 +12,23 @@ from tests.market import realdata
 
 
 @pytest.mark.browser
-def test_list_demand_match_and_take_open_licence(transactional_db, live_server, page, login, screenshot, users):
+def test_list_demand_match_and_take_open_licence(
+    transactional_db, live_server, page, login, screenshot, users, become_holder
+):
     from ipplatform.search import services as search
 
     corpus = realdata.load_sipo_export() + realdata.load_sipo_epub(limit=300)
-    patent = next(p for p in corpus if p.source_file.startswith("sipo_export") and ";" not in p.applicants_text and len(p.abstract) > 150)
+    patent = next(
+        p
+        for p in corpus
+        if p.source_file.startswith("sipo_export") and ";" not in p.applicants_text and len(p.abstract) > 150
+    )
     link = patent.applicant_links.get()
-    link.applicant.organization = users["sdu"].organization  # as the demo links a real applicant to the demo university
-    link.applicant.save()
-    patent.application_date, patent.publication_date = dt.date(2021, 3, 1), dt.date(2021, 9, 1)  # scenario: within its term
+    become_holder(users["sdu"], link.applicant.name)
+    patent.application_date, patent.publication_date = (
+        dt.date(2021, 3, 1),
+        dt.date(2021, 9, 1),
+    )  # scenario: within its term
     patent.save()
     search.rebuild_index()
 
@@ -73,12 +82,14 @@ def test_list_demand_match_and_take_open_licence(transactional_db, live_server, 
 
     # 4. it takes the open licence online: written notice and payment record
     page.goto(f"{live_server.url}/market/open-licences/")
-    page.click(f"text={patent.title}") if page.locator(f"a:has-text('{patent.title}')").count() else page.click("td a >> nth=0")
+    page.click(f"text={patent.title}") if page.locator(f"a:has-text('{patent.title}')").count() else page.click(
+        "td a >> nth=0"
+    )
     page.fill("#payment_reference", "HX-2026-0315")
     page.click("button:has-text('书面通知并实施')")
     page.wait_for_selector("#notice")
     notice = page.inner_text("#notice")
-    assert "第五十一条" in notice and "HX-2026-0315" in notice and "济南齐鲁新材料科技有限公司（演示）" in notice
+    assert "第五十一条" in notice and "HX-2026-0315" in notice and "济南时代新纪元科技有限公司" in notice
     screenshot(page, "market_open_licence_taken")
     with page.expect_download() as download:
         page.click("text=下载实施通知书（Word）")

@@ -1,5 +1,8 @@
 """Each analysis against values computed by hand from the fixture set in conftest.py (P1–P7 analysed, Q1–Q3 corpus only)."""
+
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 
@@ -15,9 +18,17 @@ def test_frame_reads_every_column(frame):
 
 def test_trend(frame, ctx):
     r = an.trend(frame, ctx=ctx)
-    assert r["rows"] == [[2016, 2, 1, 1, 0], [2017, 1, 1, 0, 0], [2018, 2, 1, 2, 1], [2019, 2, 2, 0, 0], [2020, 0, 0, 1, 1]]
+    assert r["rows"] == [
+        [2016, 2, 1, 1, 0],
+        [2017, 1, 1, 0, 0],
+        [2018, 2, 1, 2, 1],
+        [2019, 2, 2, 0, 0],
+        [2020, 0, 0, 1, 1],
+    ]
     assert r["figures"]["申请总量"] == 7 and r["figures"]["授权总量"] == 4
-    assert "数据截止日期：2022-12-31" in r["caliber"] and "按件计" in r["caliber"] and "授权量按授权公告日" in r["caliber"]
+    assert (
+        "数据截止日期：2022-12-31" in r["caliber"] and "按件计" in r["caliber"] and "授权量按授权公告日" in r["caliber"]
+    )
 
 
 def test_lifecycle_on_fixture(frame, ctx):
@@ -25,8 +36,10 @@ def test_lifecycle_on_fixture(frame, ctx):
     assert r["rows"] == [[2016, 2, 2], [2017, 1, 2], [2018, 2, 2], [2019, 2, 3]]
     # 2017–2019: 5 applications, 6 applicants; 2014–2016: 2 and 2 → both grow → 成长期
     assert r["figures"]["阶段"] == "成长期"
-    assert r["figures"]["判定截止年"] == 2019  # 2022-12-31 less 18 months → 2021 is the last complete year; data end in 2019
-    ctx.data_cutoff = an.dt.date(2020, 12, 31)  # less 18 months → 2019-07: 2018 is the last complete year
+    assert (
+        r["figures"]["判定截止年"] == 2019
+    )  # 2022-12-31 less 18 months → 2021 is the last complete year; data end in 2019
+    ctx.data_cutoff = dt.date(2020, 12, 31)  # less 18 months → 2019-07: 2018 is the last complete year
     early = an.lifecycle(frame, ctx=ctx)
     assert early["figures"]["判定截止年"] == 2018 and early["figures"]["阶段"] == "萌芽期"  # only 2016–2018 have data
     assert "+150%" in r["figures"]["判定依据"] and "+200%" in r["figures"]["判定依据"]
@@ -40,13 +53,21 @@ def _series(spec):
     return dict(years=sorted(spec), applications=apps, applicants=people)
 
 
-@pytest.mark.parametrize("spec,phase", [
-    ({2013: (1, 1), 2014: (1, 1), 2015: (2, 1)}, "萌芽期"),
-    ({y: (10, 10) for y in range(2010, 2013)} | {y: (5, 4) for y in range(2013, 2016)}, "衰退期"),
-    ({y: (10, 10) for y in range(2010, 2013)} | {y: (10, 4) for y in range(2013, 2016)}, "成熟期"),
-    ({y: (10, 3) for y in range(2010, 2013)} | {y: (20, 6) for y in range(2013, 2016)}, "成长期"),
-    ({y: (10, 10) for y in range(2007, 2010)} | {y: (5, 5) for y in range(2010, 2013)} | {y: (10, 8) for y in range(2013, 2016)}, "复苏期"),
-])
+@pytest.mark.parametrize(
+    "spec,phase",
+    [
+        ({2013: (1, 1), 2014: (1, 1), 2015: (2, 1)}, "萌芽期"),
+        ({y: (10, 10) for y in range(2010, 2013)} | {y: (5, 4) for y in range(2013, 2016)}, "衰退期"),
+        ({y: (10, 10) for y in range(2010, 2013)} | {y: (10, 4) for y in range(2013, 2016)}, "成熟期"),
+        ({y: (10, 3) for y in range(2010, 2013)} | {y: (20, 6) for y in range(2013, 2016)}, "成长期"),
+        (
+            {y: (10, 10) for y in range(2007, 2010)}
+            | {y: (5, 5) for y in range(2010, 2013)}
+            | {y: (10, 8) for y in range(2013, 2016)},
+            "复苏期",
+        ),
+    ],
+)
 def test_lifecycle_phase_rules(spec, phase):
     assert an.lifecycle_phase(**_series(spec), end_year=2015)[0] == phase
 
@@ -57,7 +78,12 @@ def test_ipc_composition(frame, ctx):
     assert [r[2] for r in sub["rows"]] == [4, 1, 1, 1]
     assert sub["rows"][0][3] == 57.1
     grp = an.ipc_group(frame, ctx=ctx)
-    assert [(r[0], r[2]) for r in grp["rows"][:4]] == [("H01M10/00", 3), ("H01M4/00", 1), ("B60L58/00", 1), ("G06F3/00", 1)]
+    assert [(r[0], r[2]) for r in grp["rows"][:4]] == [
+        ("H01M10/00", 3),
+        ("H01M4/00", 1),
+        ("B60L58/00", 1),
+        ("G06F3/00", 1),
+    ]
 
 
 def test_wipo_field_lookup_prefers_main_group(frame, ctx):
@@ -67,12 +93,21 @@ def test_wipo_field_lookup_prefers_main_group(frame, ctx):
     assert an.tech_field_of("", prefixes) is None
     ctx.field_prefixes, ctx.field_names = prefixes, {1: "电气机械、设备、能源", 6: "计算机技术", 32: "运输"}
     r = an.wipo_fields(frame, ctx=ctx)
-    assert [(row[1], row[2]) for row in r["rows"]] == [("电气机械、设备、能源", 4), ("运输", 1), ("计算机技术", 1), ("未能归入", 1)]
+    assert [(row[1], row[2]) for row in r["rows"]] == [
+        ("电气机械、设备、能源", 4),
+        ("运输", 1),
+        ("计算机技术", 1),
+        ("未能归入", 1),
+    ]
 
 
 def test_applicant_ranking_and_concentration(frame, ctx):
     r = an.applicants(frame, ctx=ctx)
-    assert [(row[1], row[3], row[4], row[6]) for row in r["rows"][:3]] == [("甲公司", 3, 3, 2), ("丁公司", 2, 1, 1), ("乙大学", 2, 1, 1)]
+    assert [(row[1], row[3], row[4], row[6]) for row in r["rows"][:3]] == [
+        ("甲公司", 3, 3, 2),
+        ("丁公司", 2, 1, 1),
+        ("乙大学", 2, 1, 1),
+    ]
     # first applicants: 甲 3, 乙 1, 丁 1, 戊 1, 己 1 of 7 → CR4 = 6/7, HHI = (300/7)² + 4 × (100/7)²
     assert r["figures"]["CR4"] == 85.71
     assert r["figures"]["HHI"] == 2653.1
@@ -98,14 +133,20 @@ def test_coapplicant_network(frame, ctx):
     assert pairs[("甲公司", "乙大学")] == (1, "产学研") or pairs[("乙大学", "甲公司")] == (1, "产学研")
     kinds = sorted(v[1] for v in pairs.values())
     assert kinds == ["产学研", "企业间", "学研间"]
-    assert r["figures"]["合作申请量"] == 3 and r["figures"]["产学研合作申请量"] == 1 and r["figures"]["产学研合作关系数"] == 1
+    assert (
+        r["figures"]["合作申请量"] == 3
+        and r["figures"]["产学研合作申请量"] == 1
+        and r["figures"]["产学研合作关系数"] == 1
+    )
     graph = r["chart"]["series"][0]
     assert len(graph["data"]) == 4 and len(graph["links"]) == 3
 
 
 def test_inventor_network(frame, ctx):
     r = an.inventor_network(frame, ctx=ctx)
-    assert sorted(tuple(sorted(row[:2])) for row in r["rows"]) == sorted([tuple(sorted(("张三", "李四"))), tuple(sorted(("王五", "李四")))])
+    assert sorted(tuple(sorted(row[:2])) for row in r["rows"]) == sorted(
+        [tuple(sorted(("张三", "李四"))), tuple(sorted(("王五", "李四")))]
+    )
     assert r["figures"] == {"团队申请量": 2, "合作关系数": 2}
 
 
@@ -140,12 +181,24 @@ def test_effect_matrix_counts(frame, ctx):
     r = an.effect_matrix(frame, ctx=ctx)
     assert r["headers"][2:] == ["提高效率", "安全", "环保"]
     assert [[row[0]] + row[2:] for row in r["rows"]] == [
-        ["H01M10/00", 1, 2, 1], ["H01M4/00", 0, 0, 0], ["B60L58/00", 1, 0, 0], ["G06F3/00", 0, 0, 1]]
+        ["H01M10/00", 1, 2, 1],
+        ["H01M4/00", 0, 0, 0],
+        ["B60L58/00", 1, 0, 0],
+        ["G06F3/00", 0, 0, 1],
+    ]
 
 
 def test_key_patents_score(frame, ctx):
     r = an.key_patents(frame, ctx=ctx)
-    assert [(row[0], row[-1]) for row in r["rows"]] == [("P4", 37), ("P1", 35), ("P3", 18), ("P7", 14), ("P6", 11), ("P2", 10), ("P5", 0)]
+    assert [(row[0], row[-1]) for row in r["rows"]] == [
+        ("P4", 37),
+        ("P1", 35),
+        ("P3", 18),
+        ("P7", 14),
+        ("P6", 11),
+        ("P2", 10),
+        ("P5", 0),
+    ]
     p4 = r["rows"][0]
     assert p4[9] == 0 and p4[10] == "是" and r["rows"][1][9] == 1
     assert "本数据无被引次数" in r["caliber"]
@@ -162,10 +215,19 @@ def test_every_analysis_runs_on_an_empty_set(db):
 def test_composition_shows_chinese_ipc_titles(frame):
     from ipplatform.core.models import IPCEntry
 
-    IPCEntry.objects.update_or_create(code="H01M", defaults={"level": "subclass", "title_zh": "用于直接转变化学能为电能的方法或装置，例如电池组"})
-    IPCEntry.objects.update_or_create(code="H01M10/00", defaults={"level": "main_group", "title_zh": "二次电池；及其制造"})
-    IPCEntry.objects.update_or_create(code="B60L", defaults={"level": "subclass", "title_zh": "", "title_en": "Propulsion of electrically-propelled vehicles"})
+    IPCEntry.objects.update_or_create(
+        code="H01M", defaults={"level": "subclass", "title_zh": "用于直接转变化学能为电能的方法或装置，例如电池组"}
+    )
+    IPCEntry.objects.update_or_create(
+        code="H01M10/00", defaults={"level": "main_group", "title_zh": "二次电池；及其制造"}
+    )
+    IPCEntry.objects.update_or_create(
+        code="B60L",
+        defaults={"level": "subclass", "title_zh": "", "title_en": "Propulsion of electrically-propelled vehicles"},
+    )
     ctx = an.build_context(frame=frame)
     sub = {r[0]: r[1] for r in an.ipc_subclass(frame, ctx=ctx)["rows"]}
-    assert sub["H01M"].startswith("用于直接转变化学能") and sub["B60L"].startswith("Propulsion")  # English where no Chinese title
+    assert sub["H01M"].startswith("用于直接转变化学能") and sub["B60L"].startswith(
+        "Propulsion"
+    )  # English where no Chinese title
     assert an.ipc_group(frame, ctx=ctx)["rows"][0][:2] == ["H01M10/00", "二次电池；及其制造"]

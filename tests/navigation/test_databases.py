@@ -1,9 +1,10 @@
 """专题库: rules, manual lists kept across refreshes, updates when data arrives, check sheets."""
+
 from __future__ import annotations
 
 import pytest
 
-from ipplatform.core.api import InputError
+from ipplatform.core.inputs import InputError
 from ipplatform.navigation import services
 from ipplatform.navigation.models import Membership, ThematicDatabase
 
@@ -44,7 +45,24 @@ def test_manual_lists_survive_refresh_and_new_data(nav_data):
     services.refresh_database(db_id=db.pk)
     assert members(db) == {"P1", "P3", "P6", "Q2", "P4"}
     # New data arrives: a matching record joins, the excluded one stays out even when it changes
-    make_patent(("P9", "invention", None, None, None, "H01M50/10", ["H01M50/10"], [], ["甲公司"], ("370000", "370200"), "pending", 1, None, ""))
+    make_patent(
+        (
+            "P9",
+            "invention",
+            None,
+            None,
+            None,
+            "H01M50/10",
+            ["H01M50/10"],
+            [],
+            ["甲公司"],
+            ("370000", "370200"),
+            "pending",
+            1,
+            None,
+            "",
+        )
+    )
     patents_changed.send(sender=None, ids=["P9", "P2"], deleted=[])
     db.refresh_from_db()
     assert members(db) == {"P1", "P3", "P6", "Q2", "P4", "P9"} and db.member_count == 6
@@ -126,8 +144,20 @@ def test_check_sheet_precision_and_recall(nav_data):
 def test_presets_created_and_kept_when_edited(db):
     dbs = services.ensure_presets()
     names = {d.name for d in dbs}
-    assert {"山东半岛蓝色经济区海洋经济", "新一代信息技术", "高端装备制造", "新材料", "生物医药", "新能源", "节能环保",
-            "化工（传统产业）", "纺织（传统产业）", "冶金（传统产业）", "机械（传统产业）", "食品（传统产业）"} == names
+    assert {
+        "山东半岛蓝色经济区海洋经济",
+        "新一代信息技术",
+        "高端装备制造",
+        "新材料",
+        "生物医药",
+        "新能源",
+        "节能环保",
+        "化工（传统产业）",
+        "纺织（传统产业）",
+        "冶金（传统产业）",
+        "机械（传统产业）",
+        "食品（传统产业）",
+    } == names
     marine = ThematicDatabase.objects.get(preset_key="marine")
     marine.ipc_prefixes = ["B63B"]
     marine.save()
@@ -156,8 +186,46 @@ def test_bulk_arrival_triggers_a_full_refresh(nav_data, monkeypatch):
     services.refresh_database(db_id=db.pk)
     services.set_manual(db=db, ids=["P2"], action="exclude")
     monkeypatch.setattr(services, "FULL_REFRESH_ABOVE", 1)
-    make_patent(("P9", "invention", None, None, None, "H01M50/10", ["H01M50/10"], [], ["甲公司"], ("370000", "370200"), "pending", 1, None, ""))
-    make_patent(("P8", "invention", None, None, None, "A01B1/00", ["A01B1/00"], [], ["甲公司"], ("370000", "370200"), "pending", 1, None, ""))
+    make_patent(
+        (
+            "P9",
+            "invention",
+            None,
+            None,
+            None,
+            "H01M50/10",
+            ["H01M50/10"],
+            [],
+            ["甲公司"],
+            ("370000", "370200"),
+            "pending",
+            1,
+            None,
+            "",
+        )
+    )
+    make_patent(
+        (
+            "P8",
+            "invention",
+            None,
+            None,
+            None,
+            "A01B1/00",
+            ["A01B1/00"],
+            [],
+            ["甲公司"],
+            ("370000", "370200"),
+            "pending",
+            1,
+            None,
+            "",
+        )
+    )
     patents_changed.send(sender=None, ids=["P8", "P9"], deleted=[])
     db.refresh_from_db()
-    assert members(db) == {"P1", "P3", "P6", "Q2", "P9"} and "规则命中6件" in db.refresh_note and "人工排除1件" in db.refresh_note
+    assert (
+        members(db) == {"P1", "P3", "P6", "Q2", "P9"}
+        and "规则命中6件" in db.refresh_note
+        and "人工排除1件" in db.refresh_note
+    )

@@ -1,13 +1,15 @@
 """Reports: stored with cut-off and query, regenerated on new data, Word and Excel documents with every chosen section."""
+
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from ipplatform.core.api import InputError
+from ipplatform.core.inputs import InputError
 from ipplatform.navigation import analyses, documents, services
 
 from .conftest import make_patent
@@ -23,8 +25,16 @@ def battery_db(nav_data):
 
 
 def test_word_report_has_every_chosen_section(battery_db, staff):
-    report = services.create_report(user=staff, kind="db", value=str(battery_db.pk), title="电池专利导航", keys=CHOSEN,
-                                    introduction="研究背景。", commentary={"trend": "申请量先升后降。", "regions": "山东优势明显。"}, conclusion="建议加强合作。")
+    report = services.create_report(
+        user=staff,
+        kind="db",
+        value=str(battery_db.pk),
+        title="电池专利导航",
+        keys=CHOSEN,
+        introduction="研究背景。",
+        commentary={"trend": "申请量先升后降。", "regions": "山东优势明显。"},
+        conclusion="建议加强合作。",
+    )
     services.generate_report(report_id=report.pk)
     report.refresh_from_db()
     assert report.status == "ready" and report.patent_count == 5 and report.data_cutoff.isoformat() == "2021-02-01"
@@ -43,7 +53,9 @@ def test_word_report_has_every_chosen_section(battery_db, staff):
 
 
 def test_excel_report_one_sheet_per_analysis(battery_db, staff):
-    report = services.create_report(user=staff, kind="db", value=str(battery_db.pk), title="电池", keys=["trend", "types"])
+    report = services.create_report(
+        user=staff, kind="db", value=str(battery_db.pk), title="电池", keys=["trend", "types"]
+    )
     services.generate_report(report_id=report.pk)
     report.refresh_from_db()
     wb = load_workbook(io.BytesIO(documents.excel_bytes(report)))
@@ -58,13 +70,32 @@ def test_regenerate_uses_new_data_and_marks_synthetic(battery_db, staff):
     services.generate_report(report_id=report.pk)
     from ipplatform.patents.signals import patents_changed
 
-    spec = ("S1", "invention", analyses.dt.date(2021, 1, 5), None, analyses.dt.date(2022, 7, 1), "H01M4/00", ["H01M4/00"], [], ["甲公司"],
-            ("370000", "370200"), "pending", 3, None, "")
+    spec = (
+        "S1",
+        "invention",
+        dt.date(2021, 1, 5),
+        None,
+        dt.date(2022, 7, 1),
+        "H01M4/00",
+        ["H01M4/00"],
+        [],
+        ["甲公司"],
+        ("370000", "370200"),
+        "pending",
+        3,
+        None,
+        "",
+    )
     make_patent(spec, synthetic=True)
     patents_changed.send(sender=None, ids=["S1"], deleted=[])
     services.generate_report(report_id=report.pk)
     report.refresh_from_db()
-    assert report.generation == 2 and report.patent_count == 6 and report.data_cutoff.isoformat() == "2022-07-01" and report.has_synthetic
+    assert (
+        report.generation == 2
+        and report.patent_count == 6
+        and report.data_cutoff.isoformat() == "2022-07-01"
+        and report.has_synthetic
+    )
     doc = Document(io.BytesIO(documents.word_bytes(report)))
     assert "模拟数据" in doc.paragraphs[2].text or any("模拟数据" in p.text for p in doc.paragraphs[:4])
 

@@ -1,4 +1,5 @@
 """Pages: rendering, Chinese errors for bad input (never a 500), exports, permissions."""
+
 from __future__ import annotations
 
 import io
@@ -18,7 +19,10 @@ def analyst(client, staff):
 
 
 def test_create_database_from_form_and_pages(analyst, nav_data):
-    resp = analyst.post(reverse("navigation:db_new"), {"name": "电池专题", "ipc_prefixes": "H01M", "combine": "union", "auto_refresh": "1", "refresh_now": "1"})
+    resp = analyst.post(
+        reverse("navigation:db_new"),
+        {"name": "电池专题", "ipc_prefixes": "H01M", "combine": "union", "auto_refresh": "1", "refresh_now": "1"},
+    )
     db = services.visible_databases(None).model.objects.get(name="电池专题")
     assert resp.status_code == 302 and db.member_count == 5
     page = analyst.get(reverse("navigation:db_detail", args=[db.pk]))
@@ -54,7 +58,9 @@ def test_bad_input_gets_a_chinese_message(analyst, nav_data):
 def test_manual_form_and_check_sheet_pages(analyst, nav_data):
     db = services.save_database(name="电池", ipc_text="H01M")
     services.refresh_database(db_id=db.pk)
-    r = analyst.post(reverse("navigation:db_manual", args=[db.pk]), {"ids": "P4\nP99", "action": "include"}, follow=True)
+    r = analyst.post(
+        reverse("navigation:db_manual", args=[db.pk]), {"ids": "P4\nP99", "action": "include"}, follow=True
+    )
     assert "第2行的号码“P99”在专利库中不存在" in r.content.decode() and not ManualEntry.objects.exists()
     analyst.post(reverse("navigation:db_manual", args=[db.pk]), {"ids": "P4", "action": "include", "note": "相关"})
     assert ManualEntry.objects.get().patent_id == "P4"
@@ -73,8 +79,10 @@ def test_report_flow_and_scope(client, users, nav_data):
     db = services.save_database(user=users["xinxi"], name="电池", ipc_text="H01M")
     services.refresh_database(db_id=db.pk)
     client.force_login(users["xinxi"])
-    r = client.post(reverse("navigation:report_new"), {"kind": "db", "value": db.pk, "title": "电池报告", "analyses": ["trend", "types"],
-                                                        "comment_trend": "评述一"})
+    r = client.post(
+        reverse("navigation:report_new"),
+        {"kind": "db", "value": db.pk, "title": "电池报告", "analyses": ["trend", "types"], "comment_trend": "评述一"},
+    )
     report = Report.objects.get()
     assert r.status_code == 302 and r["Location"] == reverse("navigation:report_detail", args=[report.pk])
     page = client.get(r["Location"]).content.decode()
@@ -84,7 +92,10 @@ def test_report_flow_and_scope(client, users, nav_data):
     r = client.post(reverse("navigation:report_regenerate", args=[report.pk]))
     report.refresh_from_db()
     assert r.status_code == 302 and report.generation == 2
-    client.post(reverse("navigation:report_detail", args=[report.pk]), {"title": "电池报告（修订）", "comment_trend": "评述二", "conclusion": "结论"})
+    client.post(
+        reverse("navigation:report_detail", args=[report.pk]),
+        {"title": "电池报告（修订）", "comment_trend": "评述二", "conclusion": "结论"},
+    )
     report.refresh_from_db()
     assert report.title == "电池报告（修订）" and report.commentary == {"trend": "评述二"}
     client.force_login(users["city370300"])  # another user outside the report's scope
@@ -94,4 +105,7 @@ def test_report_flow_and_scope(client, users, nav_data):
     client.force_login(users["public"])
     assert client.get(reverse("navigation:index")).status_code == 403
     client.force_login(users["xinxi"])
-    assert client.post(reverse("navigation:report_delete", args=[report.pk])).status_code == 302 and not Report.objects.exists()
+    assert (
+        client.post(reverse("navigation:report_delete", args=[report.pk])).status_code == 302
+        and not Report.objects.exists()
+    )

@@ -1,4 +1,5 @@
 """In a real browser: upload a damaged GBK export, follow the job, read the errors, fix an applicant."""
+
 import pytest
 
 from ipplatform.patents.models import Applicant, Patent
@@ -7,7 +8,9 @@ from .conftest import write_csv
 
 
 @pytest.mark.browser
-def test_upload_errors_and_applicant_edit(live_server, transactional_db, reference_data, users, page, login, screenshot, tmp_path, settings, carrot_rows):
+def test_upload_errors_and_applicant_edit(
+    live_server, transactional_db, reference_data, users, page, login, screenshot, tmp_path, settings, carrot_rows
+):
     settings.DATA_DIR = tmp_path
     settings.PATENTS_IMPORT_INLINE = True  # the job runs in the request: the live server's DB is the test DB
     header, rows = carrot_rows

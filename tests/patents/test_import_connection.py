@@ -1,4 +1,5 @@
 """SQLite settings for the length of an import: a larger page cache, restored afterwards."""
+
 import pytest
 from django.db import connection
 
@@ -25,8 +26,11 @@ def test_import_raises_the_page_cache_and_restores_it(patents_env, tmp_path, car
     header, rows = carrot_rows
     before = _cache_size()
     seen = []
-    result = services.import_file(path=write_csv(tmp_path / "real.csv", header, rows), mode="lenient",
-                                  progress=lambda *args, **kwargs: seen.append(_cache_size()))
+    result = services.import_file(
+        path=write_csv(tmp_path / "real.csv", header, rows),
+        mode="lenient",
+        progress=lambda *args, **kwargs: seen.append(_cache_size()),
+    )
     assert result.created == len(rows)
     assert seen and set(seen) == {-services.BULK_CACHE_KIB}
     assert before != seen[0]

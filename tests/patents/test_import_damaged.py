@@ -1,7 +1,8 @@
 """A deliberately damaged copy of the real CNIPA export: every bad row reported, every good row stored."""
+
 import pytest
 
-from ipplatform.core.api import InputError
+from ipplatform.core.inputs import InputError
 from ipplatform.patents import services
 from ipplatform.patents.models import ImportRun, LegalEvent, Patent, PatentApplicant, Publication
 
@@ -11,13 +12,13 @@ from .conftest import write_csv
 def damaged(header, rows):
     """20 real rows with four kinds of damage; returns (rows, expected rejected lines, duplicate lines, good ids)."""
     rows = [list(r) for r in rows[:20]]
-    rows[1][3] = "2012.13.45"                                   # line 3: impossible date
+    rows[1][3] = "2012.13.45"  # line 3: impossible date
     rows[2][0] = rows[2][0][:-1] + ("1" if rows[2][0][-1] == "0" else "0")  # line 4: wrong check character
-    rows[3] = rows[3][:20]                                      # line 5: missing columns
-    rows[4][2] = "1984.12.31"                                   # line 6: before the Patent Law
-    rows[5][0] = "CN2012202497X4.1"                             # line 7: not a number
-    rows.append(list(rows[0]))                                  # line 22: duplicate of line 2
-    rows[7][5] = ""                                             # line 9: no title
+    rows[3] = rows[3][:20]  # line 5: missing columns
+    rows[4][2] = "1984.12.31"  # line 6: before the Patent Law
+    rows[5][0] = "CN2012202497X4.1"  # line 7: not a number
+    rows.append(list(rows[0]))  # line 22: duplicate of line 2
+    rows[7][5] = ""  # line 9: no title
     bad_lines = {3, 4, 5, 6, 7, 9}
     good = [r[0].replace("CN", "").replace(".", "") for i, r in enumerate(rows[:20]) if i + 2 not in bad_lines]
     return rows, bad_lines, {22}, good
@@ -60,7 +61,9 @@ def test_all_or_nothing_stores_nothing_and_reports_everything(patents_env, tmp_p
     assert ImportRun.objects.get(pk=result.run_id).status == "rolled_back"
     # the same file without the bad rows goes in completely
     clean = [r for i, r in enumerate(rows) if i + 2 not in bad_lines]
-    ok = services.import_file(path=write_csv(tmp_path / "clean.csv", header, clean), mode="all-or-nothing", batch_size=5)
+    ok = services.import_file(
+        path=write_csv(tmp_path / "clean.csv", header, clean), mode="all-or-nothing", batch_size=5
+    )
     assert not ok.rolled_back and ok.created == 14 and Patent.objects.count() == 14
 
 
@@ -106,7 +109,9 @@ def test_killed_import_leaves_no_partial_record_and_rerun_finishes(patents_env, 
         services.import_file(path=path, batch_size=40)
     assert Patent.objects.count() == 80  # two committed batches, nothing of the third
     for p in Patent.objects.all():
-        assert p.applicant_links.exists() and p.publications.exists() and p.legal_events.exists() and p.first_applicant_id
+        assert (
+            p.applicant_links.exists() and p.publications.exists() and p.legal_events.exists() and p.first_applicant_id
+        )
     assert ImportRun.objects.get().status == "failed"
     monkeypatch.setattr(services, "_after_batch", lambda batch_no: None)
     rerun = services.import_file(path=path, batch_size=40)
@@ -117,12 +122,30 @@ def test_killed_import_leaves_no_partial_record_and_rerun_finishes(patents_env, 
 def test_generic_csv_with_saved_mapping(patents_env, tmp_path):
     from ipplatform.patents.models import ColumnMapping
 
-    mapping = ColumnMapping.objects.create(name="市局台账", columns={"application_number": "申请号码", "title": "专利名称",
-                                                                     "applicants": "权利人", "application_date": "申请日期", "address": "地址"},
-                                           date_format="%Y/%m/%d")
-    rows = [["201220249767.4", "一种钢筋混凝土轨枕", "海安县建莲商品混凝土有限公司", "2012/05/31", "江苏省南通市海安县老坝港镇"],
-            ["201530000001.X", "坏行", "某公司", "2015/02/30", ""]]
-    path = write_csv(tmp_path / "ledger.csv", ["申请号码", "专利名称", "权利人", "申请日期", "地址"], rows, encoding="gbk")
+    mapping = ColumnMapping.objects.create(
+        name="市局台账",
+        columns={
+            "application_number": "申请号码",
+            "title": "专利名称",
+            "applicants": "权利人",
+            "application_date": "申请日期",
+            "address": "地址",
+        },
+        date_format="%Y/%m/%d",
+    )
+    rows = [
+        [
+            "201220249767.4",
+            "一种钢筋混凝土轨枕",
+            "海安县建莲商品混凝土有限公司",
+            "2012/05/31",
+            "江苏省南通市海安县老坝港镇",
+        ],
+        ["201530000001.X", "坏行", "某公司", "2015/02/30", ""],
+    ]
+    path = write_csv(
+        tmp_path / "ledger.csv", ["申请号码", "专利名称", "权利人", "申请日期", "地址"], rows, encoding="gbk"
+    )
     result = services.import_file(path=path, fmt="csv", mapping=mapping)
     assert result.created == 1 and result.rejected >= 1
     assert {e.field for e in result.errors} >= {"申请日"}
@@ -142,6 +165,14 @@ def test_unreadable_files_are_explained(patents_env, tmp_path):
         services.import_file(path=utf16)
     assert "UTF-16" in exc.value.message
     jsonl = tmp_path / "x.jsonl"
-    jsonl.write_text('{"申请号": "2016110774629", "tile": "一种片剂", "申请公布号": "CN106690327A", "申请公布日": "2017.05.24"}\n{bad json\n', encoding="utf-8")
+    jsonl.write_text(
+        '{"申请号": "2016110774629", "tile": "一种片剂", "申请公布号": "CN106690327A", "申请公布日": "2017.05.24"}\n{bad json\n',
+        encoding="utf-8",
+    )
     result = services.import_file(path=jsonl)
-    assert result.created == 1 and result.rejected == 1 and result.errors[0].line == 2 and "JSON" in result.errors[0].reason
+    assert (
+        result.created == 1
+        and result.rejected == 1
+        and result.errors[0].line == 2
+        and "JSON" in result.errors[0].reason
+    )

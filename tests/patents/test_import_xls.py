@@ -2,6 +2,7 @@
 
 CNIPA's older search system hands out .xls files whose date columns are Excel date cells and whose numeric
 columns are number cells; the copy here is written that way (xlwt) from data/patents_cn's real rows."""
+
 import datetime as dt
 
 import pytest

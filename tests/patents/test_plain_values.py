@@ -1,4 +1,5 @@
 """bulk.plain_values gives exactly what QuerySet.values() gives, on the real CNIPA sample."""
+
 import datetime as dt
 
 from ipplatform.analytics.aggregates import PATENT_FIELDS

@@ -23,7 +23,9 @@ def test_seeded_and_shaped_like_the_real_records(tmp_path, settings):
     assert 150 <= min(lengths) and max(lengths) <= 401
     years = Counter(int(r["申请日"][:4]) for r in rows)
     assert min(years) >= 1985 and max(years) <= 2016
-    assert sum(v for y, v in years.items() if y >= 2010) > 5 * sum(v for y, v in years.items() if y < 2000)  # growing curve
+    assert sum(v for y, v in years.items() if y >= 2010) > 5 * sum(
+        v for y, v in years.items() if y < 2000
+    )  # growing curve
     kinds = Counter(r["公开（公告）号"][-1] for r in rows)
     share = kinds["A"] / 3000
     assert 0.35 < share < 0.6  # the CNKI listing: 47 % inventions

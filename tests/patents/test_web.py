@@ -1,4 +1,3 @@
-import pytest
 from django.urls import reverse
 
 from ipplatform.core.models import BackgroundJob
@@ -33,7 +32,14 @@ def test_upload_runs_the_same_import_as_a_job(patents_env, users, client, tmp_pa
     assert client.get(reverse("patents:import")).status_code == 403
     # bad input on the form is explained
     client.force_login(users["admin"])
-    resp = client.post(reverse("patents:import"), {"file": (tmp_path / "x.pdf").open("wb+") and open(tmp_path / "x.pdf", "rb"), "format": "auto", "mode": "lenient"})
+    resp = client.post(
+        reverse("patents:import"),
+        {
+            "file": (tmp_path / "x.pdf").open("wb+") and open(tmp_path / "x.pdf", "rb"),
+            "format": "auto",
+            "mode": "lenient",
+        },
+    )
     assert resp.status_code == 200
 
 
@@ -47,8 +53,20 @@ def test_staff_pages_render_and_export(patents_env, users, client, tmp_path, car
     export = client.get(reverse("patents:applicants"), {"export": "xlsx"})
     assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "未归属" in client.get(reverse("patents:unattributed")).content.decode()
-    resp = client.post(reverse("patents:mapping_new"), {"name": "台账", "list_separator": ";", "source_label": "csv", "col_application_number": "申请号码", "col_title": "专利名称"})
-    assert resp.status_code == 302 and ColumnMapping.objects.get().columns == {"application_number": "申请号码", "title": "专利名称"}
+    resp = client.post(
+        reverse("patents:mapping_new"),
+        {
+            "name": "台账",
+            "list_separator": ";",
+            "source_label": "csv",
+            "col_application_number": "申请号码",
+            "col_title": "专利名称",
+        },
+    )
+    assert resp.status_code == 302 and ColumnMapping.objects.get().columns == {
+        "application_number": "申请号码",
+        "title": "专利名称",
+    }
     resp = client.post(reverse("patents:mapping_new"), {"name": "缺列", "list_separator": ";", "source_label": "csv"})
     assert "至少要指定" in resp.content.decode()
     # a city officer sees only applicants attributed to the city

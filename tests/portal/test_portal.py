@@ -1,5 +1,6 @@
 """The public portal: front page, 17 city sub-sites (2015 divisions), thematic sub-sites; reachable without login and
 linked from the login page; the logged-in home page is unchanged."""
+
 import pytest
 from django.urls import reverse
 
@@ -10,9 +11,13 @@ pytestmark = pytest.mark.django_db
 
 
 def _publish(users, username, title, category="news"):
-    a = publicity.save_article(user=users[username], article=None, data={"category": category, "title": title, "body": "正文"})
+    a = publicity.save_article(
+        user=users[username], article=None, data={"category": category, "title": title, "body": "正文"}
+    )
     a = publicity.transition(user=users[username], article=a, action="submit")
-    reviewer = "city" + users[username].organization.region_code[:4] + "00" if username.startswith("huangdao") else "leader"
+    reviewer = (
+        "city" + users[username].organization.region_code[:4] + "00" if username.startswith("huangdao") else "leader"
+    )
     return publicity.transition(user=users[reviewer], article=a, action="approve")
 
 
@@ -58,15 +63,36 @@ def test_city_without_records_says_so_instead_of_zeros(client, reference_data):
 
 
 def test_city_figures_say_what_they_are_computed_from(client, reference_data, monkeypatch):
-    from ipplatform.analytics import services as stats
     from django.core.cache import cache
 
+    from ipplatform.analytics import services as stats
+
     cache.clear()
-    summary = {"applications": 120, "invention_applications": 40, "grants": 70, "valid_invention": 300, "valid_invention_per_10k": 0.3}
-    fake = {"summary": summary, "period": {"label": "2014年"}, "valid_date": None, "rank": {"applications": 2, "valid_invention": 3},
-            "basis": {"applications": "申请量：按申请日统计", "grants": "授权量：按授权日统计", "valid": "有效发明专利：截至", "population": "常住人口：某来源"}}
+    summary = {
+        "applications": 120,
+        "invention_applications": 40,
+        "grants": 70,
+        "valid_invention": 300,
+        "valid_invention_per_10k": 0.3,
+    }
+    fake = {
+        "summary": summary,
+        "period": {"label": "2014年"},
+        "valid_date": None,
+        "rank": {"applications": 2, "valid_invention": 3},
+        "basis": {
+            "applications": "申请量：按申请日统计",
+            "grants": "授权量：按授权日统计",
+            "valid": "有效发明专利：截至",
+            "population": "常住人口：某来源",
+        },
+    }
     monkeypatch.setattr(stats, "default_year", lambda include_synthetic=False: 2014)
-    monkeypatch.setattr(stats, "dashboard", lambda **kw: fake if kw["city_code"] == "370200" and kw["include_synthetic"] is False else None)
+    monkeypatch.setattr(
+        stats,
+        "dashboard",
+        lambda **kw: fake if kw["city_code"] == "370200" and kw["include_synthetic"] is False else None,
+    )
     html = client.get(reverse("portal:city", args=["370200"])).content.decode()
     assert "申请量：按申请日统计" in html and ">120<" in html and "申请量第2位" in html
     cache.clear()

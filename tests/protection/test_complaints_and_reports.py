@@ -1,11 +1,12 @@
 """12330 complaints decided (accepted or refused) within 7 working days of receipt (投诉举报处理暂行办法 art 14); a named
 reporter told within 5 working days of the decision to open a case (art 31)."""
+
 import datetime as dt
 
 import pytest
 from django.utils import timezone
 
-from ipplatform.core.api import InputError
+from ipplatform.core.inputs import InputError
 from ipplatform.protection import law, services
 from ipplatform.protection.models import Case, Intake
 
@@ -14,17 +15,33 @@ pytestmark = pytest.mark.django_db
 
 
 def _intake(kind, received: dt.date, name="张某"):
-    intake, _ = services.submit_intake(channel="phone", kind=kind, subject="某门店销售标注虚假专利号的净水器", description="门店货架上的净水器",
-                                       requester_name=name, requester_phone="13800000000", respondent_name="青岛某净水器门店",
-                                       respondent_address="青岛市市南区", region_code="370202")
-    Intake.objects.filter(pk=intake.pk).update(created_at=timezone.make_aware(dt.datetime.combine(received, dt.time(10, 0))))
+    intake, _ = services.submit_intake(
+        channel="phone",
+        kind=kind,
+        subject="某门店销售标注虚假专利号的净水器",
+        description="门店货架上的净水器",
+        requester_name=name,
+        requester_phone="13800000000",
+        respondent_name="青岛某净水器门店",
+        respondent_address="青岛市市南区",
+        region_code="370202",
+    )
+    Intake.objects.filter(pk=intake.pk).update(
+        created_at=timezone.make_aware(dt.datetime.combine(received, dt.time(10, 0)))
+    )
     return Intake.objects.get(pk=intake.pk)
 
 
-@pytest.mark.parametrize("received, due", [
-    (D(2025, 9, 26), D(2025, 10, 13)),  # 9/28 调休 Sunday counts; National Day 10/1-8 off; 10/11 调休 Saturday counts
-    (D(2025, 5, 30), D(2025, 6, 11)),   # month end before 端午 (5/31-6/2 off)
-])
+@pytest.mark.parametrize(
+    "received, due",
+    [
+        (
+            D(2025, 9, 26),
+            D(2025, 10, 13),
+        ),  # 9/28 调休 Sunday counts; National Day 10/1-8 off; 10/11 调休 Saturday counts
+        (D(2025, 5, 30), D(2025, 6, 11)),  # month end before 端午 (5/31-6/2 off)
+    ],
+)
 def test_complaint_decision_due_in_seven_working_days(received, due):
     intake = _intake("complaint", received)
     got = law.complaint_decision(intake=intake, on=due)
@@ -34,7 +51,9 @@ def test_complaint_decision_due_in_seven_working_days(received, due):
 
 def test_decided_complaints_and_reports_have_no_acceptance_warning(users):
     intake = _intake("complaint", D(2025, 9, 26))
-    services.close_intake(intake=intake, by=users["city370200"], action="refer_out", reply="不属于本部门职责，已告知向人民法院起诉")
+    services.close_intake(
+        intake=intake, by=users["city370200"], action="refer_out", reply="不属于本部门职责，已告知向人民法院起诉"
+    )
     assert law.complaint_decision(intake=Intake.objects.get(pk=intake.pk), on=D(2025, 10, 20)) is None
     assert law.complaint_decision(intake=_intake("report", D(2025, 9, 26)), on=D(2025, 10, 20)) is None
 
@@ -52,9 +71,13 @@ def test_named_reporter_told_within_five_working_days_of_filing(users, step):
     named = step(named, "file_case", on=D(2025, 9, 26))
     # 9/28 (调休 Sunday), 9/29, 9/30, National Day 10/1-8 off, 10/9, 10/10
     assert named.deadlines.get(rule__code="CF_REPORTER", status="open").due == D(2025, 10, 10)
-    services.record_measure(case=named, by=officer, measure="tell_reporter", note="电话告知并记录（12330回访单）", on=D(2025, 10, 9))
+    services.record_measure(
+        case=named, by=officer, measure="tell_reporter", note="电话告知并记录（12330回访单）", on=D(2025, 10, 9)
+    )
     assert Case.objects.get(pk=named.pk).deadlines.get(rule__code="CF_REPORTER").status == "met"
-    anonymous = services.convert_intake(intake=_intake("report", D(2025, 9, 22), name="匿名群众"), by=officer, case_type="counterfeit")
+    anonymous = services.convert_intake(
+        intake=_intake("report", D(2025, 9, 22), name="匿名群众"), by=officer, case_type="counterfeit"
+    )
     anonymous = step(anonymous, "file_case", on=D(2025, 9, 26))
     assert not anonymous.deadlines.filter(rule__code="CF_REPORTER").exists()
     with pytest.raises(InputError, match="没有待办"):

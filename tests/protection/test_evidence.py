@@ -1,4 +1,5 @@
 """Full-process record: append-only, hashed files outside the database, tampering and removal detected."""
+
 import datetime as dt
 import io
 from pathlib import Path
@@ -8,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ipplatform.core.api import InputError
+from ipplatform.core.inputs import InputError
 from ipplatform.core.models import AppendOnlyError
 from ipplatform.lib.hashing import digest_hex
 from ipplatform.protection import evidence
@@ -19,9 +20,18 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def add(case, by, data=PDF, name="询问笔录.pdf", stage="investigation", officers=None, **kw):
-    return evidence.add_record(case=case, by=by, upload=io.BytesIO(data), file_name=name, stage=stage, kind=kw.pop("kind", "document"),
-                               title=kw.pop("title", "询问笔录"), captured_at=kw.pop("captured_at", timezone.now() - dt.timedelta(hours=1)),
-                               officers=officers if officers is not None else [by, "执法员 刘"], **kw)
+    return evidence.add_record(
+        case=case,
+        by=by,
+        upload=io.BytesIO(data),
+        file_name=name,
+        stage=stage,
+        kind=kw.pop("kind", "document"),
+        title=kw.pop("title", "询问笔录"),
+        captured_at=kw.pop("captured_at", timezone.now() - dt.timedelta(hours=1)),
+        officers=officers if officers is not None else [by, "执法员 刘"],
+        **kw,
+    )
 
 
 def test_records_are_hashed_stored_outside_the_db_and_verified(make_case, officer, settings):
@@ -76,7 +86,14 @@ def test_on_site_steps_need_two_officers_and_sealing_an_approver(make_case, offi
         add(case, officer, stage="inspection", officers=[officer])
     with pytest.raises(InputError, match="查封、扣押须经负责人批准"):
         add(case, officer, stage="sealing")
-    r = add(case, officer, stage="sealing", approved_by="青岛市局 负责人 王", device="执法记录仪 QD-01", location="黄岛区仓库")
+    r = add(
+        case,
+        officer,
+        stage="sealing",
+        approved_by="青岛市局 负责人 王",
+        device="执法记录仪 QD-01",
+        location="黄岛区仓库",
+    )
     assert r.officers == "青岛市局 工作人员、执法员 刘" and r.officer_ids == [officer.pk]
 
 
@@ -98,10 +115,20 @@ def test_upload_through_the_page_shows_a_clear_message(make_case, officer, clien
     case = make_case()
     client.force_login(officer)
     url = f"/protection/cases/{case.pk}/evidence/"
-    form = {"stage": "investigation", "kind": "photo", "title": "现场照片", "captured_at": "2026-02-12T10:00", "officers": [officer.pk],
-            "officers_extra": "执法员 刘"}
-    bad = client.post(url, {**form, "file": SimpleUploadedFile("x.png", b"\x7fELF\x02\x01\x01" + b"\x00" * 50)}, follow=True)
+    form = {
+        "stage": "investigation",
+        "kind": "photo",
+        "title": "现场照片",
+        "captured_at": "2026-02-12T10:00",
+        "officers": [officer.pk],
+        "officers_extra": "执法员 刘",
+    }
+    bad = client.post(
+        url, {**form, "file": SimpleUploadedFile("x.png", b"\x7fELF\x02\x01\x01" + b"\x00" * 50)}, follow=True
+    )
     assert bad.status_code == 200 and "Linux可执行程序" in bad.content.decode()
-    ok = client.post(url, {**form, "file": SimpleUploadedFile("x.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 50)}, follow=True)
+    ok = client.post(
+        url, {**form, "file": SimpleUploadedFile("x.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 50)}, follow=True
+    )
     assert "已记入全过程记录第1号" in ok.content.decode()
     assert EvidenceRecord.objects.get(case=case).mime == "image/png"

@@ -1,9 +1,10 @@
 """Each case type walked through its main and exceptional paths, with deadlines on hand-computed dates."""
+
 import datetime as dt
 
 import pytest
 
-from ipplatform.core.api import InputError
+from ipplatform.core.inputs import InputError
 from ipplatform.core.models import StateTransition
 from ipplatform.core.workflow import history
 from ipplatform.protection import services
@@ -62,7 +63,9 @@ def test_suspension_moves_the_close_deadline_and_resume_returns_to_the_same_step
     case = step(case, "begin_investigation", on=D(2025, 7, 28))
     with pytest.raises(InputError, match="中止须填写依据"):
         step(case, "suspend", on=D(2025, 8, 1))
-    case = step(case, "suspend", on=D(2025, 8, 1), basis="无效宣告请求受理通知书 4W123456", reason="被请求人请求宣告专利权无效")
+    case = step(
+        case, "suspend", on=D(2025, 8, 1), basis="无效宣告请求受理通知书 4W123456", reason="被请求人请求宣告专利权无效"
+    )
     assert case.state == "suspended" and case.resume_state == "investigating"
     with pytest.raises(InputError, match="不能执行"):
         step(case, "decide", outcome="dismiss")
@@ -79,20 +82,45 @@ def test_extension_needs_the_head_of_the_body_and_stays_within_the_rule(make_cas
     deadline = case.deadlines.get(rule__code="INF_CLOSE", status="open")
     officer = users["city370200"]
     with pytest.raises(InputError, match="申请人以外的批准人"):
-        services.extend_deadline(deadline=deadline, by=officer, amount=1, approved_by=officer, approval_ref="青知延〔2025〕1号", reason="案情复杂")
+        services.extend_deadline(
+            deadline=deadline,
+            by=officer,
+            amount=1,
+            approved_by=officer,
+            approval_ref="青知延〔2025〕1号",
+            reason="案情复杂",
+        )
     with pytest.raises(InputError, match="最多可延长1月"):
-        services.extend_deadline(deadline=deadline, by=officer, amount=2, approved_by=head, approval_ref="青知延〔2025〕1号", reason="案情复杂")
+        services.extend_deadline(
+            deadline=deadline,
+            by=officer,
+            amount=2,
+            approved_by=head,
+            approval_ref="青知延〔2025〕1号",
+            reason="案情复杂",
+        )
     # the province leader is not the head of the Qingdao bureau (移送规定 art 5; 专利行政执法办法 art 21)
     with pytest.raises(InputError, match="正职负责人或主持工作的负责人"):
-        services.extend_deadline(deadline=deadline, by=officer, amount=1, approved_by=users["leader"], approval_ref="青知延〔2025〕1号", reason="需现场勘验")
-    services.extend_deadline(deadline=deadline, by=officer, amount=1, approved_by=head, approval_ref="青知延〔2025〕1号", reason="需现场勘验")
+        services.extend_deadline(
+            deadline=deadline,
+            by=officer,
+            amount=1,
+            approved_by=users["leader"],
+            approval_ref="青知延〔2025〕1号",
+            reason="需现场勘验",
+        )
+    services.extend_deadline(
+        deadline=deadline, by=officer, amount=1, approved_by=head, approval_ref="青知延〔2025〕1号", reason="需现场勘验"
+    )
     deadline.refresh_from_db()
     # 4 months from 7/8 = 11/8 (Saturday) → 11/10
     assert deadline.due == D(2025, 11, 10)
     ext = deadline.extensions.get()
     assert (ext.old_due, ext.new_due, ext.approved_by) == (D(2025, 10, 9), D(2025, 11, 10), head)
     with pytest.raises(InputError, match="还可延长0月"):
-        services.extend_deadline(deadline=deadline, by=officer, amount=1, approved_by=head, approval_ref="x", reason="y")
+        services.extend_deadline(
+            deadline=deadline, by=officer, amount=1, approved_by=head, approval_ref="x", reason="y"
+        )
 
 
 def test_refusal_withdrawal_and_illegal_transitions(make_case, step):
@@ -101,7 +129,9 @@ def test_refusal_withdrawal_and_illegal_transitions(make_case, step):
     assert not refused.deadlines.filter(status="open").exists()
     with pytest.raises(InputError, match="在“不予受理”状态下不能执行“受理”"):
         step(refused, "accept")
-    case = step(step(make_case(), "accept", on=D(2026, 2, 13)), "withdraw", on=D(2026, 2, 24), reason="双方和解，请求人撤回")
+    case = step(
+        step(make_case(), "accept", on=D(2026, 2, 13)), "withdraw", on=D(2026, 2, 24), reason="双方和解，请求人撤回"
+    )
     assert case.state == "withdrawn" and case.closed_on == D(2026, 2, 24)
     fresh = make_case()
     with pytest.raises(InputError, match="不能执行“立案”"):
@@ -116,8 +146,14 @@ def test_refusal_withdrawal_and_illegal_transitions(make_case, step):
 def test_counterfeit_path_hearing_window_and_extension(make_case, step, users, head):
     case = make_case("counterfeit", received_on=D(2025, 1, 20), title="标注失效专利号销售电动工具")
     assert case.case_no.startswith("鲁知假") and due(case, "CF_FILE") == D(2025, 2, 14)
-    services.extend_deadline(deadline=case.deadlines.get(rule__code="CF_FILE"), by=users["city370200"], amount=15, approved_by=head,
-                             approval_ref="青知假延〔2025〕2号", reason="需协查外地线索")
+    services.extend_deadline(
+        deadline=case.deadlines.get(rule__code="CF_FILE"),
+        by=users["city370200"],
+        amount=15,
+        approved_by=head,
+        approval_ref="青知假延〔2025〕2号",
+        reason="需协查外地线索",
+    )
     assert due(case, "CF_FILE") == D(2025, 3, 7)
     case = step(case, "file_case", on=D(2025, 7, 4))
     assert due(case, "CF_DECIDE") == D(2025, 10, 9)
@@ -133,10 +169,17 @@ def test_counterfeit_path_hearing_window_and_extension(make_case, step, users, h
     with pytest.raises(InputError, match="听证举行并制作笔录前不得作出处罚决定"):
         step(case, "decide_penalty", on=D(2025, 9, 20), penalty_amount="50000")
     presider = head
-    services.schedule_penalty_hearing(case=case, by=users["city370200"], hearing_date="2025-09-19", presider=presider, on=D(2025, 9, 10))
+    services.schedule_penalty_hearing(
+        case=case, by=users["city370200"], hearing_date="2025-09-19", presider=presider, on=D(2025, 9, 10)
+    )
     case = Case.objects.get(pk=case.pk)
     assert case.hearing_notice_on == D(2025, 9, 10) and case.hearing_presider == presider
-    services.record_penalty_hearing(case=case, by=presider, on=D(2025, 9, 19), record="当事人陈述：不知专利已失效；调查人员出示进货单据；当事人对证据无异议。")
+    services.record_penalty_hearing(
+        case=case,
+        by=presider,
+        on=D(2025, 9, 19),
+        record="当事人陈述：不知专利已失效；调查人员出示进货单据；当事人对证据无异议。",
+    )
     case = step(case, "decide_penalty", on=D(2025, 9, 22), penalty_amount="50000")
     assert case.outcome == "penalty" and str(case.penalty_amount) == "50000.00"
     # 7 working days (行政处罚法 arts 61, 85): 9/23(1) 9/24 9/25 9/26(4) 9/28 调休 Sunday(5) 9/29(6) 9/30(7)
@@ -184,7 +227,9 @@ def test_ecommerce_complaint_lifted_after_fifteen_days_and_determination(make_ca
     with pytest.raises(InputError, match="等待期尚未届满"):
         step(case, "lift_measures", on=D(2026, 3, 19))
     # a party's period that has run out asks for the next step; it is not an office delay
-    statuses = {r["deadline"].rule.code: r["status"] for r in services.board(user=users["city370200"], on=D(2026, 3, 20))}
+    statuses = {
+        r["deadline"].rule.code: r["status"] for r in services.board(user=users["city370200"], on=D(2026, 3, 20))
+    }
     assert statuses == {"EC_WAIT": "period_over"}
     case = step(case, "lift_measures", on=D(2026, 3, 20), reason="期满未收到投诉或起诉通知")
     assert case.state == "lifted" and case.outcome == "lifted"
@@ -205,7 +250,12 @@ def test_police_transfer_documents_24_hours_and_reconsideration(make_case, step,
     assert d.due_at - d.anchor_at == dt.timedelta(hours=24)
     with pytest.raises(InputError, match="缺少：涉案物品清单、有关检验报告或者鉴定结论"):
         step(case, "transfer_to_police", documents=["transfer_letter", "investigation_report", "other_materials"])
-    case = step(case, "transfer_to_police", on=D(2026, 2, 14), documents=["transfer_letter", "investigation_report", "items_list", "inspection_report", "other_materials"])
+    case = step(
+        case,
+        "transfer_to_police",
+        on=D(2026, 2, 14),
+        documents=["transfer_letter", "investigation_report", "items_list", "inspection_report", "other_materials"],
+    )
     assert len(case.transfer_documents) == 5 and due(case, "PT_POLICE") == D(2026, 2, 24)
     case = step(case, "police_decline", on=D(2026, 2, 24), reason="公安机关认为不构成犯罪")
     case = step(case, "request_reconsideration", on=D(2026, 2, 25))

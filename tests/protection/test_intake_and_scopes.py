@@ -1,4 +1,5 @@
 """Public intake, routing, tracking, reporter confidentiality and data scopes."""
+
 import io
 import re
 
@@ -6,14 +7,22 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from ipplatform.core.api import InputError
+from ipplatform.core.inputs import InputError
 from ipplatform.core.models import Notification, Organization
 from ipplatform.protection import documents, services
 from ipplatform.protection.models import Case, DocumentTemplate, Intake
 
 pytestmark = pytest.mark.django_db
-FORM = {"kind": "complaint", "subject": "门店销售仿冒我司专利的电水壶", "description": "详见附件照片", "requester_name": "张先生",
-        "requester_phone": "13912345678", "respondent_name": "某小家电商行", "respondent_address": "山东省青岛市黄岛区长江路1号", "patent_no": "zl201510123456.7"}
+FORM = {
+    "kind": "complaint",
+    "subject": "门店销售仿冒我司专利的电水壶",
+    "description": "详见附件照片",
+    "requester_name": "张先生",
+    "requester_phone": "13912345678",
+    "respondent_name": "某小家电商行",
+    "respondent_address": "山东省青岛市黄岛区长江路1号",
+    "patent_no": "zl201510123456.7",
+}
 
 
 def test_public_form_without_login_routes_and_tracks(client, users):
@@ -31,7 +40,9 @@ def test_public_form_without_login_routes_and_tracks(client, users):
     assert "查询编号或查询码不正确" in wrong and FORM["subject"] not in wrong
     right = client.post("/protection/track/", {"tracking_no": tracking_no, "code": code.lower()}).content.decode()
     assert "已分派至主管部门" in right and "青岛市知识产权局" in right and "city370200" not in right
-    api = client.post("/api/v1/protection/track/", {"tracking_no": tracking_no, "code": code}, content_type="application/json")
+    api = client.post(
+        "/api/v1/protection/track/", {"tracking_no": tracking_no, "code": code}, content_type="application/json"
+    )
     assert api.status_code == 200 and api.json()["handling_org"] == "青岛市知识产权局"
 
 
@@ -54,11 +65,14 @@ def test_routing_by_place_of_infringement_and_merged_laiwu(users):
 
 
 def _report_case(users, client):
-    client.post("/protection/intake/", {**FORM, "kind": "report", "requester_name": "举报人李四", "requester_phone": "13700000001"})
+    client.post(
+        "/protection/intake/",
+        {**FORM, "kind": "report", "requester_name": "举报人李四", "requester_phone": "13700000001"},
+    )
     intake = Intake.objects.get()
     assert intake.confidential
     case = services.convert_intake(intake=intake, by=users["city370200"], case_type="infringement")
-    haier = Organization.objects.get(name="海尔集团公司")
+    haier = Organization.objects.get(name="海尔智家股份有限公司")
     client.force_login(users["city370200"])
     client.post(f"/protection/cases/{case.pk}/respondent/", {"respondent_org": haier.pk})
     client.logout()
@@ -68,7 +82,11 @@ def _report_case(users, client):
 
 def test_reporter_identity_never_reaches_the_respondent(users, client):
     case = _report_case(users, client)
-    assert case.reporter_confidential and case.requester_name == "举报人李四" and case.respondent_org.name == "海尔集团公司"
+    assert (
+        case.reporter_confidential
+        and case.requester_name == "举报人李四"
+        and case.respondent_org.name == "海尔智家股份有限公司"
+    )
     client.force_login(users["haier"])  # the reported party
     assert client.get(f"/protection/cases/{case.pk}/").status_code == 403
     view = client.get(f"/protection/cases/{case.pk}/party/").content.decode()
@@ -77,7 +95,9 @@ def test_reporter_identity_never_reaches_the_respondent(users, client):
     cells = [str(c.value) for row in load_workbook(io.BytesIO(export.content)).active.iter_rows() for c in row]
     assert case.case_no in cells and not any("李四" in c or "13700000001" in c for c in cells)
     # the documents served on the respondent keep it out as well
-    _, data = documents.generate(case=case, template=DocumentTemplate.objects.get(code="defence_notice"), by=users["city370200"])
+    _, data = documents.generate(
+        case=case, template=DocumentTemplate.objects.get(code="defence_notice"), by=users["city370200"]
+    )
     text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
     assert "某小家电商行" in text and "李四" not in text and "身份依法保密" in text
     # the handling officer sees who reported
@@ -102,7 +122,11 @@ def test_scopes_city_province_departments_requester(users, make_case, client):
     assert client.get(f"/protection/cases/{jn.pk}/").status_code == 200
     response = client.post(f"/protection/cases/{jn.pk}/transition/", {"transition": "accept", "reason": "x"})
     assert response.status_code == 403 and Case.objects.get(pk=jn.pk).state == "requested"
-    api = client.post(f"/api/v1/protection/cases/{jn.pk}/transition/", {"transition": "accept", "reason": "x"}, content_type="application/json")
+    api = client.post(
+        f"/api/v1/protection/cases/{jn.pk}/transition/",
+        {"transition": "accept", "reason": "x"},
+        content_type="application/json",
+    )
     assert api.status_code == 403
 
 
@@ -120,11 +144,18 @@ def test_logged_in_public_user_sees_own_requests(users, client):
 
 
 def test_guessing_the_verification_code_is_throttled(users):
-    from django.core.cache import cache
+    from django.core.cache import caches
 
+    cache = caches["shared"]  # the counter every worker process sees
     cache.clear()
-    intake, code = services.submit_intake(channel="web", kind="consultation", subject="咨询", description="如何维权", requester_name="王",
-                                          requester_phone="13800000000")
+    intake, code = services.submit_intake(
+        channel="web",
+        kind="consultation",
+        subject="咨询",
+        description="如何维权",
+        requester_name="王",
+        requester_phone="13800000000",
+    )
     for _ in range(services.TRACK_MAX_FAILURES):
         with pytest.raises(InputError, match="查询码不正确"):
             services.track(tracking_no=intake.tracking_no, code="WRONG")

@@ -1,11 +1,12 @@
 """Enforcement measures as the law is written: 查封扣押 30 days + one extension of 30 approved by the head (行政强制法 art 25),
 先行登记保存 decided in 7 working days (行政处罚法 arts 56, 85), goods handed to the police within 3 days of their filing
 (移送规定 art 12), the platform's publication of notices, declarations and outcomes (电子商务法 art 44)."""
+
 import datetime as dt
 
 import pytest
 
-from ipplatform.core.api import InputError
+from ipplatform.core.inputs import InputError
 from ipplatform.protection import law, services
 from ipplatform.protection.models import Case
 
@@ -38,14 +39,27 @@ def test_seizure_thirty_days_over_national_day_and_one_extension_by_the_head(cou
     with pytest.raises(InputError, match="已有未了结"):
         _measure(case, users, "seize", D(2025, 9, 2))
     with pytest.raises(InputError, match="正职负责人或主持工作的负责人"):
-        services.extend_deadline(deadline=deadline, by=officer, amount=30, approved_by=users["leader"], approval_ref="x", reason="需鉴定")
+        services.extend_deadline(
+            deadline=deadline, by=officer, amount=30, approved_by=users["leader"], approval_ref="x", reason="需鉴定"
+        )
     with pytest.raises(InputError, match="最多可延长30自然日"):
-        services.extend_deadline(deadline=deadline, by=officer, amount=31, approved_by=head, approval_ref="青知延〔2025〕9号", reason="需鉴定")
-    services.extend_deadline(deadline=deadline, by=officer, amount=20, approved_by=head, approval_ref="青知延〔2025〕9号", reason="需鉴定")
+        services.extend_deadline(
+            deadline=deadline,
+            by=officer,
+            amount=31,
+            approved_by=head,
+            approval_ref="青知延〔2025〕9号",
+            reason="需鉴定",
+        )
+    services.extend_deadline(
+        deadline=deadline, by=officer, amount=20, approved_by=head, approval_ref="青知延〔2025〕9号", reason="需鉴定"
+    )
     deadline.refresh_from_db()
     assert deadline.due == D(2025, 10, 21)  # 50 days from 09-01
     with pytest.raises(InputError, match="只能延长一次"):
-        services.extend_deadline(deadline=deadline, by=officer, amount=10, approved_by=head, approval_ref="青知延〔2025〕10号", reason="再延")
+        services.extend_deadline(
+            deadline=deadline, by=officer, amount=10, approved_by=head, approval_ref="青知延〔2025〕10号", reason="再延"
+        )
     case = _measure(case, users, "release_seizure", D(2025, 10, 20), note="解除查封扣押决定书")
     assert case.deadlines.get(rule__code="CF_SEIZURE").status == "met"
     with pytest.raises(InputError, match="没有待办"):
@@ -76,8 +90,12 @@ def test_goods_handed_to_the_police_within_three_days_of_their_filing(make_case,
     for name in ("form_task_group", "submit_transfer_report"):
         child = step(child, name, on=D(2026, 4, 22))
     child = step(child, "approve_transfer", on=D(2026, 4, 23), by=head)
-    child = step(child, "transfer_to_police", on=D(2026, 4, 24),
-                 documents=["transfer_letter", "investigation_report", "items_list", "inspection_report", "other_materials"])
+    child = step(
+        child,
+        "transfer_to_police",
+        on=D(2026, 4, 24),
+        documents=["transfer_letter", "investigation_report", "items_list", "inspection_report", "other_materials"],
+    )
     child = step(child, "police_accept", on=D(2026, 4, 30), reason="公安机关立案通知书")
     # 3 days end on 05-03, inside the May Day holiday (5/1-5/5) → 05-06
     assert _open(child, "PT_GOODS").due == D(2026, 5, 6)
@@ -93,4 +111,7 @@ def test_platform_publishes_notices_declarations_and_outcomes(make_case, step, u
     with pytest.raises(InputError, match="尚无处理结果"):
         _measure(case, users, "publish_outcome", D(2026, 2, 25))
     assert [m["label"] for m in case.measures] == ["平台公示通知"]
-    assert "电子商务法第四十四条" in law.RULES["ecommerce_publish"].article and law.RULES["ecommerce_publish"].enforced is True
+    assert (
+        "电子商务法第四十四条" in law.RULES["ecommerce_publish"].article
+        and law.RULES["ecommerce_publish"].enforced is True
+    )

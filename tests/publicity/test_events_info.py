@@ -1,4 +1,5 @@
 """Events with registration and attendance; 政务信息报送 with adoption counts per unit."""
+
 import datetime as dt
 
 import pytest
@@ -6,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from ipplatform.core.api import InputError
+from ipplatform.core.inputs import InputError
 from ipplatform.publicity import services
 from ipplatform.publicity.models import Event
 
@@ -16,8 +17,18 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def event(users):
     start = timezone.now() + dt.timedelta(days=10)
-    return Event.objects.create(kind="ip_week", title="宣传周讲座", city_code="370200", place="青岛", starts_at=start, ends_at=start + dt.timedelta(hours=2),
-                                registration_deadline=start - dt.timedelta(days=1), capacity=2, organizer=users["city370200"].organization, created_by=users["city370200"])
+    return Event.objects.create(
+        kind="ip_week",
+        title="宣传周讲座",
+        city_code="370200",
+        place="青岛",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+        registration_deadline=start - dt.timedelta(days=1),
+        capacity=2,
+        organizer=users["city370200"].organization,
+        created_by=users["city370200"],
+    )
 
 
 def test_registration_rules(event):
@@ -39,7 +50,9 @@ def test_registration_closes_at_the_deadline(event, monkeypatch):
 
 
 def test_anonymous_registration_page_and_check_in(client, users, event):
-    r = client.post(reverse("publicity:event", args=[event.pk]), {"name": "张三", "phone": "13800000001", "organization": "某公司"})
+    r = client.post(
+        reverse("publicity:event", args=[event.pk]), {"name": "张三", "phone": "13800000001", "organization": "某公司"}
+    )
     assert "报名成功" in r.content.decode()
     reg = event.registrations.get()
     with pytest.raises(PermissionDenied):
@@ -50,9 +63,15 @@ def test_anonymous_registration_page_and_check_in(client, users, event):
 
 
 def test_information_items_and_adoption_counts(users):
-    a = services.submit_info(user=users["city370200"], title="青岛信息一", body="这是一条长度超过二十个字的政务信息内容，用于测试。")
-    b = services.submit_info(user=users["city370200"], title="青岛信息二", body="这是另一条长度超过二十个字的政务信息内容，用于测试。")
-    c = services.submit_info(user=users["fawu"], title="执法信息", body="法律事务处报送的政务信息，长度超过二十个字，用于测试。")
+    a = services.submit_info(
+        user=users["city370200"], title="青岛信息一", body="这是一条长度超过二十个字的政务信息内容，用于测试。"
+    )
+    b = services.submit_info(
+        user=users["city370200"], title="青岛信息二", body="这是另一条长度超过二十个字的政务信息内容，用于测试。"
+    )
+    c = services.submit_info(
+        user=users["fawu"], title="执法信息", body="法律事务处报送的政务信息，长度超过二十个字，用于测试。"
+    )
     with pytest.raises(PermissionDenied):
         services.submit_info(user=users["haier"], title="x", body="y" * 30)
     with pytest.raises(InputError, match="不少于20字"):

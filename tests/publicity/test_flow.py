@@ -1,5 +1,6 @@
 """News and notices: draft → review → publish by the right people, recorded; scheduled publication; public pages,
 search, attachments and RSS."""
+
 import datetime as dt
 
 import pytest
@@ -9,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
-from ipplatform.core.api import InputError
+from ipplatform.core.inputs import InputError
 from ipplatform.core.workflow import history
 from ipplatform.publicity import services
 from ipplatform.publicity.enums import ArticleState
@@ -18,7 +19,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _draft(users, username="bangongshi", **extra):
-    data = {"category": "notice", "title": "关于开展专利法学习的通知", "body": "## 学习安排\n\n请各单位**按时**完成。", **extra}
+    data = {
+        "category": "notice",
+        "title": "关于开展专利法学习的通知",
+        "body": "## 学习安排\n\n请各单位**按时**完成。",
+        **extra,
+    }
     return services.save_article(user=users[username], article=None, data=data)
 
 
@@ -28,7 +34,10 @@ def test_draft_review_publish_is_recorded(users):
     a = services.transition(user=users["bangongshi"], article=a, action="submit")
     a = services.transition(user=users["leader"], article=a, action="approve")
     assert a.state == ArticleState.PUBLISHED and services.is_public(a) and a.reviewed_by == users["leader"]
-    assert [(h.source, h.target, h.actor_name) for h in history(a)] == [("draft", "review", "bangongshi"), ("review", "published", "leader")]
+    assert [(h.source, h.target, h.actor_name) for h in history(a)] == [
+        ("draft", "review", "bangongshi"),
+        ("review", "published", "leader"),
+    ]
 
 
 def test_author_cannot_approve_own_article(users):
@@ -93,14 +102,20 @@ def test_non_staff_cannot_write(users):
 
 def test_attachment_rules(users):
     a = _draft(users)
-    att = services.add_attachment(user=users["bangongshi"], article=a, upload=SimpleUploadedFile("学习安排.pdf", b"%PDF-1.4 test"))
+    att = services.add_attachment(
+        user=users["bangongshi"], article=a, upload=SimpleUploadedFile("学习安排.pdf", b"%PDF-1.4 test")
+    )
     assert att.name == "学习安排.pdf" and att.size == 13
     with pytest.raises(InputError, match="类型不支持"):
         services.add_attachment(user=users["bangongshi"], article=a, upload=SimpleUploadedFile("x.exe", b"MZ"))
 
 
 def test_public_pages_search_rss_and_drafts_hidden(client, users):
-    public = services.transition(user=users["leader"], article=services.transition(user=users["bangongshi"], article=_draft(users), action="submit"), action="approve")
+    public = services.transition(
+        user=users["leader"],
+        article=services.transition(user=users["bangongshi"], article=_draft(users), action="submit"),
+        action="approve",
+    )
     services.add_attachment  # noqa: B018
     draft = _draft(users, title="尚未发布的草稿")
     r = client.get(reverse("publicity:public_list"), {"q": "专利法"})
@@ -117,7 +132,17 @@ def test_public_pages_search_rss_and_drafts_hidden(client, users):
 
 def test_desk_and_actions_through_pages(client, users):
     client.force_login(users["bangongshi"])
-    r = client.post(reverse("publicity:article_new"), {"category": "news", "title": "工作动态一则", "body": "正文内容", "summary": "", "source": "", "publish_at": ""})
+    r = client.post(
+        reverse("publicity:article_new"),
+        {
+            "category": "news",
+            "title": "工作动态一则",
+            "body": "正文内容",
+            "summary": "",
+            "source": "",
+            "publish_at": "",
+        },
+    )
     a = services.Article.objects.get(title="工作动态一则")
     assert r.status_code == 302
     client.post(reverse("publicity:article_action", args=[a.pk]), {"action": "submit"})

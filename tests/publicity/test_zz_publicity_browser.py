@@ -1,5 +1,6 @@
 """In a browser: 办公室 writes a notice in the offline Markdown editor and sends it for review, the leader approves,
 the public sees it on the portal and its 城市 sub-site shows the city's own news."""
+
 import pytest
 
 from ipplatform.publicity import services
@@ -7,14 +8,21 @@ from ipplatform.publicity.models import Article
 
 
 @pytest.mark.browser
-def test_editor_publishes_a_notice_and_city_site(transactional_db, live_server, settings, tmp_path, users, page, login, screenshot):
+def test_editor_publishes_a_notice_and_city_site(
+    transactional_db, live_server, settings, tmp_path, users, page, login, screenshot
+):
     settings.MEDIA_ROOT = tmp_path / "files"
     login(page, live_server, "bangongshi")
     page.goto(f"{live_server.url}/publicity/articles/new/")
     page.select_option("#id_category", "notice")
     page.fill("#id_title", "关于组织学习专利法的通知")
-    page.fill("#id_body", "## 学习安排\n\n- 登录远程教育平台学习《专利法基础》\n- **月底前**完成测验\n\n<script>alert(1)</script>")
-    page.set_input_files("#id_attachments", files=[{"name": "学习安排.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 demo"}])
+    page.fill(
+        "#id_body",
+        "## 学习安排\n\n- 登录远程教育平台学习《专利法基础》\n- **月底前**完成测验\n\n<script>alert(1)</script>",
+    )
+    page.set_input_files(
+        "#id_attachments", files=[{"name": "学习安排.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 demo"}]
+    )
     screenshot(page, "publicity_editor")
     page.click("text=保存草稿并预览")
     page.wait_for_selector("#article-state")
@@ -32,7 +40,11 @@ def test_editor_publishes_a_notice_and_city_site(transactional_db, live_server, 
     screenshot(page, "publicity_published")
 
     # A county bureau's news for 青岛, approved by the 青岛 city bureau, for the city sub-site.
-    a = services.save_article(user=users["huangdao"], article=None, data={"category": "news", "title": "黄岛区开展专利法宣传", "body": "宣传活动。"})
+    a = services.save_article(
+        user=users["huangdao"],
+        article=None,
+        data={"category": "news", "title": "黄岛区开展专利法宣传", "body": "宣传活动。"},
+    )
     services.transition(user=users["huangdao"], article=a, action="submit")
     services.transition(user=users["city370200"], article=a, action="approve")
 
@@ -42,7 +54,9 @@ def test_editor_publishes_a_notice_and_city_site(transactional_db, live_server, 
     screenshot(page, "portal_front")
     page.click("text=青岛市")
     page.wait_for_selector("#city-news")
-    assert "黄岛区开展专利法宣传" in page.inner_text("#city-news") and "关于组织学习专利法的通知" not in page.inner_text("#city-news")
+    assert "黄岛区开展专利法宣传" in page.inner_text(
+        "#city-news"
+    ) and "关于组织学习专利法的通知" not in page.inner_text("#city-news")
     screenshot(page, "portal_city_qingdao")
     page.goto(f"{live_server.url}/news/")
     page.click("text=关于组织学习专利法的通知")

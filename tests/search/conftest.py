@@ -1,5 +1,6 @@
 """Search fixtures: real patent records from data/patents_cn, imported once through the patents importer
 (first use in a session) and copied into each later test's database with bulk inserts."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """A handful of real SIPO gazette records with real e5 vectors, embedded once per test session and copied after."""
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,15 @@ def load() -> list[str]:
     ids = []
     for r in chosen:
         ipc = r["分类号"].split("(")[0].strip()
-        make_patent(r["申请号"], r["tile"], abstract=r["abstract"], applicants=r["申请人"], ipc=ipc,
-                    date=r["申请日"].replace(".", "-"), region="110108")
+        make_patent(
+            r["申请号"],
+            r["tile"],
+            abstract=r["abstract"],
+            applicants=r["申请人"],
+            ipc=ipc,
+            date=r["申请日"].replace(".", "-"),
+            region="110108",
+        )
         ids.append(r["申请号"])
     if "rows" not in _CACHE:
         semantic.embed_pending()

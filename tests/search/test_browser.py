@@ -1,4 +1,5 @@
 """In a real browser: search, refine by one facet click, export the full set, screenshot."""
+
 import pytest
 from openpyxl import load_workbook
 
@@ -6,7 +7,9 @@ from ipplatform.search import services
 
 
 @pytest.mark.browser
-def test_search_facet_export_in_browser(live_server, transactional_db, reference_data, search_dir, users, page, login, screenshot):
+def test_search_facet_export_in_browser(
+    live_server, transactional_db, reference_data, search_dir, users, page, login, screenshot
+):
     from .conftest import load_real_patents
 
     load_real_patents()

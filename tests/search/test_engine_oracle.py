@@ -1,9 +1,12 @@
 """The tantivy engine returns exactly the reference evaluator's hit set on real records (property-based)."""
+
 import os
 import random
 import re
 
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from ipplatform.search import oracle, services
 from ipplatform.search.documents import iter_documents
@@ -29,7 +32,7 @@ def strategies(docs):
         text = _clean(doc[key] or doc["ti"]) or "装置"
         n = draw(st.integers(1, 4))
         i = draw(st.integers(0, max(0, len(text) - n)))
-        return text[i:i + n]
+        return text[i : i + n]
 
     @st.composite
     def text_leaf(draw):
@@ -75,7 +78,9 @@ def strategies(docs):
 
     def combine(children):
         return st.one_of(
-            st.tuples(children, st.sampled_from([" AND ", " OR ", " NOT ", " 与 ", " 或 ", " 非 ", " "]), children).map(lambda t: f"({t[0]}{t[1]}{t[2]})"),
+            st.tuples(children, st.sampled_from([" AND ", " OR ", " NOT ", " 与 ", " 或 ", " 非 ", " "]), children).map(
+                lambda t: f"({t[0]}{t[1]}{t[2]})"
+            ),
             children.map(lambda c: f"NOT {c}"),
         )
 
@@ -87,7 +92,12 @@ def test_engine_equals_oracle_on_real_records(real_patents):
     assert len(docs) == real_patents > 1500
     checked = {"n": 0, "nonempty": 0}
 
-    @hsettings(max_examples=int(os.environ.get("SEARCH_ORACLE_EXAMPLES", 2000)), deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+    @hsettings(
+        max_examples=int(os.environ.get("SEARCH_ORACLE_EXAMPLES", 2000)),
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(strategies(docs))
     def check(q):
         node = services.compile_query(query=q)

@@ -1,7 +1,9 @@
 """Full-set export (XLSX, CSV), the REST API with JSON errors, and the search_patents command, on real records."""
+
 import csv
 import io
 import json
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -23,17 +25,21 @@ def test_export_streams_the_full_result_set(real_patents, users, client):
     rows = list(ws.iter_rows(values_only=True))
     header_at = next(i for i, r in enumerate(rows) if r[0] == "申请号")
     assert "检索式：" + BROAD in rows[0][0]
-    data = rows[header_at + 1:]
+    data = rows[header_at + 1 :]
     assert len(data) == len(expected)
-    by_number = {p.application_number or p.pk: p.pk for p in __import__("ipplatform.patents.models", fromlist=["Patent"]).Patent.objects.all()}
-    assert {by_number[r[0]] for r in data} == set(expected)
+    by_number = {
+        (p.application_number, p.publication_number): p.pk
+        for p in __import__("ipplatform.patents.models", fromlist=["Patent"]).Patent.objects.all()
+    }
+    assert {by_number[(r[0] or "", r[4] or "")] for r in data} == set(expected)
+    assert not any(re.fullmatch(r"K[0-9A-F]{15}", r[0] or "") for r in data)  # never the internal id
 
     resp = client.get("/search/export/", {"q": BROAD, "format": "csv"})
     assert resp.status_code == 200 and resp.streaming
     text = b"".join(resp.streaming_content).decode("utf-8-sig")
     table = list(csv.reader(io.StringIO(text)))
     header_at = next(i for i, r in enumerate(table) if r and r[0] == "申请号")
-    assert len(table[header_at + 1:]) == len(expected)
+    assert len(table[header_at + 1 :]) == len(expected)
     assert AuditEvent.objects.filter(action="export", reason__contains=str(len(expected))).count() == 2
 
     client.logout()
@@ -51,7 +57,9 @@ def test_api_search_detail_errors_and_schema(real_patents, users, client):
     seen = [h["id"] for h in r["hits"]]
     cursor = r["next_cursor"]
     while cursor:
-        page = client.get("/api/v1/patents/search", {"q": "名称=(电池)", "limit": 5, "cursor": cursor, "facets": "false"}).json()
+        page = client.get(
+            "/api/v1/patents/search", {"q": "名称=(电池)", "limit": 5, "cursor": cursor, "facets": "false"}
+        ).json()
         assert page["facets"] == {}
         seen += [h["id"] for h in page["hits"]]
         cursor = page["next_cursor"]

@@ -1,25 +1,8 @@
 """Folding: 繁/简, full/half width and Latin case are the same on both sides; Chinese terms match as substrings."""
-import json
-from pathlib import Path
 
-from django.conf import settings
-
-from ipplatform.lib.textnorm import fold
 from ipplatform.search import services
-from ipplatform.search.query import fast_fold
 
 from .factories import make_patent
-
-
-def test_fast_fold_is_textnorm_fold_on_real_text():
-    path = Path(settings.REFERENCE_DATA_DIR) / "patents_cn" / "sipo_epub_yinwenzhi.jsonl"
-    lines = path.read_text(encoding="utf-8").splitlines()[:300]
-    values = [v for line in lines for v in json.loads(line).values() if isinstance(v, str)]
-    values += ["ＡＢＣ　電池１２３", "頭髮乾燥機", "㈱ＬＥＤ燈具", "Ⅻ型",
-               # long (uncached) texts where mapping full-width forms first must not change what NFKC composes
-               "一种装置，包括：Ａ\u0301部件（Ｂ型）；ｶﾞｿﾘﾝ①㎏" * 3, "温度为１２０℃，压力为５ＭＰａ，时间为３０ｍｉｎ。" * 2]
-    assert len(values) > 3000
-    assert all(fast_fold(v) == fold(v) for v in values)
 
 
 def test_traditional_fullwidth_and_case_fold_on_index_and_query(db, search_dir):

@@ -1,4 +1,5 @@
 """The index follows the database, rebuilds swap atomically while searches continue, damage is repaired."""
+
 import os
 import subprocess
 import sys
@@ -6,6 +7,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from django.db import transaction
 
 from ipplatform.patents.models import Patent
 from ipplatform.patents.signals import patents_changed
@@ -56,11 +58,24 @@ def test_orm_saves_are_indexed_after_commit(db, search_dir, django_capture_on_co
     assert _ids("发电机") == []
 
 
-def test_immediate_mode_for_tests(db, search_dir, settings):
-    settings.SEARCH_INDEX_IMMEDIATE = True
+def test_one_orm_save_updates_the_index_once(db, search_dir, django_capture_on_commit_callbacks, monkeypatch):
     services.rebuild_index()
-    make_patent("2016100000044", "一种储能电站", save="orm")
-    assert _ids("储能") == ["2016100000044"]
+    calls = []
+    real_index_ids = services.index_ids
+    monkeypatch.setattr(services, "index_ids", lambda **kw: calls.append(kw) or real_index_ids(**kw))
+    with django_capture_on_commit_callbacks(execute=True):
+        make_patent("2016100000044", "一种储能电站", save="orm")
+    assert calls == [{"ids": ["2016100000044"], "deleted": []}]
+
+
+def test_saves_of_a_rolled_back_transaction_are_not_indexed(db, search_dir, django_capture_on_commit_callbacks):
+    services.rebuild_index()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        make_patent("2016100000055", "一种回滚的储能电站", save="orm")
+        raise RuntimeError("rolled back")
+    with django_capture_on_commit_callbacks(execute=True):
+        make_patent("2016100000066", "一种提交的储能电站", save="orm")
+    assert _ids("储能电站") == ["2016100000066"]
 
 
 def test_rebuild_swaps_atomically_while_searches_continue(db, search_dir, monkeypatch):
@@ -89,7 +104,7 @@ def test_rebuild_swaps_atomically_while_searches_continue(db, search_dir, monkey
                 services.index_ids(ids=["2016100000999"])
             yield d
 
-    monkeypatch.setattr(services, "iter_documents", slow_docs)
+    monkeypatch.setattr(documents, "iter_documents", slow_docs)
     t = threading.Thread(target=reader)
     t.start()
     try:
@@ -133,7 +148,10 @@ def test_several_processes_read_one_index_while_it_is_written(db, search_dir):
     root = Path(__file__).resolve().parents[2]
     env = {**os.environ, "DATA_DIR": str(search_dir)}
     cmd = [sys.executable, "manage.py", "search_patents", "热泵干燥", "--format", "ids"]
-    procs = [subprocess.Popen(cmd, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    procs = [
+        subprocess.Popen(cmd, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
     for i in range(5):  # the writer keeps committing while the readers open and search
         make_patent(f"20161000003{i:02d}", f"一种热泵干燥机{i}")
         services.index_ids(ids=[f"20161000003{i:02d}"])

@@ -3,6 +3,7 @@
 The test database of the suite lives in memory on SQLite, where a second process cannot see it, so each scenario
 runs the real importer in a child interpreter on its own file database (the first 2,400 rows of the real CNKI
 listing, in batches of 200: the first batch is indexed inline, the others by the helper)."""
+
 from __future__ import annotations
 
 import json
@@ -18,7 +19,7 @@ from ipplatform.search import indexer
 ROOT = Path(__file__).resolve().parents[2]
 CNKI = ROOT / "data" / "patents_cn" / "cnki_company_patents_hank0438.csv"
 
-CHILD = r'''
+CHILD = r"""
 import json, os, sys
 import django
 django.setup()
@@ -47,14 +48,26 @@ print(json.dumps({
     "left": sorted(p.name for p in root.iterdir() if p.name.startswith(("deferred-", "bulk-"))),
     "graphene": search.count(query="TI=石墨烯") if Patent.objects.exists() else 0,
 }))
-'''
+"""
 
 
 def run_child(tmp_path: Path, action: str, source: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "ipplatform.settings", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-           "DATA_DIR": str(tmp_path / "data"), "PYTHONPATH": str(ROOT), "IPPLATFORM_INDEXER_STATS": str(tmp_path / "helper.json")}
-    return subprocess.run([sys.executable, "-c", CHILD, action, str(source)], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=600)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "ipplatform.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DATA_DIR": str(tmp_path / "data"),
+        "PYTHONPATH": str(ROOT),
+        "IPPLATFORM_INDEXER_STATS": str(tmp_path / "helper.json"),
+    }
+    return subprocess.run(
+        [sys.executable, "-c", CHILD, action, str(source)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 @pytest.fixture
@@ -77,7 +90,9 @@ def test_helper_indexes_every_imported_record(tmp_path, listing):
     assert out["journals"] == []  # a clean finish leaves no pending journal
     assert out["left"] == []  # nor its writer marker or deferred updates
     # the helper ran below the importer's priority (which the child inherited from this process)
-    assert json.loads((tmp_path / "helper.json").read_text())["niceness"] == min(19, os.nice(0) + indexer.HELPER_NICENESS)
+    assert json.loads((tmp_path / "helper.json").read_text())["niceness"] == min(
+        19, os.nice(0) + indexer.HELPER_NICENESS
+    )
 
 
 def test_killed_import_leaves_a_journal_that_the_rerun_replays(tmp_path, listing):

@@ -1,7 +1,8 @@
 """The query language: every construct parses to the intended tree; errors are Chinese with the right position."""
+
 import pytest
 
-from ipplatform.core.api import InputError
+from ipplatform.core.inputs import InputError
 from ipplatform.search import query as ql
 from ipplatform.search.query import And, DateRange, HistoryRef, Keyword, Not, Or, Prox, Text, parse
 
@@ -12,7 +13,9 @@ def test_default_fields_and_implicit_and():
     assert parse("石墨烯 电池") == And((Text(DEF, "石墨烯"), Text(DEF, "电池")))
 
 
-@pytest.mark.parametrize("q", ["名称=(石墨烯 AND 电池)", "TI=(石墨烯 与 电池)", "ti:(石墨烯 and 电池)", "名称＝（石墨烯　AND　电池）"])
+@pytest.mark.parametrize(
+    "q", ["名称=(石墨烯 AND 电池)", "TI=(石墨烯 与 电池)", "ti:(石墨烯 and 电池)", "名称＝（石墨烯　AND　电池）"]
+)
 def test_field_group_chinese_and_english(q):
     assert parse(q) == And((Text(("ti",), "石墨烯"), Text(("ti",), "电池")))
 
@@ -50,17 +53,20 @@ def test_proximity():
     assert parse("电池 3d 隔膜") == Prox(DEF, "电池", "隔膜", 3, False)
 
 
-@pytest.mark.parametrize("q, low, high", [
-    ("AD=2015", 20150101, 20151231),
-    ("申请日=2015-03", 20150301, 20150331),
-    ("AD=2015.03.02", 20150302, 20150302),
-    ("AD>=2015-01-01", 20150101, None),
-    ("AD>2015", 20160101, None),
-    ("AD<2015", None, 20141231),
-    ("AD<=2015-06", None, 20150631),
-    ("AD=[20150101 TO 20151231]", 20150101, 20151231),
-    ("公开日=[2014 TO 2015-06]", 20140101, 20150631),
-])
+@pytest.mark.parametrize(
+    "q, low, high",
+    [
+        ("AD=2015", 20150101, 20151231),
+        ("申请日=2015-03", 20150301, 20150331),
+        ("AD=2015.03.02", 20150302, 20150302),
+        ("AD>=2015-01-01", 20150101, None),
+        ("AD>2015", 20160101, None),
+        ("AD<2015", None, 20141231),
+        ("AD<=2015-06", None, 20150631),
+        ("AD=[20150101 TO 20151231]", 20150101, 20151231),
+        ("公开日=[2014 TO 2015-06]", 20140101, 20150631),
+    ],
+)
 def test_dates(q, low, high):
     node = parse(q)
     assert isinstance(node, DateRange) and (node.low, node.high) == (low, high)
@@ -93,25 +99,28 @@ def _err(q):
     return ei.value
 
 
-@pytest.mark.parametrize("q, pos, words", [
-    ("名称=(石墨烯 AND 电池", 3, "括号未闭合"),
-    ("石墨烯 AND", 7, "缺少检索词"),
-    ("石墨烯 AND )", 8, "缺少检索词"),
-    ("XX=电池", 0, "未知的字段"),
-    ('"石墨烯', 0, "引号未闭合"),
-    ("AD=2015-13-01", 3, "日期"),
-    ("AD=[20160101 TO 20150101]", 4, "起始日期晚于"),
-    ("类型=专利", 3, "可选"),
-    ("名称>电池", 2, "只能用“=”"),
-    ("电池)", 2, "多余的右括号"),
-    ("OR 电池", 0, "前缺少检索词"),
-    ("电池 5W", 3, "邻近算符"),
-    ("名称=(PA=海尔)", 4, "不能再指定字段"),
-    ("+", 0, "截词符不能单独使用"),
-    ("", 0, "检索式为空"),
-    ("()", 1, "括号内没有检索词"),
-    ("AD=[2015 2016]", 9, "缺少 TO"),
-])
+@pytest.mark.parametrize(
+    "q, pos, words",
+    [
+        ("名称=(石墨烯 AND 电池", 3, "括号未闭合"),
+        ("石墨烯 AND", 7, "缺少检索词"),
+        ("石墨烯 AND )", 8, "缺少检索词"),
+        ("XX=电池", 0, "未知的字段"),
+        ('"石墨烯', 0, "引号未闭合"),
+        ("AD=2015-13-01", 3, "日期"),
+        ("AD=[20160101 TO 20150101]", 4, "起始日期晚于"),
+        ("类型=专利", 3, "可选"),
+        ("名称>电池", 2, "只能用“=”"),
+        ("电池)", 2, "多余的右括号"),
+        ("OR 电池", 0, "前缺少检索词"),
+        ("电池 5W", 3, "邻近算符"),
+        ("名称=(PA=海尔)", 4, "不能再指定字段"),
+        ("+", 0, "截词符不能单独使用"),
+        ("", 0, "检索式为空"),
+        ("()", 1, "括号内没有检索词"),
+        ("AD=[2015 2016]", 9, "缺少 TO"),
+    ],
+)
 def test_errors_have_chinese_message_and_position(q, pos, words):
     e = _err(q)
     assert e.position == pos, (e.message, e.position)
@@ -136,3 +145,16 @@ def test_error_names_the_operator_as_written():
     assert e.message.startswith("与 之后缺少检索词") and e.position == 4
     e = _err("或 电池")
     assert "运算符 或 前缺少检索词" in e.message and e.position == 0
+
+
+def test_importing_the_query_parser_leaves_the_api_framework_unloaded():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys, ipplatform.search.query; print(sorted(m for m in sys.modules if m.startswith('rest_framework')))"
+    )
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True, timeout=60)
+    assert out.stdout.strip() == "[]"

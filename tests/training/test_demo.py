@@ -1,4 +1,5 @@
 """The shipped demo content loads, twice without duplicates, from files in the repository."""
+
 import io
 
 import pytest
@@ -26,7 +27,17 @@ def test_demo_content_is_real_and_idempotent(users, settings, tmp_path):
     law = Chapter.objects.get(title__contains="专利法（2020年修正）节选")
     assert "外观设计专利权的期限为十五年" in law.body
     assert set(Question.objects.values_list("basis", flat=True)) <= {
-        "专利法第一条", "专利法第二条", "专利法第二十二条", "专利法第四十二条", "专利法第四十三条", "专利法第四十四条", "专利法实施细则第二条"}
+        "专利法第一条",
+        "专利法第二条",
+        "专利法第二十二条",
+        "专利法第四十二条",
+        "专利法第四十三条",
+        "专利法第四十四条",
+        "专利法实施细则第二条",
+    }
     assert Enrolment.objects.filter(course__title=demo.PLAN_COURSE_TITLE, user__username="city370200").exists()
     from ipplatform.publicity.models import Article
-    assert Article.objects.filter(state="published").count() == 3 and all("演示" in a.title for a in Article.objects.all())
+
+    assert Article.objects.filter(state="published").count() == 3 and all(
+        "演示" in a.title for a in Article.objects.all()
+    )

@@ -1,11 +1,12 @@
 """Exams: drawing by rules, marking each question type, pass marks, retakes, the server-side deadline, certificates."""
+
 import random
 from decimal import Decimal
 
 import pytest
 
-from ipplatform.core.api import InputError
-from ipplatform.training import exams, services
+from ipplatform.core.inputs import InputError
+from ipplatform.training import exams
 from ipplatform.training.enums import AttemptState, QuestionKind
 from ipplatform.training.models import Certificate, Question
 
@@ -36,7 +37,12 @@ def _correct_answers(attempt):
 def test_paper_follows_the_rules(exam):
     items = exams.draw_paper(exam=exam, rng=random.Random(1))
     kinds = [Question.objects.get(pk=i["q"]).kind for i in items]
-    assert kinds.count("single") == 4 and kinds.count("multiple") == 2 and kinds.count("judge") == 2 and kinds.count("fill") == 2
+    assert (
+        kinds.count("single") == 4
+        and kinds.count("multiple") == 2
+        and kinds.count("judge") == 2
+        and kinds.count("fill") == 2
+    )
     assert len({i["q"] for i in items}) == 10
     assert sum(Decimal(i["points"]) for i in items) == 100
 
@@ -54,13 +60,25 @@ def test_rules_asking_for_more_questions_than_the_bank_has_are_refused(exam):
         exams.validate_rules([{"bank": bank_id, "kind": "essay", "count": 1, "points": 5}])
 
 
-@pytest.mark.parametrize("kind,answer,given,ok", [
-    ("single", [1], ["1"], True), ("single", [1], ["2"], False), ("single", [1], [], False),
-    ("multiple", [0, 1, 2], ["2", "0", "1"], True), ("multiple", [0, 1, 2], ["0", "1"], False), ("multiple", [0, 1], ["0", "1", "3"], False),
-    ("judge", True, ["true"], True), ("judge", False, ["false"], True), ("judge", True, ["false"], False),
-    ("fill", ["技术方案"], ["技术方案"], True), ("fill", ["技术方案"], [" 技术 方案 "], True), ("fill", ["20", "二十"], ["２０"], True),
-    ("fill", ["现有技术"], ["已有技术"], False), ("single", [0], ["x"], False),
-])
+@pytest.mark.parametrize(
+    "kind,answer,given,ok",
+    [
+        ("single", [1], ["1"], True),
+        ("single", [1], ["2"], False),
+        ("single", [1], [], False),
+        ("multiple", [0, 1, 2], ["2", "0", "1"], True),
+        ("multiple", [0, 1, 2], ["0", "1"], False),
+        ("multiple", [0, 1], ["0", "1", "3"], False),
+        ("judge", True, ["true"], True),
+        ("judge", False, ["false"], True),
+        ("judge", True, ["false"], False),
+        ("fill", ["技术方案"], ["技术方案"], True),
+        ("fill", ["技术方案"], [" 技术 方案 "], True),
+        ("fill", ["20", "二十"], ["２０"], True),
+        ("fill", ["现有技术"], ["已有技术"], False),
+        ("single", [0], ["x"], False),
+    ],
+)
 def test_marking(kind, answer, given, ok):
     assert exams.is_correct(Question(kind=kind, answer=answer, options=["a", "b", "c", "d"]), given) is ok
 

@@ -1,5 +1,6 @@
 """HTTP range requests for stored video: 200 whole, 206 partial (first, middle, open-ended, suffix), 416 beyond the end;
 access only for enrolled learners."""
+
 import io
 import zipfile
 
@@ -27,11 +28,21 @@ def _body(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 
-@pytest.mark.parametrize("header,size,expected", [
-    ("bytes=0-99", 1000, (0, 99)), ("bytes=500-", 1000, (500, 999)), ("bytes=-100", 1000, (900, 999)),
-    ("bytes=990-5000", 1000, (990, 999)), ("bytes=1000-", 1000, "unsatisfiable"), ("bytes=-0", 1000, "unsatisfiable"),
-    ("", 1000, None), ("bytes=0-1,5-9", 1000, None), ("items=0-1", 1000, None), ("bytes=9-3", 1000, None),
-])
+@pytest.mark.parametrize(
+    "header,size,expected",
+    [
+        ("bytes=0-99", 1000, (0, 99)),
+        ("bytes=500-", 1000, (500, 999)),
+        ("bytes=-100", 1000, (900, 999)),
+        ("bytes=990-5000", 1000, (990, 999)),
+        ("bytes=1000-", 1000, "unsatisfiable"),
+        ("bytes=-0", 1000, "unsatisfiable"),
+        ("", 1000, None),
+        ("bytes=0-1,5-9", 1000, None),
+        ("items=0-1", 1000, None),
+        ("bytes=9-3", 1000, None),
+    ],
+)
 def test_parse_range(header, size, expected):
     assert media.parse_range(header, size) == expected
 
@@ -89,12 +100,16 @@ def test_office_preview_falls_back_without_libreoffice(monkeypatch, tmp_path):
 
 def test_pdf_chapter_previews_inline(client, users, media):
     from ipplatform.training import demo
-    from ipplatform.training.models import Chapter
 
     course = demo.create_plan_course(by=users["admin"])
     chapter = course.chapters.get(kind="document")
-    services.assign(by=users["admin"], course=course, target_kind="role", target_value="city_officer",
-                    deadline=__import__("django.utils.timezone", fromlist=["x"]).localdate())
+    services.assign(
+        by=users["admin"],
+        course=course,
+        target_kind="role",
+        target_value="city_officer",
+        deadline=__import__("django.utils.timezone", fromlist=["x"]).localdate(),
+    )
     client.force_login(users["city370200"])
     page = client.get(reverse("training:chapter", args=[chapter.pk])).content.decode()
     assert reverse("training:preview", args=[chapter.pk]) in page
@@ -106,7 +121,10 @@ def test_pdf_chapter_previews_inline(client, users, media):
     assert client.get(reverse("training:preview", args=[chapter.pk])).status_code == 403
 
 
-SOFFICE_MISSING = "LibreOffice (soffice) is not installed here: scripts/setup.sh installs libreoffice-writer-nogui and libreoffice-impress-nogui for the run mode only"
+SOFFICE_MISSING = (
+    "LibreOffice (soffice) is not installed here: scripts/setup.sh installs libreoffice-writer-nogui and "
+    "libreoffice-impress-nogui for the run mode only"
+)
 
 
 def _docx(text: str) -> bytes:
@@ -123,7 +141,9 @@ def test_office_document_converts_to_pdf_with_libreoffice(tmp_path):
     source.write_bytes(_docx("发明专利权的期限为二十年，自申请日起计算。"))
     pdf = media.convert_to_pdf(source)
     assert pdf is not None and pdf.startswith(b"%PDF") and pdf.count(b"/Type/Page") + pdf.count(b"/Type /Page") >= 1
-    assert b"Noto" in pdf or b"CJK" in pdf or b"WenQuanYi" in pdf or b"Droid" in pdf  # a CJK font was embedded for the Chinese text
+    assert (
+        b"Noto" in pdf or b"CJK" in pdf or b"WenQuanYi" in pdf or b"Droid" in pdf
+    )  # a CJK font was embedded for the Chinese text
 
 
 @pytest.mark.skipif(media.libreoffice() is None, reason=SOFFICE_MISSING)

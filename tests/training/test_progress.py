@@ -1,9 +1,10 @@
 """Progress from real playback: credit only as fast as time passes, no skipping ahead on no-skip courses, the idle
 check, resume, chapter order, completion and hours."""
+
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from ipplatform.core.api import InputError
+from ipplatform.core.inputs import InputError
 from ipplatform.training import services
 from ipplatform.training.enums import EnrolState, RecordSource
 from ipplatform.training.models import TrainingRecord

@@ -1,26 +1,39 @@
 """Bulk question import from the Excel template: row-level Chinese errors with line and field, all-or-nothing or good rows."""
+
 import io
 
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from ipplatform.core.api import InputError
+from ipplatform.core.inputs import InputError
 from ipplatform.training import question_import as qi
 from ipplatform.training.models import QuestionBank
 
 GOOD = [
     ["单选", "发明专利权的期限为多少年？", "十年", "十五年", "二十年", "", "", "", "C", "专利法第四十二条", ""],
-    ["多选题", "专利法所称的发明创造包括哪些？", "发明", "实用新型", "外观设计", "商标", "", "", "A、B、C", "专利法第二条", "第二条第一款"],
+    [
+        "多选题",
+        "专利法所称的发明创造包括哪些？",
+        "发明",
+        "实用新型",
+        "外观设计",
+        "商标",
+        "",
+        "",
+        "A、B、C",
+        "专利法第二条",
+        "第二条第一款",
+    ],
     ["判断", "实用新型专利权的期限为十年。", "", "", "", "", "", "", "对", "专利法第四十二条", ""],
     ["填空", "外观设计专利权的期限为____年。", "", "", "", "", "", "", "十五|15", "", ""],
 ]
 BAD = [
-    ["单项", "题型写错", "甲", "乙", "", "", "", "", "A", "", ""],                       # line 6: 题型
-    ["单选", "", "甲", "乙", "", "", "", "", "A", "", ""],                             # line 7: 题干
-    ["单选", "答案越界", "甲", "乙", "", "", "", "", "D", "", ""],                       # line 8: 答案
-    ["单选", "两个答案", "甲", "乙", "丙", "", "", "", "A,B", "", ""],                   # line 9: 答案
-    ["多选", "选项跳空", "甲", "", "丙", "", "", "", "A", "", ""],                       # line 10: 选项C
-    ["判断", "判断题答案", "", "", "", "", "", "", "是", "", ""],                        # line 11: 答案
+    ["单项", "题型写错", "甲", "乙", "", "", "", "", "A", "", ""],  # line 6: 题型
+    ["单选", "", "甲", "乙", "", "", "", "", "A", "", ""],  # line 7: 题干
+    ["单选", "答案越界", "甲", "乙", "", "", "", "", "D", "", ""],  # line 8: 答案
+    ["单选", "两个答案", "甲", "乙", "丙", "", "", "", "A,B", "", ""],  # line 9: 答案
+    ["多选", "选项跳空", "甲", "", "丙", "", "", "", "A", "", ""],  # line 10: 选项C
+    ["判断", "判断题答案", "", "", "", "", "", "", "是", "", ""],  # line 11: 答案
 ]
 
 
@@ -53,7 +66,14 @@ def test_good_rows_are_imported_with_answers_stored_like_the_form(bank):
 def test_bad_rows_are_reported_by_line_and_field_and_nothing_is_imported(bank):
     r = qi.import_questions(bank=bank, data=xlsx(GOOD + BAD), filename="题库.xlsx")
     assert not r.committed and r.created == 0 and bank.questions.count() == 0
-    assert [(e["line"], e["field"]) for e in r.errors] == [(6, "题型"), (7, "题干"), (8, "答案"), (9, "答案"), (10, "选项C"), (11, "答案")]
+    assert [(e["line"], e["field"]) for e in r.errors] == [
+        (6, "题型"),
+        (7, "题干"),
+        (8, "答案"),
+        (9, "答案"),
+        (10, "选项C"),
+        (11, "答案"),
+    ]
     messages = {e["line"]: e["message"] for e in r.errors}
     assert "单项" in messages[6] and "不能为空" in messages[7] and "A–B" in messages[8]
     assert "只能有一个答案" in messages[9] and "选项B为空" in messages[10] and "对" in messages[11]
@@ -71,7 +91,11 @@ def test_file_level_errors(bank):
     with pytest.raises(InputError, match="无法作为Excel"):
         qi.import_questions(bank=bank, data=b"PK\x03\x04garbage", filename="a.xlsx")
     with pytest.raises(InputError, match="表头缺少列：答案"):
-        qi.import_questions(bank=bank, data=xlsx(GOOD, headers=[h if h != "答案" else "正确答案" for h in qi.HEADERS]), filename="a.xlsx")
+        qi.import_questions(
+            bank=bank,
+            data=xlsx(GOOD, headers=[h if h != "答案" else "正确答案" for h in qi.HEADERS]),
+            filename="a.xlsx",
+        )
     with pytest.raises(InputError, match="没有试题行"):
         qi.import_questions(bank=bank, data=xlsx([]), filename="a.xlsx")
     with pytest.raises(InputError, match="导入方式"):

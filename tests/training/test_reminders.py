@@ -1,8 +1,8 @@
 """学习任务 deadline reminders: learners within 3 calendar days, learners and assigners once overdue, each only once."""
+
 import datetime as dt
 
 import pytest
-
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -19,8 +19,13 @@ def course(users):
 
 
 def _task(users, course, deadline):
-    a = services.assign(by=users["xinxi"], course=course, target_kind="role", target_value="agency_user",
-                        deadline=timezone.localdate() + dt.timedelta(days=30))
+    a = services.assign(
+        by=users["xinxi"],
+        course=course,
+        target_kind="role",
+        target_value="agency_user",
+        deadline=timezone.localdate() + dt.timedelta(days=30),
+    )
     e = a.enrolments.get(user=users["agency"])
     e.deadline = deadline
     e.save(update_fields=["deadline"])

@@ -1,5 +1,6 @@
 """Pages: catalogue, learning page (no inline scripts), the progress endpoint, certificates and the public
 verification page, records with Excel export, scopes."""
+
 import io
 import json
 import re
@@ -74,7 +75,10 @@ def test_certificate_downloads_and_scope(client, users, statute_course):
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     docx = client.get(reverse("training:certificate", args=[cert.code, "docx"]))
     from docx import Document
-    text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs) + "".join(c.text for t in Document(io.BytesIO(docx.content)).tables for row in t.rows for c in row.cells)
+
+    text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs) + "".join(
+        c.text for t in Document(io.BytesIO(docx.content)).tables for row in t.rows for c in row.cells
+    )
     assert cert.code in text and "结业证书" in text
     client.force_login(users["sdu"])
     assert client.get(reverse("training:certificate", args=[cert.code, "pdf"])).status_code == 403
@@ -93,17 +97,28 @@ def test_public_verification(client, users, statute_course):
 
 
 def test_mask_name():
-    assert exams.mask_name("张三") == "张*" and exams.mask_name("欧阳明月") == "欧**月" and exams.mask_name("王") == "王"
+    assert (
+        exams.mask_name("张三") == "张*" and exams.mask_name("欧阳明月") == "欧**月" and exams.mask_name("王") == "王"
+    )
 
 
 def test_records_scope_and_export(client, users, statute_course, clock):
     from django.utils import timezone
+
     from ipplatform.training.models import TrainingRecord
 
     year = timezone.localdate().year
     for name in ("haier", "qilu_ent"):
-        TrainingRecord.objects.create(user=users[name], year=year, date=timezone.localdate(), category="agent_ce", source="online", hours=2,
-                                      course=statute_course, title=statute_course.title)
+        TrainingRecord.objects.create(
+            user=users[name],
+            year=year,
+            date=timezone.localdate(),
+            category="agent_ce",
+            source="online",
+            hours=2,
+            course=statute_course,
+            title=statute_course.title,
+        )
     client.force_login(users["city370200"])  # 青岛: sees haier (Qingdao), not 齐鲁新材料 (Jinan)
     html = client.get(reverse("training:records")).content.decode()
     assert users["haier"].display_name in html and users["qilu_ent"].display_name not in html
@@ -120,3 +135,19 @@ def test_manager_pages_refuse_learners(client, users):
     assert client.get(reverse("training:course_new")).status_code == 403
     client.force_login(users["xinxi"])
     assert client.get(reverse("training:manage")).status_code == 200
+
+
+def _assign(client, users, **post):
+    client.force_login(users["xinxi"])
+    data = {"target_kind": "city", "target_value": "370200", **post}
+    return client.post(reverse("training:assign"), data, follow=True)
+
+
+def test_assigning_without_a_course_says_so_on_the_manage_page(client, users):
+    r = _assign(client, users, course="", deadline="2030-01-31")
+    assert r.redirect_chain[-1][0] == reverse("training:manage") and "请选择要指派的课程" in r.content.decode()
+
+
+def test_assigning_with_a_bad_deadline_names_the_field(client, users, statute_course):
+    r = _assign(client, users, course=str(statute_course.pk), deadline="2030-02-30")
+    assert "完成期限“2030-02-30”不是有效日期" in r.content.decode()

@@ -1,4 +1,5 @@
 """The plan parser on every task of the 2015 document and on malformed input."""
+
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,12 @@ EXPECTED_2015 = [
     (7, "扎实推进《山东省专利事业发展战略推进计划》的制定和落实", ["协调管理处"], ["各市知识产权局"]),
     (8, "深入推动企事业单位知识产权优势培育工作", ["规划发展处", "协调管理处", "企业办"], ["各市知识产权局"]),
     (9, "深入推动科技型小微企业知识产权质押融资工作", ["协调管理处"], ["各有关市知识产权局"]),
-    (10, "实施专利导航重点产业发展工程", ["规划发展处", "企业办", "鉴定中心", "专利信息服务中心"], ["各有关市知识产权局"]),
+    (
+        10,
+        "实施专利导航重点产业发展工程",
+        ["规划发展处", "企业办", "鉴定中心", "专利信息服务中心"],
+        ["各有关市知识产权局"],
+    ),
     (11, "开展知识产权运营服务工作", ["规划发展处"], ["各有关市知识产权局"]),
     (12, "推进培育专利技术市场", ["协调管理处"], []),
     (13, "继续完善知识产权法规体系建设", ["法律事务处"], []),
@@ -94,14 +100,24 @@ def test_brackets_inside_the_body_are_not_the_units(plan):
 def test_collective_kinds():
     refs = parser.parse_units("规划发展处及各有关处室、单位，各市知识产权局；各有关市知识产权局、各地市知识产权局")
     assert [(r.text, r.kind) for r in refs] == [
-        ("规划发展处", NAMED), ("各有关处室、单位", RELEVANT_DEPARTMENTS), ("各市知识产权局", ALL_CITIES),
-        ("各有关市知识产权局", RELEVANT_CITIES), ("各地市知识产权局", ALL_CITIES)]
-    assert [(r.text, r.kind) for r in parser.parse_units("机关党委及各处室、单位")] == [("机关党委", NAMED), ("各处室、单位", ALL_DEPARTMENTS)]
+        ("规划发展处", NAMED),
+        ("各有关处室、单位", RELEVANT_DEPARTMENTS),
+        ("各市知识产权局", ALL_CITIES),
+        ("各有关市知识产权局", RELEVANT_CITIES),
+        ("各地市知识产权局", ALL_CITIES),
+    ]
+    assert [(r.text, r.kind) for r in parser.parse_units("机关党委及各处室、单位")] == [
+        ("机关党委", NAMED),
+        ("各处室、单位", ALL_DEPARTMENTS),
+    ]
 
 
 def test_unknown_unit_is_kept_as_named():
     refs = parser.parse_units("规划发展处、知识产权发展研究中心")
-    assert [(r.text, r.kind, r.lead) for r in refs] == [("规划发展处", NAMED, True), ("知识产权发展研究中心", NAMED, False)]
+    assert [(r.text, r.kind, r.lead) for r in refs] == [
+        ("规划发展处", NAMED, True),
+        ("知识产权发展研究中心", NAMED, False),
+    ]
 
 
 MALFORMED = """前言。实现全省发明专利申请量和授权量增长20%以上,力争万人有效发明专利拥有量达到6.5件。
@@ -128,16 +144,24 @@ def test_malformed_lines_get_warnings_with_line_numbers():
     assert any("第8行" in w and "应为第2部分" in w for w in plan.warnings)
     assert [u.text for u in tasks[5].units] == ["法律事务处", "青岛市知识产权局"]
     assert parser.parse_targets(plan.preamble)[0]["target"] == 20.0
-    assert parser.parse_targets(plan.preamble)[2] == {"key": "valid_invention_per_10k", "label": "万人有效发明专利拥有量", "target": 6.5, "unit": "件",
-                                                      "text": "力争万人有效发明专利拥有量达到6.5件"}
+    assert parser.parse_targets(plan.preamble)[2] == {
+        "key": "valid_invention_per_10k",
+        "label": "万人有效发明专利拥有量",
+        "target": 6.5,
+        "unit": "件",
+        "text": "力争万人有效发明专利拥有量达到6.5件",
+    }
 
 
-@pytest.mark.parametrize("text,message,line", [
-    ("", "文件内容为空", None),
-    ("只有一段话，没有部分标题。", "未识别到任何部分标题", None),
-    ("——任务在标题之前。(办公室)\n一、部分\n", "第1行：任务出现在第一个部分标题", 1),
-    ("总体要求\n一、部分\n二、部分\n", "未识别到任何任务", None),
-])
+@pytest.mark.parametrize(
+    "text,message,line",
+    [
+        ("", "文件内容为空", None),
+        ("只有一段话，没有部分标题。", "未识别到任何部分标题", None),
+        ("——任务在标题之前。(办公室)\n一、部分\n", "第1行：任务出现在第一个部分标题", 1),
+        ("总体要求\n一、部分\n二、部分\n", "未识别到任何任务", None),
+    ],
+)
 def test_unreadable_plans_raise_with_place(text, message, line):
     with pytest.raises(parser.PlanParseError) as exc:
         parser.parse_plan(text)
@@ -146,7 +170,10 @@ def test_unreadable_plans_raise_with_place(text, message, line):
 
 def test_targets_of_2015(plan):
     assert [(t["key"], t["target"], t["unit"]) for t in parser.parse_targets(plan.preamble)] == [
-        ("invention_applications_growth", 15.0, "%"), ("invention_grants_growth", 15.0, "%"), ("valid_invention_per_10k", 5.0, "件")]
+        ("invention_applications_growth", 15.0, "%"),
+        ("invention_grants_growth", 15.0, "%"),
+        ("valid_invention_per_10k", 5.0, "件"),
+    ]
 
 
 def test_helpers():
@@ -156,11 +183,13 @@ def test_helpers():
 
 
 def test_spreadsheet_rows_parse():
-    rows = [(2, ["总体要求", "", "实现全省发明专利申请量和授权量增长15%以上", ""]),
-            (3, ["一、第一部分", "任务甲", "内容甲。", "办公室及各处室、单位"]),
-            (4, ["", "任务乙", "内容乙。", "（协调管理处，各市知识产权局）"]),
-            (5, ["二、第二部分", "", "", ""]),
-            (6, ["二、第二部分", "任务丙", "内容丙。", ""])]
+    rows = [
+        (2, ["总体要求", "", "实现全省发明专利申请量和授权量增长15%以上", ""]),
+        (3, ["一、第一部分", "任务甲", "内容甲。", "办公室及各处室、单位"]),
+        (4, ["", "任务乙", "内容乙。", "（协调管理处，各市知识产权局）"]),
+        (5, ["二、第二部分", "", "", ""]),
+        (6, ["二、第二部分", "任务丙", "内容丙。", ""]),
+    ]
     plan = parser.parse_rows(rows)
     assert [len(s.tasks) for s in plan.sections] == [2, 1]
     assert plan.tasks[1].line == 4 and [u.text for u in plan.tasks[1].units] == ["协调管理处", "各市知识产权局"]

@@ -2,6 +2,7 @@
 
 (Named to run last in this folder: its transactional database is emptied afterwards.)
 """
+
 import pytest
 
 from ipplatform.workplan.models import Plan, ProgressReport
@@ -34,14 +35,20 @@ def test_import_report_and_board(transactional_db, live_server, users, page, log
     page.fill("#id_figures", "专利质押融资金额：2.1 亿元\n对接了很多企业")
     page.click("#submit-report")
     assert "报送数据第2行“对接了很多企业”格式不正确" in page.inner_text("#form-error")  # the form keeps what was typed
-    assert page.input_value("#id_text").startswith("召开专利权质押融资银企对接会") and not ProgressReport.objects.exists()
+    assert (
+        page.input_value("#id_text").startswith("召开专利权质押融资银企对接会") and not ProgressReport.objects.exists()
+    )
     page.fill("#id_figures", "专利质押融资金额：2.1 亿元\n对接企业：12 家")
     screenshot(page, "workplan_report_form")
     page.click("#submit-report")
     page.wait_for_selector("#reports")
     assert "2015-06" in page.inner_text("#reports") and "专利质押融资金额：2.1亿元" in page.inner_text("#reports")
     report = ProgressReport.objects.get()
-    assert (report.organization.name, report.percent, report.submitted_by.username) == ("青岛市知识产权局", 50, "city370200")
+    assert (report.organization.name, report.percent, report.submitted_by.username) == (
+        "青岛市知识产权局",
+        50,
+        "city370200",
+    )
     screenshot(page, "workplan_task_city")
 
     page.context.clear_cookies()

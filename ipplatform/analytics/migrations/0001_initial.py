@@ -6,108 +6,182 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0002_append_only_triggers'),
+        ("core", "0002_append_only_triggers"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PatentFact',
+            name="PatentFact",
             fields=[
-                ('patent_id', models.CharField(max_length=32, primary_key=True, serialize=False, verbose_name='记录号')),
-                ('area', models.CharField(db_index=True, max_length=6, verbose_name='地市（申请时）')),
-                ('patent_type', models.CharField(max_length=10, verbose_name='专利类型')),
-                ('applicant_type', models.CharField(max_length=12, verbose_name='第一申请人类型')),
-                ('is_synthetic', models.BooleanField(default=False, verbose_name='模拟数据')),
-                ('app_date', models.DateField(db_index=True, null=True, verbose_name='申请日')),
-                ('grant_date', models.DateField(db_index=True, null=True, verbose_name='授权日')),
-                ('end_date', models.DateField(db_index=True, null=True, verbose_name='权利终止日')),
+                (
+                    "patent_id",
+                    models.CharField(max_length=32, primary_key=True, serialize=False, verbose_name="记录号"),
+                ),
+                ("area", models.CharField(db_index=True, max_length=6, verbose_name="地市（申请时）")),
+                ("patent_type", models.CharField(max_length=10, verbose_name="专利类型")),
+                ("applicant_type", models.CharField(max_length=12, verbose_name="第一申请人类型")),
+                ("is_synthetic", models.BooleanField(default=False, verbose_name="模拟数据")),
+                ("app_date", models.DateField(db_index=True, null=True, verbose_name="申请日")),
+                ("grant_date", models.DateField(db_index=True, null=True, verbose_name="授权日")),
+                ("end_date", models.DateField(db_index=True, null=True, verbose_name="权利终止日")),
             ],
             options={
-                'verbose_name': '统计事实（派生）',
-                'verbose_name_plural': '统计事实（派生）',
+                "verbose_name": "统计事实（派生）",
+                "verbose_name_plural": "统计事实（派生）",
             },
         ),
         migrations.CreateModel(
-            name='IndexWeight',
+            name="IndexWeight",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=40, unique=True, verbose_name='指标代码')),
-                ('label', models.CharField(max_length=60, verbose_name='指标')),
-                ('weight', models.DecimalField(decimal_places=2, max_digits=6, verbose_name='权重')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='顺序')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='修改时间')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL, verbose_name='修改人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.CharField(max_length=40, unique=True, verbose_name="指标代码")),
+                ("label", models.CharField(max_length=60, verbose_name="指标")),
+                ("weight", models.DecimalField(decimal_places=2, max_digits=6, verbose_name="权重")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="顺序")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="修改时间")),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="修改人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '综合指数权重',
-                'verbose_name_plural': '综合指数权重',
-                'ordering': ['order', 'key'],
+                "verbose_name": "综合指数权重",
+                "verbose_name_plural": "综合指数权重",
+                "ordering": ["order", "key"],
             },
         ),
         migrations.CreateModel(
-            name='MonthBucket',
+            name="MonthBucket",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('measure', models.CharField(choices=[('app', '申请'), ('grant', '授权'), ('end', '失效（授权后终止或届满）')], max_length=5, verbose_name='指标')),
-                ('area', models.CharField(max_length=6, verbose_name='地市')),
-                ('patent_type', models.CharField(max_length=10, verbose_name='专利类型')),
-                ('applicant_type', models.CharField(max_length=12, verbose_name='第一申请人类型')),
-                ('is_synthetic', models.BooleanField(default=False, verbose_name='模拟数据')),
-                ('n', models.BigIntegerField(default=0, verbose_name='件数')),
-                ('month', models.PositiveIntegerField(verbose_name='月份')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "measure",
+                    models.CharField(
+                        choices=[("app", "申请"), ("grant", "授权"), ("end", "失效（授权后终止或届满）")],
+                        max_length=5,
+                        verbose_name="指标",
+                    ),
+                ),
+                ("area", models.CharField(max_length=6, verbose_name="地市")),
+                ("patent_type", models.CharField(max_length=10, verbose_name="专利类型")),
+                ("applicant_type", models.CharField(max_length=12, verbose_name="第一申请人类型")),
+                ("is_synthetic", models.BooleanField(default=False, verbose_name="模拟数据")),
+                ("n", models.BigIntegerField(default=0, verbose_name="件数")),
+                ("month", models.PositiveIntegerField(verbose_name="月份")),
             ],
             options={
-                'verbose_name': '月度统计（派生）',
-                'verbose_name_plural': '月度统计（派生）',
-                'indexes': [models.Index(fields=['measure', 'month'], name='analytics_m_measure_521d5a_idx'), models.Index(fields=['area', 'measure', 'month'], name='analytics_m_area_63e37a_idx')],
-                'constraints': [models.UniqueConstraint(fields=('measure', 'area', 'patent_type', 'applicant_type', 'is_synthetic', 'month'), name='analytics_monthbucket_key')],
+                "verbose_name": "月度统计（派生）",
+                "verbose_name_plural": "月度统计（派生）",
+                "indexes": [
+                    models.Index(fields=["measure", "month"], name="analytics_m_measure_521d5a_idx"),
+                    models.Index(fields=["area", "measure", "month"], name="analytics_m_area_63e37a_idx"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("measure", "area", "patent_type", "applicant_type", "is_synthetic", "month"),
+                        name="analytics_monthbucket_key",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='StatReport',
+            name="StatReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='统计年度')),
-                ('city_code', models.CharField(blank=True, help_text='空为全省', max_length=6, verbose_name='地市')),
-                ('divisions', models.CharField(choices=[('2015', '2015年区划（17市，含莱芜市）'), ('current', '现行区划（16市，莱芜并入济南）')], default='2015', max_length=8, verbose_name='区划口径')),
-                ('include_synthetic', models.BooleanField(default=False, verbose_name='含模拟数据')),
-                ('status', models.CharField(choices=[('pending', '生成中'), ('done', '已生成'), ('failed', '失败')], default='pending', max_length=8, verbose_name='状态')),
-                ('file_path', models.CharField(blank=True, max_length=300, verbose_name='文件')),
-                ('size', models.PositiveIntegerField(default=0, verbose_name='大小（字节）')),
-                ('error', models.TextField(blank=True, verbose_name='错误')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='申请时间')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='完成时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL, verbose_name='申请人')),
-                ('job', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='core.backgroundjob')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="统计年度")),
+                ("city_code", models.CharField(blank=True, help_text="空为全省", max_length=6, verbose_name="地市")),
+                (
+                    "divisions",
+                    models.CharField(
+                        choices=[
+                            ("2015", "2015年区划（17市，含莱芜市）"),
+                            ("current", "现行区划（16市，莱芜并入济南）"),
+                        ],
+                        default="2015",
+                        max_length=8,
+                        verbose_name="区划口径",
+                    ),
+                ),
+                ("include_synthetic", models.BooleanField(default=False, verbose_name="含模拟数据")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "生成中"), ("done", "已生成"), ("failed", "失败")],
+                        default="pending",
+                        max_length=8,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("file_path", models.CharField(blank=True, max_length=300, verbose_name="文件")),
+                ("size", models.PositiveIntegerField(default=0, verbose_name="大小（字节）")),
+                ("error", models.TextField(blank=True, verbose_name="错误")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="申请时间")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="完成时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="申请人",
+                    ),
+                ),
+                (
+                    "job",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to="core.backgroundjob"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '年度统计分析报告',
-                'verbose_name_plural': '年度统计分析报告',
-                'ordering': ['-created_at'],
+                "verbose_name": "年度统计分析报告",
+                "verbose_name_plural": "年度统计分析报告",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='YearBucket',
+            name="YearBucket",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('measure', models.CharField(choices=[('app', '申请'), ('grant', '授权'), ('end', '失效（授权后终止或届满）')], max_length=5, verbose_name='指标')),
-                ('area', models.CharField(max_length=6, verbose_name='地市')),
-                ('patent_type', models.CharField(max_length=10, verbose_name='专利类型')),
-                ('applicant_type', models.CharField(max_length=12, verbose_name='第一申请人类型')),
-                ('is_synthetic', models.BooleanField(default=False, verbose_name='模拟数据')),
-                ('n', models.BigIntegerField(default=0, verbose_name='件数')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年份')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "measure",
+                    models.CharField(
+                        choices=[("app", "申请"), ("grant", "授权"), ("end", "失效（授权后终止或届满）")],
+                        max_length=5,
+                        verbose_name="指标",
+                    ),
+                ),
+                ("area", models.CharField(max_length=6, verbose_name="地市")),
+                ("patent_type", models.CharField(max_length=10, verbose_name="专利类型")),
+                ("applicant_type", models.CharField(max_length=12, verbose_name="第一申请人类型")),
+                ("is_synthetic", models.BooleanField(default=False, verbose_name="模拟数据")),
+                ("n", models.BigIntegerField(default=0, verbose_name="件数")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年份")),
             ],
             options={
-                'verbose_name': '年度统计（派生）',
-                'verbose_name_plural': '年度统计（派生）',
-                'indexes': [models.Index(fields=['measure', 'year'], name='analytics_y_measure_a03c37_idx'), models.Index(fields=['area', 'measure', 'year'], name='analytics_y_area_60d6bf_idx')],
-                'constraints': [models.UniqueConstraint(fields=('measure', 'area', 'patent_type', 'applicant_type', 'is_synthetic', 'year'), name='analytics_yearbucket_key')],
+                "verbose_name": "年度统计（派生）",
+                "verbose_name_plural": "年度统计（派生）",
+                "indexes": [
+                    models.Index(fields=["measure", "year"], name="analytics_y_measure_a03c37_idx"),
+                    models.Index(fields=["area", "measure", "year"], name="analytics_y_area_60d6bf_idx"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("measure", "area", "patent_type", "applicant_type", "is_synthetic", "year"),
+                        name="analytics_yearbucket_key",
+                    )
+                ],
             },
         ),
     ]

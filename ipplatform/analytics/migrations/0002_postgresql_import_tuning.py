@@ -1,6 +1,7 @@
 """PostgreSQL: no `LIKE 'prefix%'` indexes on the fact table (area and patent id are compared for equality only),
 and half-empty pages for the bucket tables, whose counts every import batch updates in place (HOT updates: a
 100,000-record import spent 2.9 instead of 4.3 s on the month buckets). Nothing changes on SQLite."""
+
 from django.db import migrations
 
 from ipplatform.lib import pgschema
@@ -20,7 +21,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("analytics", "0001_initial"),
     ]

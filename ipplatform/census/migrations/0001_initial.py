@@ -7,118 +7,249 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0002_append_only_triggers'),
+        ("core", "0002_append_only_triggers"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Questionnaire',
+            name="Questionnaire",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, verbose_name='问卷代码')),
-                ('version', models.PositiveSmallIntegerField(verbose_name='版本')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('description', models.TextField(blank=True, verbose_name='填报说明')),
-                ('is_published', models.BooleanField(default=False, verbose_name='已发布')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=40, verbose_name="问卷代码")),
+                ("version", models.PositiveSmallIntegerField(verbose_name="版本")),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                ("description", models.TextField(blank=True, verbose_name="填报说明")),
+                ("is_published", models.BooleanField(default=False, verbose_name="已发布")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '普查问卷',
-                'verbose_name_plural': '普查问卷',
-                'ordering': ['code', '-version'],
+                "verbose_name": "普查问卷",
+                "verbose_name_plural": "普查问卷",
+                "ordering": ["code", "-version"],
             },
         ),
         migrations.CreateModel(
-            name='CensusRound',
+            name="CensusRound",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='普查名称')),
-                ('region_code', models.CharField(help_text='370000 为全省，市代码为本市', max_length=6, verbose_name='范围')),
-                ('deadline', models.DateField(verbose_name='填报截止日')),
-                ('state', django_fsm.FSMField(choices=[('draft', '草稿'), ('sent', '填报中'), ('closed', '已结束')], default='draft', max_length=50, protected=True, verbose_name='状态')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='发出时间')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('issuer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organization', verbose_name='发起单位')),
-                ('questionnaire', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rounds', to='census.questionnaire', verbose_name='问卷')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200, verbose_name="普查名称")),
+                (
+                    "region_code",
+                    models.CharField(help_text="370000 为全省，市代码为本市", max_length=6, verbose_name="范围"),
+                ),
+                ("deadline", models.DateField(verbose_name="填报截止日")),
+                (
+                    "state",
+                    django_fsm.FSMField(
+                        choices=[("draft", "草稿"), ("sent", "填报中"), ("closed", "已结束")],
+                        default="draft",
+                        max_length=50,
+                        protected=True,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="发出时间")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "issuer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organization",
+                        verbose_name="发起单位",
+                    ),
+                ),
+                (
+                    "questionnaire",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="rounds",
+                        to="census.questionnaire",
+                        verbose_name="问卷",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '普查批次',
-                'verbose_name_plural': '普查批次',
-                'ordering': ['-created_at'],
+                "verbose_name": "普查批次",
+                "verbose_name_plural": "普查批次",
+                "ordering": ["-created_at"],
             },
             bases=(django_fsm.FSMModelMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='Section',
+            name="Section",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(verbose_name='序号')),
-                ('title', models.CharField(max_length=100, verbose_name='部分')),
-                ('questionnaire', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='census.questionnaire')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("order", models.PositiveSmallIntegerField(verbose_name="序号")),
+                ("title", models.CharField(max_length=100, verbose_name="部分")),
+                (
+                    "questionnaire",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="sections", to="census.questionnaire"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '问卷部分',
-                'verbose_name_plural': '问卷部分',
-                'ordering': ['questionnaire', 'order'],
+                "verbose_name": "问卷部分",
+                "verbose_name_plural": "问卷部分",
+                "ordering": ["questionnaire", "order"],
             },
         ),
         migrations.CreateModel(
-            name='Question',
+            name="Question",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(verbose_name='序号')),
-                ('code', models.CharField(help_text='问卷内唯一；industry 与 size 用于按行业、规模汇总', max_length=40, verbose_name='代码')),
-                ('text', models.CharField(max_length=300, verbose_name='题目')),
-                ('qtype', models.CharField(choices=[('text', '文本'), ('integer', '整数'), ('decimal', '数值'), ('choice', '单选'), ('multi', '多选'), ('yesno', '是/否'), ('date', '日期')], max_length=8, verbose_name='题型')),
-                ('required', models.BooleanField(default=True, verbose_name='必填')),
-                ('choices', models.JSONField(blank=True, default=list, verbose_name='选项')),
-                ('min_value', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, verbose_name='最小值')),
-                ('max_value', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, verbose_name='最大值')),
-                ('max_length', models.PositiveIntegerField(blank=True, null=True, verbose_name='最大长度')),
-                ('not_above', models.CharField(blank=True, help_text='如研发人员数不大于从业人员数', max_length=40, verbose_name='不大于（题目代码）')),
-                ('unit', models.CharField(blank=True, max_length=20, verbose_name='单位')),
-                ('help', models.CharField(blank=True, max_length=300, verbose_name='填报提示')),
-                ('section', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='census.section')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("order", models.PositiveSmallIntegerField(verbose_name="序号")),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="问卷内唯一；industry 与 size 用于按行业、规模汇总",
+                        max_length=40,
+                        verbose_name="代码",
+                    ),
+                ),
+                ("text", models.CharField(max_length=300, verbose_name="题目")),
+                (
+                    "qtype",
+                    models.CharField(
+                        choices=[
+                            ("text", "文本"),
+                            ("integer", "整数"),
+                            ("decimal", "数值"),
+                            ("choice", "单选"),
+                            ("multi", "多选"),
+                            ("yesno", "是/否"),
+                            ("date", "日期"),
+                        ],
+                        max_length=8,
+                        verbose_name="题型",
+                    ),
+                ),
+                ("required", models.BooleanField(default=True, verbose_name="必填")),
+                ("choices", models.JSONField(blank=True, default=list, verbose_name="选项")),
+                (
+                    "min_value",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, verbose_name="最小值"),
+                ),
+                (
+                    "max_value",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, verbose_name="最大值"),
+                ),
+                ("max_length", models.PositiveIntegerField(blank=True, null=True, verbose_name="最大长度")),
+                (
+                    "not_above",
+                    models.CharField(
+                        blank=True,
+                        help_text="如研发人员数不大于从业人员数",
+                        max_length=40,
+                        verbose_name="不大于（题目代码）",
+                    ),
+                ),
+                ("unit", models.CharField(blank=True, max_length=20, verbose_name="单位")),
+                ("help", models.CharField(blank=True, max_length=300, verbose_name="填报提示")),
+                (
+                    "section",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="questions", to="census.section"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '问卷题目',
-                'verbose_name_plural': '问卷题目',
-                'ordering': ['section', 'order'],
+                "verbose_name": "问卷题目",
+                "verbose_name_plural": "问卷题目",
+                "ordering": ["section", "order"],
             },
         ),
         migrations.CreateModel(
-            name='CensusResponse',
+            name="CensusResponse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('city_code', models.CharField(db_index=True, max_length=6, verbose_name='所在市')),
-                ('answers', models.JSONField(blank=True, default=dict, verbose_name='答案')),
-                ('industry', models.CharField(blank=True, max_length=1, verbose_name='行业门类')),
-                ('size_class', models.CharField(blank=True, max_length=4, verbose_name='企业规模')),
-                ('state', django_fsm.FSMField(choices=[('pending', '未提交'), ('submitted', '已提交'), ('returned', '退回修改')], default='pending', max_length=50, protected=True, verbose_name='状态')),
-                ('source', models.CharField(blank=True, choices=[('', '—'), ('online', '在线填报'), ('excel', 'Excel导入')], default='', max_length=6, verbose_name='填报方式')),
-                ('saved_at', models.DateTimeField(blank=True, null=True, verbose_name='最近保存')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='提交时间')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='census_responses', to='core.organization', verbose_name='企业')),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='census.censusround')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("city_code", models.CharField(db_index=True, max_length=6, verbose_name="所在市")),
+                ("answers", models.JSONField(blank=True, default=dict, verbose_name="答案")),
+                ("industry", models.CharField(blank=True, max_length=1, verbose_name="行业门类")),
+                ("size_class", models.CharField(blank=True, max_length=4, verbose_name="企业规模")),
+                (
+                    "state",
+                    django_fsm.FSMField(
+                        choices=[("pending", "未提交"), ("submitted", "已提交"), ("returned", "退回修改")],
+                        default="pending",
+                        max_length=50,
+                        protected=True,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        choices=[("", "—"), ("online", "在线填报"), ("excel", "Excel导入")],
+                        default="",
+                        max_length=6,
+                        verbose_name="填报方式",
+                    ),
+                ),
+                ("saved_at", models.DateTimeField(blank=True, null=True, verbose_name="最近保存")),
+                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="提交时间")),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="census_responses",
+                        to="core.organization",
+                        verbose_name="企业",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="responses", to="census.censusround"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '普查填报',
-                'verbose_name_plural': '普查填报',
-                'ordering': ['round', 'city_code', 'organization__name'],
-                'constraints': [models.UniqueConstraint(fields=('round', 'organization'), name='census_response_once')],
+                "verbose_name": "普查填报",
+                "verbose_name_plural": "普查填报",
+                "ordering": ["round", "city_code", "organization__name"],
+                "constraints": [models.UniqueConstraint(fields=("round", "organization"), name="census_response_once")],
             },
             bases=(django_fsm.FSMModelMixin, models.Model),
         ),
         migrations.AddConstraint(
-            model_name='questionnaire',
-            constraint=models.UniqueConstraint(fields=('code', 'version'), name='census_questionnaire_version'),
+            model_name="questionnaire",
+            constraint=models.UniqueConstraint(fields=("code", "version"), name="census_questionnaire_version"),
         ),
     ]

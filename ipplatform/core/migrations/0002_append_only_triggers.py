@@ -2,6 +2,7 @@
 
 Deletion is left to the database owner (test flushes need it) and is caught by the hash chain verifier
 (a gap in the sequence or a broken link)."""
+
 from django.db import migrations
 
 from ipplatform.core.dbguards import create_append_only_triggers, drop_append_only_triggers

@@ -5,10 +5,18 @@ register = template.Library()
 
 @register.filter
 def audit_changes(event):
-    """(field, before, after) rows of an audit event, for compact display."""
-    before, after = event.before or {}, event.after or {}
-    keys = list(dict.fromkeys(list(before) + list(after)))
-    return [(k, before.get(k, ""), after.get(k, "")) for k in keys]
+    """(field, before, after) rows of an audit event in Chinese (field names and state labels), for compact display."""
+    from ipplatform.core.labels import audit_changes as changes
+
+    return changes(event)
+
+
+@register.filter
+def audit_reason(event):
+    """The note of an audit event with workflow steps named in Chinese."""
+    from ipplatform.core.labels import audit_reason as reason
+
+    return reason(event)
 
 
 @register.filter
@@ -25,3 +33,11 @@ def model_label(object_type: str) -> str:
         return apps.get_model(object_type)._meta.verbose_name
     except (LookupError, ValueError):
         return object_type
+
+
+@register.filter
+def notice_kind(kind):
+    """The category of a notification in Chinese."""
+    from ipplatform.core.labels import notification_kind
+
+    return notification_kind(kind)

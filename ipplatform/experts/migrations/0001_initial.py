@@ -6,58 +6,148 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0002_append_only_triggers'),
+        ("core", "0002_append_only_triggers"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Expert',
+            name="Expert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, verbose_name='姓名')),
-                ('title', models.CharField(blank=True, max_length=60, verbose_name='职称')),
-                ('employer_name', models.CharField(blank=True, max_length=200, verbose_name='工作单位')),
-                ('ipc_codes', models.CharField(blank=True, help_text='IPC部、大类或小类，分号分隔，如 H01M;C08L', max_length=300, verbose_name='IPC领域')),
-                ('industries', models.CharField(blank=True, help_text='GB/T 4754-2017 门类代码，分号分隔，如 C;I', max_length=100, verbose_name='国民经济行业')),
-                ('keywords', models.CharField(blank=True, help_text='其他领域说明，分号分隔', max_length=300, verbose_name='专业方向')),
-                ('uses', models.JSONField(blank=True, default=list, help_text='protection / navigation / awards / reviews', verbose_name='用途')),
-                ('region_code', models.CharField(blank=True, max_length=6, verbose_name='所在地区划代码')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='联系电话')),
-                ('is_active', models.BooleanField(default=True, verbose_name='在库')),
-                ('source', models.CharField(blank=True, help_text='如“迁移自侵权判定专家库”', max_length=60, verbose_name='来源')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('employer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='employed_experts', to='core.organization', verbose_name='工作单位（平台机构）')),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='expert', to=settings.AUTH_USER_MODEL, verbose_name='平台账号')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=60, verbose_name="姓名")),
+                ("title", models.CharField(blank=True, max_length=60, verbose_name="职称")),
+                ("employer_name", models.CharField(blank=True, max_length=200, verbose_name="工作单位")),
+                (
+                    "ipc_codes",
+                    models.CharField(
+                        blank=True,
+                        help_text="IPC部、大类或小类，分号分隔，如 H01M;C08L",
+                        max_length=300,
+                        verbose_name="IPC领域",
+                    ),
+                ),
+                (
+                    "industries",
+                    models.CharField(
+                        blank=True,
+                        help_text="GB/T 4754-2017 门类代码，分号分隔，如 C;I",
+                        max_length=100,
+                        verbose_name="国民经济行业",
+                    ),
+                ),
+                (
+                    "keywords",
+                    models.CharField(
+                        blank=True, help_text="其他领域说明，分号分隔", max_length=300, verbose_name="专业方向"
+                    ),
+                ),
+                (
+                    "uses",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="protection / navigation / awards / reviews",
+                        verbose_name="用途",
+                    ),
+                ),
+                ("region_code", models.CharField(blank=True, max_length=6, verbose_name="所在地区划代码")),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="联系电话")),
+                ("is_active", models.BooleanField(default=True, verbose_name="在库")),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True, help_text="如“迁移自侵权判定专家库”", max_length=60, verbose_name="来源"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "employer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="employed_experts",
+                        to="core.organization",
+                        verbose_name="工作单位（平台机构）",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="expert",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="平台账号",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '专家',
-                'verbose_name_plural': '专家',
-                'ordering': ['name', 'pk'],
+                "verbose_name": "专家",
+                "verbose_name_plural": "专家",
+                "ordering": ["name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ConflictOfInterest',
+            name="ConflictOfInterest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('employment', '任职/雇佣'), ('former', '近三年曾任职'), ('family', '近亲属任职或持股'), ('investment', '投资持股'), ('agency', '代理或顾问关系'), ('cooperation', '合作研发'), ('other', '其他')], max_length=12, verbose_name='关系')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='说明')),
-                ('since', models.DateField(blank=True, null=True, verbose_name='起始日期')),
-                ('until', models.DateField(blank=True, help_text='留空表示持续', null=True, verbose_name='截止日期')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='expert_conflicts', to='core.organization', verbose_name='利益相关单位')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('expert', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='conflicts', to='experts.expert')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("employment", "任职/雇佣"),
+                            ("former", "近三年曾任职"),
+                            ("family", "近亲属任职或持股"),
+                            ("investment", "投资持股"),
+                            ("agency", "代理或顾问关系"),
+                            ("cooperation", "合作研发"),
+                            ("other", "其他"),
+                        ],
+                        max_length=12,
+                        verbose_name="关系",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="说明")),
+                ("since", models.DateField(blank=True, null=True, verbose_name="起始日期")),
+                ("until", models.DateField(blank=True, help_text="留空表示持续", null=True, verbose_name="截止日期")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="expert_conflicts",
+                        to="core.organization",
+                        verbose_name="利益相关单位",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "expert",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="conflicts", to="experts.expert"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '专家利益冲突登记',
-                'verbose_name_plural': '专家利益冲突登记',
-                'ordering': ['expert', 'organization'],
+                "verbose_name": "专家利益冲突登记",
+                "verbose_name_plural": "专家利益冲突登记",
+                "ordering": ["expert", "organization"],
             },
         ),
     ]

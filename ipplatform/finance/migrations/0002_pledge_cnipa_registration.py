@@ -4,30 +4,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('finance', '0001_initial'),
+        ("finance", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='pledge',
-            name='cnipa_registered_on',
-            field=models.DateField(blank=True, help_text='质权自国家知识产权局办理出质登记时设立（民法典第四百四十四条；专利权质押登记办法第三条）', null=True, verbose_name='国家知识产权局登记日'),
+            model_name="pledge",
+            name="cnipa_registered_on",
+            field=models.DateField(
+                blank=True,
+                help_text="质权自国家知识产权局办理出质登记时设立（民法典第四百四十四条；专利权质押登记办法第三条）",
+                null=True,
+                verbose_name="国家知识产权局登记日",
+            ),
         ),
         migrations.AddField(
-            model_name='pledge',
-            name='cnipa_registration_no',
-            field=models.CharField(blank=True, db_index=True, max_length=40, verbose_name='国家知识产权局质押登记号'),
+            model_name="pledge",
+            name="cnipa_registration_no",
+            field=models.CharField(blank=True, db_index=True, max_length=40, verbose_name="国家知识产权局质押登记号"),
         ),
         migrations.AlterField(
-            model_name='pledge',
-            name='number',
-            field=models.CharField(blank=True, db_index=True, help_text='平台审查合格后的受理编号（不是质押登记号）', max_length=30, verbose_name='平台受理号'),
+            model_name="pledge",
+            name="number",
+            field=models.CharField(
+                blank=True,
+                db_index=True,
+                help_text="平台审查合格后的受理编号（不是质押登记号）",
+                max_length=30,
+                verbose_name="平台受理号",
+            ),
         ),
         migrations.AlterField(
-            model_name='pledge',
-            name='registered_on',
-            field=models.DateField(blank=True, db_index=True, null=True, verbose_name='平台审查合格日'),
+            model_name="pledge",
+            name="registered_on",
+            field=models.DateField(blank=True, db_index=True, null=True, verbose_name="平台审查合格日"),
         ),
     ]

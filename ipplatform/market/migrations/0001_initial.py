@@ -2,242 +2,727 @@
 
 import django.db.models.deletion
 import django_fsm
-import ipplatform.market.models
 from django.conf import settings
 from django.db import migrations, models
 
+import ipplatform.market.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0002_append_only_triggers'),
-        ('patents', '0001_initial'),
+        ("core", "0002_append_only_triggers"),
+        ("patents", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Demand',
+            name="Demand",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='需求名称')),
-                ('field', models.CharField(max_length=200, verbose_name='技术领域')),
-                ('ipc_hint', models.CharField(blank=True, help_text='可选，如 F25D21/14；多个用分号分隔', max_length=200, verbose_name='相关分类号')),
-                ('problem', models.TextField(verbose_name='需要解决的问题')),
-                ('budget_min', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='预算下限（万元）')),
-                ('budget_max', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='预算上限（万元）')),
-                ('deadline', models.DateField(verbose_name='截止日期')),
-                ('preferred_deal_type', models.CharField(blank=True, choices=[('assignment', '转让'), ('exclusive', '独占许可'), ('sole', '排他许可'), ('ordinary', '普通许可'), ('open', '开放许可')], max_length=12, verbose_name='意向交易方式')),
-                ('city_code', models.CharField(blank=True, db_index=True, max_length=6, verbose_name='地市代码')),
-                ('state', django_fsm.FSMField(choices=[('open', '征集中'), ('matched', '已对接'), ('closed', '已关闭')], default='open', max_length=50, protected=True, verbose_name='状态')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='发布时间')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='发布人')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='market_demands', to='core.organization', verbose_name='需求单位')),
-                ('tech_field', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='core.techfield', verbose_name='WIPO技术领域')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200, verbose_name="需求名称")),
+                ("field", models.CharField(max_length=200, verbose_name="技术领域")),
+                (
+                    "ipc_hint",
+                    models.CharField(
+                        blank=True,
+                        help_text="可选，如 F25D21/14；多个用分号分隔",
+                        max_length=200,
+                        verbose_name="相关分类号",
+                    ),
+                ),
+                ("problem", models.TextField(verbose_name="需要解决的问题")),
+                (
+                    "budget_min",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=12, null=True, verbose_name="预算下限（万元）"
+                    ),
+                ),
+                (
+                    "budget_max",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=12, null=True, verbose_name="预算上限（万元）"
+                    ),
+                ),
+                ("deadline", models.DateField(verbose_name="截止日期")),
+                (
+                    "preferred_deal_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("assignment", "转让"),
+                            ("exclusive", "独占许可"),
+                            ("sole", "排他许可"),
+                            ("ordinary", "普通许可"),
+                            ("open", "开放许可"),
+                        ],
+                        max_length=12,
+                        verbose_name="意向交易方式",
+                    ),
+                ),
+                ("city_code", models.CharField(blank=True, db_index=True, max_length=6, verbose_name="地市代码")),
+                (
+                    "state",
+                    django_fsm.FSMField(
+                        choices=[("open", "征集中"), ("matched", "已对接"), ("closed", "已关闭")],
+                        default="open",
+                        max_length=50,
+                        protected=True,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="发布时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="发布人",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="market_demands",
+                        to="core.organization",
+                        verbose_name="需求单位",
+                    ),
+                ),
+                (
+                    "tech_field",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="core.techfield",
+                        verbose_name="WIPO技术领域",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '技术需求',
-                'verbose_name_plural': '技术需求',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "技术需求",
+                "verbose_name_plural": "技术需求",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Listing',
+            name="Listing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('deal_type', models.CharField(choices=[('assignment', '转让'), ('exclusive', '独占许可'), ('sole', '排他许可'), ('ordinary', '普通许可'), ('open', '开放许可')], max_length=12, verbose_name='交易方式')),
-                ('title', models.CharField(max_length=200, verbose_name='挂牌标题')),
-                ('summary', models.TextField(help_text='用非专业语言说明技术解决什么问题、效果如何', verbose_name='通俗说明')),
-                ('application_fields', models.CharField(max_length=300, verbose_name='应用领域')),
-                ('maturity', models.CharField(choices=[('concept', '原理/实验室阶段'), ('prototype', '小试/样机'), ('pilot', '中试'), ('industrial', '已产业化')], max_length=12, verbose_name='技术成熟度')),
-                ('asking_price', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='挂牌价格（万元）')),
-                ('negotiable', models.BooleanField(default=False, verbose_name='价格面议')),
-                ('fee_standard', models.CharField(blank=True, max_length=300, verbose_name='许可费标准')),
-                ('licence_years', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='许可期限（年）')),
-                ('pledgee_consent', models.BooleanField(default=False, verbose_name='质权人已同意')),
-                ('pledgee_consent_note', models.CharField(blank=True, max_length=300, verbose_name='质权人同意说明')),
-                ('city_code', models.CharField(blank=True, db_index=True, max_length=6, verbose_name='地市代码')),
-                ('ipc_main', models.CharField(blank=True, max_length=30, verbose_name='主分类号')),
-                ('contact_person', models.CharField(blank=True, max_length=60, verbose_name='联系人')),
-                ('contact_phone', models.CharField(blank=True, max_length=40, verbose_name='联系电话')),
-                ('state', django_fsm.FSMField(choices=[('published', '挂牌中'), ('suspended', '暂停'), ('closed', '已成交'), ('withdrawn', '已撤牌')], default='published', max_length=50, protected=True, verbose_name='状态')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='挂牌时间')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='挂牌人')),
-                ('holder', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='market_listings', to='core.organization', verbose_name='权利人')),
-                ('patent', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='market_listings', to='patents.patent', verbose_name='专利')),
-                ('tech_field', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='core.techfield', verbose_name='技术领域')),
-                ('trading_center', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='center_listings', to='core.organization', verbose_name='展示交易中心')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "deal_type",
+                    models.CharField(
+                        choices=[
+                            ("assignment", "转让"),
+                            ("exclusive", "独占许可"),
+                            ("sole", "排他许可"),
+                            ("ordinary", "普通许可"),
+                            ("open", "开放许可"),
+                        ],
+                        max_length=12,
+                        verbose_name="交易方式",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="挂牌标题")),
+                (
+                    "summary",
+                    models.TextField(help_text="用非专业语言说明技术解决什么问题、效果如何", verbose_name="通俗说明"),
+                ),
+                ("application_fields", models.CharField(max_length=300, verbose_name="应用领域")),
+                (
+                    "maturity",
+                    models.CharField(
+                        choices=[
+                            ("concept", "原理/实验室阶段"),
+                            ("prototype", "小试/样机"),
+                            ("pilot", "中试"),
+                            ("industrial", "已产业化"),
+                        ],
+                        max_length=12,
+                        verbose_name="技术成熟度",
+                    ),
+                ),
+                (
+                    "asking_price",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=12, null=True, verbose_name="挂牌价格（万元）"
+                    ),
+                ),
+                ("negotiable", models.BooleanField(default=False, verbose_name="价格面议")),
+                ("fee_standard", models.CharField(blank=True, max_length=300, verbose_name="许可费标准")),
+                (
+                    "licence_years",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="许可期限（年）"),
+                ),
+                ("pledgee_consent", models.BooleanField(default=False, verbose_name="质权人已同意")),
+                ("pledgee_consent_note", models.CharField(blank=True, max_length=300, verbose_name="质权人同意说明")),
+                ("city_code", models.CharField(blank=True, db_index=True, max_length=6, verbose_name="地市代码")),
+                ("ipc_main", models.CharField(blank=True, max_length=30, verbose_name="主分类号")),
+                ("contact_person", models.CharField(blank=True, max_length=60, verbose_name="联系人")),
+                ("contact_phone", models.CharField(blank=True, max_length=40, verbose_name="联系电话")),
+                (
+                    "state",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("published", "挂牌中"),
+                            ("suspended", "暂停"),
+                            ("closed", "已成交"),
+                            ("withdrawn", "已撤牌"),
+                        ],
+                        default="published",
+                        max_length=50,
+                        protected=True,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="挂牌时间")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="挂牌人",
+                    ),
+                ),
+                (
+                    "holder",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="market_listings",
+                        to="core.organization",
+                        verbose_name="权利人",
+                    ),
+                ),
+                (
+                    "patent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="market_listings",
+                        to="patents.patent",
+                        verbose_name="专利",
+                    ),
+                ),
+                (
+                    "tech_field",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="core.techfield",
+                        verbose_name="技术领域",
+                    ),
+                ),
+                (
+                    "trading_center",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="center_listings",
+                        to="core.organization",
+                        verbose_name="展示交易中心",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '挂牌专利',
-                'verbose_name_plural': '挂牌专利',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "挂牌专利",
+                "verbose_name_plural": "挂牌专利",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Deal',
+            name="Deal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('deal_type', models.CharField(choices=[('assignment', '转让'), ('exclusive', '独占许可'), ('sole', '排他许可'), ('ordinary', '普通许可'), ('open', '开放许可')], max_length=12, verbose_name='交易方式')),
-                ('city_code', models.CharField(blank=True, db_index=True, max_length=6, verbose_name='地市代码')),
-                ('message', models.TextField(blank=True, verbose_name='洽询内容')),
-                ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='成交金额（万元）')),
-                ('contract_no', models.CharField(blank=True, max_length=60, verbose_name='合同编号')),
-                ('contract_signed_on', models.DateField(blank=True, null=True, verbose_name='合同签订日')),
-                ('licence_start', models.DateField(blank=True, null=True, verbose_name='许可期限起')),
-                ('licence_end', models.DateField(blank=True, null=True, verbose_name='许可期限止')),
-                ('recordal_deadline', models.DateField(blank=True, help_text='许可合同自生效之日起3个月内备案', null=True, verbose_name='备案期限')),
-                ('registration_no', models.CharField(blank=True, max_length=60, verbose_name='登记/备案号')),
-                ('registered_on', models.DateField(blank=True, null=True, verbose_name='登记/备案日')),
-                ('completed_on', models.DateField(blank=True, null=True, verbose_name='完成日')),
-                ('state', django_fsm.FSMField(choices=[('inquiry', '意向洽询'), ('negotiation', '商务谈判'), ('contract', '合同签订'), ('registration', '登记备案'), ('completed', '已完成'), ('cancelled', '已取消')], default='inquiry', max_length=50, protected=True, verbose_name='状态')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('buyer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='market_purchases', to='core.organization', verbose_name='受让人/被许可人')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('patent', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='market_deals', to='patents.patent', verbose_name='专利')),
-                ('seller', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='market_sales', to='core.organization', verbose_name='让与人/许可人')),
-                ('trading_center', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='center_deals', to='core.organization', verbose_name='展示交易中心')),
-                ('demand', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='deals', to='market.demand', verbose_name='需求')),
-                ('listing', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='deals', to='market.listing', verbose_name='挂牌')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "deal_type",
+                    models.CharField(
+                        choices=[
+                            ("assignment", "转让"),
+                            ("exclusive", "独占许可"),
+                            ("sole", "排他许可"),
+                            ("ordinary", "普通许可"),
+                            ("open", "开放许可"),
+                        ],
+                        max_length=12,
+                        verbose_name="交易方式",
+                    ),
+                ),
+                ("city_code", models.CharField(blank=True, db_index=True, max_length=6, verbose_name="地市代码")),
+                ("message", models.TextField(blank=True, verbose_name="洽询内容")),
+                (
+                    "amount",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=12, null=True, verbose_name="成交金额（万元）"
+                    ),
+                ),
+                ("contract_no", models.CharField(blank=True, max_length=60, verbose_name="合同编号")),
+                ("contract_signed_on", models.DateField(blank=True, null=True, verbose_name="合同签订日")),
+                ("licence_start", models.DateField(blank=True, null=True, verbose_name="许可期限起")),
+                ("licence_end", models.DateField(blank=True, null=True, verbose_name="许可期限止")),
+                (
+                    "recordal_deadline",
+                    models.DateField(
+                        blank=True, help_text="许可合同自生效之日起3个月内备案", null=True, verbose_name="备案期限"
+                    ),
+                ),
+                ("registration_no", models.CharField(blank=True, max_length=60, verbose_name="登记/备案号")),
+                ("registered_on", models.DateField(blank=True, null=True, verbose_name="登记/备案日")),
+                ("completed_on", models.DateField(blank=True, null=True, verbose_name="完成日")),
+                (
+                    "state",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("inquiry", "意向洽询"),
+                            ("negotiation", "商务谈判"),
+                            ("contract", "合同签订"),
+                            ("registration", "登记备案"),
+                            ("completed", "已完成"),
+                            ("cancelled", "已取消"),
+                        ],
+                        default="inquiry",
+                        max_length=50,
+                        protected=True,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "buyer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="market_purchases",
+                        to="core.organization",
+                        verbose_name="受让人/被许可人",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "patent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="market_deals",
+                        to="patents.patent",
+                        verbose_name="专利",
+                    ),
+                ),
+                (
+                    "seller",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="market_sales",
+                        to="core.organization",
+                        verbose_name="让与人/许可人",
+                    ),
+                ),
+                (
+                    "trading_center",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="center_deals",
+                        to="core.organization",
+                        verbose_name="展示交易中心",
+                    ),
+                ),
+                (
+                    "demand",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="deals",
+                        to="market.demand",
+                        verbose_name="需求",
+                    ),
+                ),
+                (
+                    "listing",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="deals",
+                        to="market.listing",
+                        verbose_name="挂牌",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '交易',
-                'verbose_name_plural': '交易',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "交易",
+                "verbose_name_plural": "交易",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ListingDocument',
+            name="ListingDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='文件名')),
-                ('description', models.CharField(blank=True, max_length=300, verbose_name='说明')),
-                ('file', models.FileField(max_length=300, upload_to=ipplatform.market.models._document_path, verbose_name='文件')),
-                ('size', models.PositiveBigIntegerField(default=0, verbose_name='大小（字节）')),
-                ('sha256', models.CharField(blank=True, max_length=64, verbose_name='SHA-256')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('listing', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='market.listing')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, verbose_name="文件名")),
+                ("description", models.CharField(blank=True, max_length=300, verbose_name="说明")),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=300, upload_to=ipplatform.market.models._document_path, verbose_name="文件"
+                    ),
+                ),
+                ("size", models.PositiveBigIntegerField(default=0, verbose_name="大小（字节）")),
+                ("sha256", models.CharField(blank=True, max_length=64, verbose_name="SHA-256")),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "listing",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="documents", to="market.listing"
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '资料室文件',
-                'verbose_name_plural': '资料室文件',
-                'ordering': ['uploaded_at', 'pk'],
+                "verbose_name": "资料室文件",
+                "verbose_name_plural": "资料室文件",
+                "ordering": ["uploaded_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='MarketEvent',
+            name="MarketEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='活动名称')),
-                ('kind', models.CharField(choices=[('fair', '交易会'), ('matchmaking', '对接会'), ('roadshow', '路演')], max_length=12, verbose_name='类型')),
-                ('city_code', models.CharField(blank=True, db_index=True, max_length=6, verbose_name='地市代码')),
-                ('venue', models.CharField(max_length=200, verbose_name='地点')),
-                ('starts_on', models.DateField(verbose_name='开始日期')),
-                ('ends_on', models.DateField(verbose_name='结束日期')),
-                ('description', models.TextField(blank=True, verbose_name='活动介绍')),
-                ('capacity', models.PositiveIntegerField(blank=True, null=True, verbose_name='名额')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('listings', models.ManyToManyField(blank=True, related_name='events', to='market.listing', verbose_name='展示项目')),
-                ('trading_center', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='market_events', to='core.organization', verbose_name='主办交易中心')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200, verbose_name="活动名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("fair", "交易会"), ("matchmaking", "对接会"), ("roadshow", "路演")],
+                        max_length=12,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("city_code", models.CharField(blank=True, db_index=True, max_length=6, verbose_name="地市代码")),
+                ("venue", models.CharField(max_length=200, verbose_name="地点")),
+                ("starts_on", models.DateField(verbose_name="开始日期")),
+                ("ends_on", models.DateField(verbose_name="结束日期")),
+                ("description", models.TextField(blank=True, verbose_name="活动介绍")),
+                ("capacity", models.PositiveIntegerField(blank=True, null=True, verbose_name="名额")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "listings",
+                    models.ManyToManyField(
+                        blank=True, related_name="events", to="market.listing", verbose_name="展示项目"
+                    ),
+                ),
+                (
+                    "trading_center",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="market_events",
+                        to="core.organization",
+                        verbose_name="主办交易中心",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '交易活动',
-                'verbose_name_plural': '交易活动',
-                'ordering': ['-starts_on', '-pk'],
+                "verbose_name": "交易活动",
+                "verbose_name_plural": "交易活动",
+                "ordering": ["-starts_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='OpenLicenceDeclaration',
+            name="OpenLicenceDeclaration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fee_method', models.CharField(choices=[('lump_sum', '一次性支付（入门费）'), ('annual', '按年支付固定费用'), ('royalty', '按销售额提成'), ('combined', '入门费加提成')], max_length=12, verbose_name='许可使用费支付方式')),
-                ('lump_sum', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='入门费/年费（万元）')),
-                ('royalty_rate', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='提成比例（%）')),
-                ('fee_note', models.CharField(blank=True, max_length=300, verbose_name='费用说明')),
-                ('term_start', models.DateField(verbose_name='许可期限起')),
-                ('term_end', models.DateField(verbose_name='许可期限止')),
-                ('co_owners_consent', models.BooleanField(default=False, verbose_name='全体共有人同意')),
-                ('evaluation_report_no', models.CharField(blank=True, max_length=60, verbose_name='专利权评价报告编号')),
-                ('publication_no', models.CharField(blank=True, max_length=40, verbose_name='公告编号')),
-                ('published_on', models.DateField(blank=True, null=True, verbose_name='公告日')),
-                ('withdrawn_on', models.DateField(blank=True, null=True, verbose_name='撤回日')),
-                ('state', django_fsm.FSMField(choices=[('submitted', '已提交'), ('published', '已公告'), ('withdrawn', '已撤回')], default='submitted', max_length=50, protected=True, verbose_name='状态')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('holder', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='open_licence_declarations', to='core.organization', verbose_name='专利权人')),
-                ('listing', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='open_declaration', to='market.listing')),
-                ('patent', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='open_licence_declarations', to='patents.patent', verbose_name='专利')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "fee_method",
+                    models.CharField(
+                        choices=[
+                            ("lump_sum", "一次性支付（入门费）"),
+                            ("annual", "按年支付固定费用"),
+                            ("royalty", "按销售额提成"),
+                            ("combined", "入门费加提成"),
+                        ],
+                        max_length=12,
+                        verbose_name="许可使用费支付方式",
+                    ),
+                ),
+                (
+                    "lump_sum",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=12, null=True, verbose_name="入门费/年费（万元）"
+                    ),
+                ),
+                (
+                    "royalty_rate",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=5, null=True, verbose_name="提成比例（%）"
+                    ),
+                ),
+                ("fee_note", models.CharField(blank=True, max_length=300, verbose_name="费用说明")),
+                ("term_start", models.DateField(verbose_name="许可期限起")),
+                ("term_end", models.DateField(verbose_name="许可期限止")),
+                ("co_owners_consent", models.BooleanField(default=False, verbose_name="全体共有人同意")),
+                (
+                    "evaluation_report_no",
+                    models.CharField(blank=True, max_length=60, verbose_name="专利权评价报告编号"),
+                ),
+                ("publication_no", models.CharField(blank=True, max_length=40, verbose_name="公告编号")),
+                ("published_on", models.DateField(blank=True, null=True, verbose_name="公告日")),
+                ("withdrawn_on", models.DateField(blank=True, null=True, verbose_name="撤回日")),
+                (
+                    "state",
+                    django_fsm.FSMField(
+                        choices=[("submitted", "已提交"), ("published", "已公告"), ("withdrawn", "已撤回")],
+                        default="submitted",
+                        max_length=50,
+                        protected=True,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "holder",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="open_licence_declarations",
+                        to="core.organization",
+                        verbose_name="专利权人",
+                    ),
+                ),
+                (
+                    "listing",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="open_declaration",
+                        to="market.listing",
+                    ),
+                ),
+                (
+                    "patent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="open_licence_declarations",
+                        to="patents.patent",
+                        verbose_name="专利",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '开放许可声明',
-                'verbose_name_plural': '开放许可声明',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "开放许可声明",
+                "verbose_name_plural": "开放许可声明",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='DataRoomAccess',
+            name="DataRoomAccess",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(blank=True, max_length=300, verbose_name='用途')),
-                ('state', models.CharField(choices=[('requested', '待审批'), ('approved', '已批准'), ('refused', '已拒绝')], default='requested', max_length=10, verbose_name='状态')),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.organization', verbose_name='申请单位')),
-                ('requested_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='申请人')),
-                ('listing', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='access_requests', to='market.listing')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("purpose", models.CharField(blank=True, max_length=300, verbose_name="用途")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("requested", "待审批"), ("approved", "已批准"), ("refused", "已拒绝")],
+                        default="requested",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.organization",
+                        verbose_name="申请单位",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="申请人",
+                    ),
+                ),
+                (
+                    "listing",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="access_requests", to="market.listing"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '资料室访问申请',
-                'verbose_name_plural': '资料室访问申请',
-                'constraints': [models.UniqueConstraint(fields=('listing', 'organization'), name='market_dataroom_unique')],
+                "verbose_name": "资料室访问申请",
+                "verbose_name_plural": "资料室访问申请",
+                "constraints": [
+                    models.UniqueConstraint(fields=("listing", "organization"), name="market_dataroom_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='EventRegistration',
+            name="EventRegistration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('supply', '技术供方'), ('demand', '技术需方'), ('service', '服务机构'), ('visitor', '观众')], max_length=10, verbose_name='参会身份')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='备注')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='报名时间')),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='core.organization', verbose_name='单位')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='报名人')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='registrations', to='market.marketevent')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("supply", "技术供方"),
+                            ("demand", "技术需方"),
+                            ("service", "服务机构"),
+                            ("visitor", "观众"),
+                        ],
+                        max_length=10,
+                        verbose_name="参会身份",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="备注")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="报名时间")),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="core.organization",
+                        verbose_name="单位",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="报名人",
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="registrations",
+                        to="market.marketevent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '活动报名',
-                'verbose_name_plural': '活动报名',
-                'ordering': ['created_at', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('event', 'user'), name='market_event_registration_once')],
+                "verbose_name": "活动报名",
+                "verbose_name_plural": "活动报名",
+                "ordering": ["created_at", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("event", "user"), name="market_event_registration_once")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='OpenLicence',
+            name="OpenLicence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('notice_date', models.DateField(verbose_name='书面通知日')),
-                ('notice_text', models.TextField(verbose_name='书面通知')),
-                ('start_date', models.DateField(verbose_name='许可起始日')),
-                ('end_date', models.DateField(verbose_name='许可终止日')),
-                ('payment_amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='已付许可费（万元）')),
-                ('payment_date', models.DateField(verbose_name='付款日期')),
-                ('payment_reference', models.CharField(max_length=60, verbose_name='付款凭证号')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('accepted_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('licensee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='open_licences', to='core.organization', verbose_name='被许可人')),
-                ('declaration', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='licences', to='market.openlicencedeclaration')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("notice_date", models.DateField(verbose_name="书面通知日")),
+                ("notice_text", models.TextField(verbose_name="书面通知")),
+                ("start_date", models.DateField(verbose_name="许可起始日")),
+                ("end_date", models.DateField(verbose_name="许可终止日")),
+                (
+                    "payment_amount",
+                    models.DecimalField(decimal_places=2, max_digits=12, verbose_name="已付许可费（万元）"),
+                ),
+                ("payment_date", models.DateField(verbose_name="付款日期")),
+                ("payment_reference", models.CharField(max_length=60, verbose_name="付款凭证号")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "accepted_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "licensee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="open_licences",
+                        to="core.organization",
+                        verbose_name="被许可人",
+                    ),
+                ),
+                (
+                    "declaration",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="licences",
+                        to="market.openlicencedeclaration",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '开放许可实施',
-                'verbose_name_plural': '开放许可实施',
-                'ordering': ['-created_at', '-pk'],
-                'constraints': [models.UniqueConstraint(fields=('declaration', 'licensee'), name='market_open_licence_once')],
+                "verbose_name": "开放许可实施",
+                "verbose_name_plural": "开放许可实施",
+                "ordering": ["-created_at", "-pk"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("declaration", "licensee"), name="market_open_licence_once")
+                ],
             },
         ),
     ]

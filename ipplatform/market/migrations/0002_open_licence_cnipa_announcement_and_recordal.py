@@ -4,35 +4,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('market', '0001_initial'),
+        ("market", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='openlicence',
-            name='recordal_no',
-            field=models.CharField(blank=True, help_text='开放许可实施许可的备案（专利法实施细则第八十七条）', max_length=60, verbose_name='国家知识产权局备案号'),
+            model_name="openlicence",
+            name="recordal_no",
+            field=models.CharField(
+                blank=True,
+                help_text="开放许可实施许可的备案（专利法实施细则第八十七条）",
+                max_length=60,
+                verbose_name="国家知识产权局备案号",
+            ),
         ),
         migrations.AddField(
-            model_name='openlicence',
-            name='recorded_on',
-            field=models.DateField(blank=True, null=True, verbose_name='备案日'),
+            model_name="openlicence",
+            name="recorded_on",
+            field=models.DateField(blank=True, null=True, verbose_name="备案日"),
         ),
         migrations.AddField(
-            model_name='openlicencedeclaration',
-            name='pledgee_consent',
-            field=models.CharField(blank=True, help_text='出质专利声明开放许可时质权人同意书的名称或编号（专利法实施细则第八十六条）', max_length=200, verbose_name='质权人书面同意'),
+            model_name="openlicencedeclaration",
+            name="pledgee_consent",
+            field=models.CharField(
+                blank=True,
+                help_text="出质专利声明开放许可时质权人同意书的名称或编号（专利法实施细则第八十六条）",
+                max_length=200,
+                verbose_name="质权人书面同意",
+            ),
         ),
         migrations.AlterField(
-            model_name='openlicencedeclaration',
-            name='publication_no',
-            field=models.CharField(blank=True, help_text='开放许可声明由国家知识产权局公告后生效（专利法第五十条）', max_length=40, verbose_name='国家知识产权局公告号'),
+            model_name="openlicencedeclaration",
+            name="publication_no",
+            field=models.CharField(
+                blank=True,
+                help_text="开放许可声明由国家知识产权局公告后生效（专利法第五十条）",
+                max_length=40,
+                verbose_name="国家知识产权局公告号",
+            ),
         ),
         migrations.AlterField(
-            model_name='openlicencedeclaration',
-            name='published_on',
-            field=models.DateField(blank=True, null=True, verbose_name='国家知识产权局公告日'),
+            model_name="openlicencedeclaration",
+            name="published_on",
+            field=models.DateField(blank=True, null=True, verbose_name="国家知识产权局公告日"),
         ),
     ]

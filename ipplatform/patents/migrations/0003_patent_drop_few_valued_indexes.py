@@ -4,35 +4,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('patents', '0002_applicant_address_patent_region_note_and_more'),
+        ("patents", "0002_applicant_address_patent_region_note_and_more"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='patent',
-            name='applicant_type',
-            field=models.CharField(choices=[('enterprise', '企业'), ('university', '大专院校'), ('institute', '科研单位'), ('government', '机关团体'), ('individual', '个人'), ('unknown', '未识别')], default='unknown', max_length=12, verbose_name='第一申请人类型'),
+            model_name="patent",
+            name="applicant_type",
+            field=models.CharField(
+                choices=[
+                    ("enterprise", "企业"),
+                    ("university", "大专院校"),
+                    ("institute", "科研单位"),
+                    ("government", "机关团体"),
+                    ("individual", "个人"),
+                    ("unknown", "未识别"),
+                ],
+                default="unknown",
+                max_length=12,
+                verbose_name="第一申请人类型",
+            ),
         ),
         migrations.AlterField(
-            model_name='patent',
-            name='legal_status',
-            field=models.CharField(choices=[('pending', '审中'), ('valid', '有效'), ('invalid', '失效'), ('unknown', '未知')], default='unknown', max_length=10, verbose_name='当前法律状态'),
+            model_name="patent",
+            name="legal_status",
+            field=models.CharField(
+                choices=[("pending", "审中"), ("valid", "有效"), ("invalid", "失效"), ("unknown", "未知")],
+                default="unknown",
+                max_length=10,
+                verbose_name="当前法律状态",
+            ),
         ),
         migrations.AlterField(
-            model_name='patent',
-            name='patent_type',
-            field=models.CharField(choices=[('invention', '发明'), ('utility', '实用新型'), ('design', '外观设计')], max_length=10, verbose_name='专利类型'),
+            model_name="patent",
+            name="patent_type",
+            field=models.CharField(
+                choices=[("invention", "发明"), ("utility", "实用新型"), ("design", "外观设计")],
+                max_length=10,
+                verbose_name="专利类型",
+            ),
         ),
         migrations.AlterField(
-            model_name='patent',
-            name='source',
-            field=models.CharField(help_text='cnipa / cnki / sipo_jsonl / csv / synthetic / manual', max_length=20, verbose_name='来源'),
+            model_name="patent",
+            name="source",
+            field=models.CharField(
+                help_text="cnipa / cnki / sipo_jsonl / csv / synthetic / manual", max_length=20, verbose_name="来源"
+            ),
         ),
         migrations.AlterField(
-            model_name='patent',
-            name='updated_at',
+            model_name="patent",
+            name="updated_at",
             field=models.DateTimeField(auto_now=True),
         ),
     ]

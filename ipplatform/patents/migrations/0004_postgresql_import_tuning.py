@@ -2,6 +2,7 @@
 the applicant table's pages for the import's in-place updates of patent counts. Nothing changes on SQLite.
 
 Kept: Patent.ipc_main and region_code, Applicant.region_code (prefix filters of navigation and the city scopes)."""
+
 from django.db import migrations
 
 from ipplatform.lib import pgschema
@@ -26,7 +27,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("patents", "0003_patent_drop_few_valued_indexes"),
     ]

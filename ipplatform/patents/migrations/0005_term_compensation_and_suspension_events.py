@@ -4,20 +4,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('patents', '0004_postgresql_import_tuning'),
+        ("patents", "0004_postgresql_import_tuning"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='patent',
-            name='term_compensation_days',
-            field=models.PositiveIntegerField(default=0, help_text='国家知识产权局登记的专利权期限补偿天数（专利法第四十二条第二款、第三款）', verbose_name='期限补偿天数'),
+            model_name="patent",
+            name="term_compensation_days",
+            field=models.PositiveIntegerField(
+                default=0,
+                help_text="国家知识产权局登记的专利权期限补偿天数（专利法第四十二条第二款、第三款）",
+                verbose_name="期限补偿天数",
+            ),
         ),
         migrations.AlterField(
-            model_name='legalevent',
-            name='code',
-            field=models.CharField(choices=[('publication', '公开'), ('examination', '实质审查'), ('grant', '授权'), ('rejection', '驳回'), ('withdrawal', '撤回'), ('deemed_withdrawn', '视为撤回'), ('fee_lapse', '未缴年费终止'), ('invalidation_request', '无效宣告请求'), ('invalidated', '无效'), ('partially_invalidated', '部分无效'), ('expiry', '届满'), ('abandoned', '放弃'), ('transfer', '权利转移'), ('pledge', '质押'), ('pledge_release', '质押解除'), ('license', '许可'), ('license_end', '许可终止'), ('preservation', '保全'), ('preservation_end', '保全解除'), ('open_license', '开放许可声明'), ('open_license_withdrawn', '开放许可撤回'), ('fee_paid', '年费缴纳'), ('suspension', '权属纠纷中止'), ('suspension_end', '中止结束')], db_index=True, max_length=30, verbose_name='事件'),
+            model_name="legalevent",
+            name="code",
+            field=models.CharField(
+                choices=[
+                    ("publication", "公开"),
+                    ("examination", "实质审查"),
+                    ("grant", "授权"),
+                    ("rejection", "驳回"),
+                    ("withdrawal", "撤回"),
+                    ("deemed_withdrawn", "视为撤回"),
+                    ("fee_lapse", "未缴年费终止"),
+                    ("invalidation_request", "无效宣告请求"),
+                    ("invalidated", "无效"),
+                    ("partially_invalidated", "部分无效"),
+                    ("expiry", "届满"),
+                    ("abandoned", "放弃"),
+                    ("transfer", "权利转移"),
+                    ("pledge", "质押"),
+                    ("pledge_release", "质押解除"),
+                    ("license", "许可"),
+                    ("license_end", "许可终止"),
+                    ("preservation", "保全"),
+                    ("preservation_end", "保全解除"),
+                    ("open_license", "开放许可声明"),
+                    ("open_license_withdrawn", "开放许可撤回"),
+                    ("fee_paid", "年费缴纳"),
+                    ("suspension", "权属纠纷中止"),
+                    ("suspension_end", "中止结束"),
+                ],
+                db_index=True,
+                max_length=30,
+                verbose_name="事件",
+            ),
         ),
     ]

@@ -1,4 +1,5 @@
 """Seed the default deadline rules and document templates; make evidence records and extensions append-only."""
+
 from django.db import migrations
 
 from ipplatform.core.dbguards import create_append_only_triggers, drop_append_only_triggers
@@ -12,9 +13,21 @@ def seed(apps, schema_editor):
     Rule = apps.get_model("protection", "DeadlineRule")
     Template = apps.get_model("protection", "DocumentTemplate")
     for code, case_type, name, kind, amount, unit, opens, closes, ext, basis in DEADLINE_RULES:
-        Rule.objects.get_or_create(code=code, defaults=dict(case_type=case_type, name=name, kind=kind, amount=amount, unit=unit,
-                                                            opens_on=opens, closes_on=closes, max_extension=ext, legal_basis=basis,
-                                                            party_period=code in PARTY_PERIODS))
+        Rule.objects.get_or_create(
+            code=code,
+            defaults=dict(
+                case_type=case_type,
+                name=name,
+                kind=kind,
+                amount=amount,
+                unit=unit,
+                opens_on=opens,
+                closes_on=closes,
+                max_extension=ext,
+                legal_basis=basis,
+                party_period=code in PARTY_PERIODS,
+            ),
+        )
     for code, name, types, body in DOCUMENT_TEMPLATES:
         Template.objects.get_or_create(code=code, defaults=dict(name=name, case_types=types, body=body))
 

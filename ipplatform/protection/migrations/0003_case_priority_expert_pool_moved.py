@@ -4,24 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('protection', '0002_seed_and_triggers'),
-        ('experts', '0002_from_protection_expert_profiles'),
+        ("protection", "0002_seed_and_triggers"),
+        ("experts", "0002_from_protection_expert_profiles"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='priority',
-            field=models.BooleanField(default=False, help_text='请求人为重点保护单位或保护联盟成员', verbose_name='优先办理'),
+            model_name="case",
+            name="priority",
+            field=models.BooleanField(
+                default=False, help_text="请求人为重点保护单位或保护联盟成员", verbose_name="优先办理"
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='priority_basis',
-            field=models.CharField(blank=True, max_length=300, verbose_name='优先办理依据'),
+            model_name="case",
+            name="priority_basis",
+            field=models.CharField(blank=True, max_length=300, verbose_name="优先办理依据"),
         ),
         migrations.DeleteModel(
-            name='ExpertProfile',
+            name="ExpertProfile",
         ),
     ]

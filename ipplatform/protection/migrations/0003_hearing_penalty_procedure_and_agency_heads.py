@@ -6,82 +6,116 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_append_only_triggers'),
-        ('protection', '0002_seed_and_triggers'),
+        ("core", "0002_append_only_triggers"),
+        ("protection", "0002_seed_and_triggers"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='counter_delivered_on',
-            field=models.DateField(blank=True, null=True, verbose_name='不侵权声明到达权利人日期'),
+            model_name="case",
+            name="counter_delivered_on",
+            field=models.DateField(blank=True, null=True, verbose_name="不侵权声明到达权利人日期"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='hearing_held_on',
-            field=models.DateField(blank=True, null=True, verbose_name='听证举行日期'),
+            model_name="case",
+            name="hearing_held_on",
+            field=models.DateField(blank=True, null=True, verbose_name="听证举行日期"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='hearing_notice_on',
-            field=models.DateField(blank=True, null=True, verbose_name='听证通知日期'),
+            model_name="case",
+            name="hearing_notice_on",
+            field=models.DateField(blank=True, null=True, verbose_name="听证通知日期"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='hearing_presider',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='听证主持人'),
+            model_name="case",
+            name="hearing_presider",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="听证主持人",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='hearing_record',
-            field=models.TextField(blank=True, verbose_name='听证笔录'),
+            model_name="case",
+            name="hearing_record",
+            field=models.TextField(blank=True, verbose_name="听证笔录"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='illegal_gains',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='违法所得（元）'),
+            model_name="case",
+            name="illegal_gains",
+            field=models.DecimalField(
+                blank=True, decimal_places=2, max_digits=14, null=True, verbose_name="违法所得（元）"
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='pre_decision_on',
-            field=models.DateField(blank=True, null=True, verbose_name='告知陈述申辩和听证权利日期'),
+            model_name="case",
+            name="pre_decision_on",
+            field=models.DateField(blank=True, null=True, verbose_name="告知陈述申辩和听证权利日期"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='published_on',
-            field=models.DateField(blank=True, null=True, verbose_name='处罚信息公示日期'),
+            model_name="case",
+            name="published_on",
+            field=models.DateField(blank=True, null=True, verbose_name="处罚信息公示日期"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='violation_ended_on',
-            field=models.DateField(blank=True, null=True, verbose_name='违法行为发生（连续或继续状态终了）日期'),
+            model_name="case",
+            name="violation_ended_on",
+            field=models.DateField(blank=True, null=True, verbose_name="违法行为发生（连续或继续状态终了）日期"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='waiver_note',
-            field=models.CharField(blank=True, help_text='放弃声明的文书名称或编号', max_length=200, verbose_name='书面放弃材料'),
+            model_name="case",
+            name="waiver_note",
+            field=models.CharField(
+                blank=True, help_text="放弃声明的文书名称或编号", max_length=200, verbose_name="书面放弃材料"
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='waiver_on',
-            field=models.DateField(blank=True, null=True, verbose_name='当事人书面放弃陈述申辩/听证日期'),
+            model_name="case",
+            name="waiver_on",
+            field=models.DateField(blank=True, null=True, verbose_name="当事人书面放弃陈述申辩/听证日期"),
         ),
         migrations.CreateModel(
-            name='AgencyHead',
+            name="AgencyHead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('capacity', models.CharField(choices=[('chief', '正职负责人'), ('acting', '主持工作的负责人')], default='chief', max_length=20, verbose_name='身份')),
-                ('is_active', models.BooleanField(default=True, verbose_name='在任')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.organization', verbose_name='执法机关')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='负责人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "capacity",
+                    models.CharField(
+                        choices=[("chief", "正职负责人"), ("acting", "主持工作的负责人")],
+                        default="chief",
+                        max_length=20,
+                        verbose_name="身份",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="在任")),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.organization",
+                        verbose_name="执法机关",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="负责人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '执法机关负责人',
-                'verbose_name_plural': '执法机关负责人',
-                'constraints': [models.UniqueConstraint(fields=('organization', 'user'), name='agency_head_org_user')],
+                "verbose_name": "执法机关负责人",
+                "verbose_name_plural": "执法机关负责人",
+                "constraints": [models.UniqueConstraint(fields=("organization", "user"), name="agency_head_org_user")],
             },
         ),
     ]

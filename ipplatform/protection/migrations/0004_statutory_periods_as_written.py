@@ -1,5 +1,6 @@
 """Existing installations get the corrected rules: hearing request and service in working days (行政处罚法 art 85),
 publication within 20 working days, the e-commerce wait from delivery, and the 行政处罚决定书 apart from the 处理决定书."""
+
 from django.db import migrations
 
 CODES = ["CF_HEARING_REQ", "CF_SERVE", "CF_PUBLISH", "EC_WAIT"]
@@ -13,9 +14,21 @@ def update(apps, schema_editor):
     Template = apps.get_model("protection", "DocumentTemplate")
     for code, case_type, name, kind, amount, unit, opens, closes, ext, basis in DEADLINE_RULES:
         if code in CODES:
-            Rule.objects.update_or_create(code=code, defaults=dict(case_type=case_type, name=name, kind=kind, amount=amount, unit=unit,
-                                                                   opens_on=opens, closes_on=closes, max_extension=ext, legal_basis=basis,
-                                                                   party_period=code in PARTY_PERIODS))
+            Rule.objects.update_or_create(
+                code=code,
+                defaults=dict(
+                    case_type=case_type,
+                    name=name,
+                    kind=kind,
+                    amount=amount,
+                    unit=unit,
+                    opens_on=opens,
+                    closes_on=closes,
+                    max_extension=ext,
+                    legal_basis=basis,
+                    party_period=code in PARTY_PERIODS,
+                ),
+            )
     for code, name, types, body in DOCUMENT_TEMPLATES:
         if code == "decision":  # an edited body stays; only 假冒专利 cases move to the 行政处罚决定书
             Template.objects.filter(code=code).update(case_types=types)

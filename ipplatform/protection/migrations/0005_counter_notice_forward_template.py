@@ -1,4 +1,5 @@
 """The notice that forwards a seller's declaration to the rights holder: they may complain or sue (电子商务法 arts 43, 44)."""
+
 from django.db import migrations
 
 

@@ -13,43 +13,61 @@ def add_rules(apps, schema_editor):
     Rule = apps.get_model("protection", "DeadlineRule")
     for code, case_type, name, kind, amount, unit, opens, closes, ext, basis in DEADLINE_RULES:
         if code in CODES:
-            Rule.objects.update_or_create(code=code, defaults=dict(case_type=case_type, name=name, kind=kind, amount=amount, unit=unit,
-                                                                   opens_on=opens, closes_on=closes, max_extension=ext, legal_basis=basis,
-                                                                   party_period=code in PARTY_PERIODS))
+            Rule.objects.update_or_create(
+                code=code,
+                defaults=dict(
+                    case_type=case_type,
+                    name=name,
+                    kind=kind,
+                    amount=amount,
+                    unit=unit,
+                    opens_on=opens,
+                    closes_on=closes,
+                    max_extension=ext,
+                    legal_basis=basis,
+                    party_period=code in PARTY_PERIODS,
+                ),
+            )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('protection', '0005_counter_notice_forward_template'),
+        ("protection", "0005_counter_notice_forward_template"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='court_applied_on',
-            field=models.DateField(blank=True, null=True, verbose_name='申请人民法院强制执行日期'),
+            model_name="case",
+            name="court_applied_on",
+            field=models.DateField(blank=True, null=True, verbose_name="申请人民法院强制执行日期"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='demand_served_on',
-            field=models.DateField(blank=True, null=True, verbose_name='催告书送达日期'),
+            model_name="case",
+            name="demand_served_on",
+            field=models.DateField(blank=True, null=True, verbose_name="催告书送达日期"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='measures',
-            field=models.JSONField(blank=True, default=list, help_text='查封扣押、先行登记保存、移交涉案物品、平台公示等：[{measure, on, by, note}]', verbose_name='执法措施和公示记录'),
+            model_name="case",
+            name="measures",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text="查封扣押、先行登记保存、移交涉案物品、平台公示等：[{measure, on, by, note}]",
+                verbose_name="执法措施和公示记录",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='panel_members',
-            field=models.ManyToManyField(blank=True, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='合议组成员'),
+            model_name="case",
+            name="panel_members",
+            field=models.ManyToManyField(
+                blank=True, related_name="+", to=settings.AUTH_USER_MODEL, verbose_name="合议组成员"
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='served_on',
-            field=models.DateField(blank=True, null=True, verbose_name='决定书送达日期'),
+            model_name="case",
+            name="served_on",
+            field=models.DateField(blank=True, null=True, verbose_name="决定书送达日期"),
         ),
         migrations.RunPython(add_rules, migrations.RunPython.noop),
     ]

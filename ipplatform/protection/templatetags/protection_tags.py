@@ -15,4 +15,8 @@ def state_label(value):
 
 @register.filter
 def transition_label(value):
-    return TRANSITION_LABELS.get(value, {"route": "分派", "convert": "转为案件", "answer": "答复", "refer_out": "告知不属受理范围"}.get(value, value))
+    from ipplatform.core.labels import transition_label as label
+
+    from ..models import Intake
+
+    return TRANSITION_LABELS.get(value) or label(Intake, value)

@@ -2,123 +2,310 @@
 
 import django.db.models.deletion
 import django_fsm
-import ipplatform.publicity.models
 from django.conf import settings
 from django.db import migrations, models
 
+import ipplatform.publicity.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0002_append_only_triggers'),
+        ("core", "0002_append_only_triggers"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('notice', '通知公告'), ('news', '工作动态'), ('policy', '政策法规'), ('media', '媒体报道'), ('week', '宣传周')], db_index=True, max_length=10, verbose_name='栏目')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('summary', models.CharField(blank=True, max_length=300, verbose_name='摘要')),
-                ('body', models.TextField(verbose_name='正文（Markdown）')),
-                ('source', models.CharField(blank=True, help_text='媒体报道填写媒体名称', max_length=100, verbose_name='来源')),
-                ('city_code', models.CharField(blank=True, db_index=True, help_text='空为省局发布；市局发布的信息显示在该市子站', max_length=6, verbose_name='所属城市')),
-                ('state', django_fsm.FSMField(choices=[('draft', '草稿'), ('review', '待审核'), ('published', '已发布'), ('withdrawn', '已撤回')], default='draft', max_length=50, protected=True, verbose_name='状态')),
-                ('publish_at', models.DateTimeField(blank=True, help_text='定时发布：审核通过后到此时间才公开；留空为审核通过即公开', null=True, verbose_name='发布时间')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='审核通过时间')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='撰稿人')),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='core.organization', verbose_name='发布单位')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='审核人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("notice", "通知公告"),
+                            ("news", "工作动态"),
+                            ("policy", "政策法规"),
+                            ("media", "媒体报道"),
+                            ("week", "宣传周"),
+                        ],
+                        db_index=True,
+                        max_length=10,
+                        verbose_name="栏目",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                ("summary", models.CharField(blank=True, max_length=300, verbose_name="摘要")),
+                ("body", models.TextField(verbose_name="正文（Markdown）")),
+                (
+                    "source",
+                    models.CharField(blank=True, help_text="媒体报道填写媒体名称", max_length=100, verbose_name="来源"),
+                ),
+                (
+                    "city_code",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        help_text="空为省局发布；市局发布的信息显示在该市子站",
+                        max_length=6,
+                        verbose_name="所属城市",
+                    ),
+                ),
+                (
+                    "state",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("review", "待审核"),
+                            ("published", "已发布"),
+                            ("withdrawn", "已撤回"),
+                        ],
+                        default="draft",
+                        max_length=50,
+                        protected=True,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "publish_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="定时发布：审核通过后到此时间才公开；留空为审核通过即公开",
+                        null=True,
+                        verbose_name="发布时间",
+                    ),
+                ),
+                ("published_at", models.DateTimeField(blank=True, null=True, verbose_name="审核通过时间")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="撰稿人",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="core.organization",
+                        verbose_name="发布单位",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="审核人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '新闻公告',
-                'verbose_name_plural': '新闻公告',
-                'ordering': ['-publish_at', '-pk'],
+                "verbose_name": "新闻公告",
+                "verbose_name_plural": "新闻公告",
+                "ordering": ["-publish_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ArticleAttachment',
+            name="ArticleAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=300, upload_to=ipplatform.publicity.models.attachment_path, verbose_name='文件')),
-                ('name', models.CharField(max_length=200, verbose_name='文件名')),
-                ('size', models.PositiveIntegerField(default=0, verbose_name='大小（字节）')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='publicity.article')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=300, upload_to=ipplatform.publicity.models.attachment_path, verbose_name="文件"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="文件名")),
+                ("size", models.PositiveIntegerField(default=0, verbose_name="大小（字节）")),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="attachments", to="publicity.article"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '附件',
-                'verbose_name_plural': '附件',
+                "verbose_name": "附件",
+                "verbose_name_plural": "附件",
             },
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('ip_week', '知识产权宣传周'), ('patent_week', '专利周'), ('lecture', '讲座培训'), ('other', '其他活动')], max_length=12, verbose_name='类型')),
-                ('title', models.CharField(max_length=200, verbose_name='活动名称')),
-                ('description', models.TextField(blank=True, verbose_name='活动介绍')),
-                ('city_code', models.CharField(db_index=True, max_length=6, verbose_name='举办城市')),
-                ('place', models.CharField(max_length=200, verbose_name='地点')),
-                ('starts_at', models.DateTimeField(verbose_name='开始时间')),
-                ('ends_at', models.DateTimeField(verbose_name='结束时间')),
-                ('registration_deadline', models.DateTimeField(verbose_name='报名截止')),
-                ('capacity', models.PositiveIntegerField(default=100, verbose_name='名额')),
-                ('published', models.BooleanField(default=True, verbose_name='公开报名')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organizer', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='core.organization', verbose_name='主办单位')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("ip_week", "知识产权宣传周"),
+                            ("patent_week", "专利周"),
+                            ("lecture", "讲座培训"),
+                            ("other", "其他活动"),
+                        ],
+                        max_length=12,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="活动名称")),
+                ("description", models.TextField(blank=True, verbose_name="活动介绍")),
+                ("city_code", models.CharField(db_index=True, max_length=6, verbose_name="举办城市")),
+                ("place", models.CharField(max_length=200, verbose_name="地点")),
+                ("starts_at", models.DateTimeField(verbose_name="开始时间")),
+                ("ends_at", models.DateTimeField(verbose_name="结束时间")),
+                ("registration_deadline", models.DateTimeField(verbose_name="报名截止")),
+                ("capacity", models.PositiveIntegerField(default=100, verbose_name="名额")),
+                ("published", models.BooleanField(default=True, verbose_name="公开报名")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organizer",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="core.organization",
+                        verbose_name="主办单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '宣传活动',
-                'verbose_name_plural': '宣传活动',
-                'ordering': ['-starts_at'],
+                "verbose_name": "宣传活动",
+                "verbose_name_plural": "宣传活动",
+                "ordering": ["-starts_at"],
             },
         ),
         migrations.CreateModel(
-            name='InfoSubmission',
+            name="InfoSubmission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('body', models.TextField(verbose_name='内容')),
-                ('submitted_at', models.DateTimeField(auto_now_add=True, verbose_name='报送时间')),
-                ('year', models.PositiveSmallIntegerField(db_index=True, verbose_name='年度')),
-                ('state', django_fsm.FSMField(choices=[('submitted', '已报送'), ('adopted', '已采用'), ('not_adopted', '未采用')], default='submitted', max_length=50, protected=True, verbose_name='状态')),
-                ('level', models.CharField(blank=True, choices=[('office', '省局信息采用'), ('province', '报省委省政府采用'), ('national', '报国家知识产权局采用')], max_length=10, verbose_name='采用级别')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='处理时间')),
-                ('article', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='publicity.article', verbose_name='刊发为')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('submitted_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='报送人')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organization', verbose_name='报送单位')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                ("body", models.TextField(verbose_name="内容")),
+                ("submitted_at", models.DateTimeField(auto_now_add=True, verbose_name="报送时间")),
+                ("year", models.PositiveSmallIntegerField(db_index=True, verbose_name="年度")),
+                (
+                    "state",
+                    django_fsm.FSMField(
+                        choices=[("submitted", "已报送"), ("adopted", "已采用"), ("not_adopted", "未采用")],
+                        default="submitted",
+                        max_length=50,
+                        protected=True,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("office", "省局信息采用"),
+                            ("province", "报省委省政府采用"),
+                            ("national", "报国家知识产权局采用"),
+                        ],
+                        max_length=10,
+                        verbose_name="采用级别",
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="处理时间")),
+                (
+                    "article",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="publicity.article",
+                        verbose_name="刊发为",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="报送人",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organization",
+                        verbose_name="报送单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '政务信息',
-                'verbose_name_plural': '政务信息',
-                'ordering': ['-submitted_at'],
+                "verbose_name": "政务信息",
+                "verbose_name_plural": "政务信息",
+                "ordering": ["-submitted_at"],
             },
         ),
         migrations.CreateModel(
-            name='Registration',
+            name="Registration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, verbose_name='姓名')),
-                ('organization_name', models.CharField(blank=True, max_length=200, verbose_name='单位')),
-                ('phone', models.CharField(max_length=20, verbose_name='手机')),
-                ('code', models.CharField(max_length=12, unique=True, verbose_name='报名号')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('attended', models.BooleanField(default=False, verbose_name='已签到')),
-                ('checked_in_at', models.DateTimeField(blank=True, null=True, verbose_name='签到时间')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='registrations', to='publicity.event')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=60, verbose_name="姓名")),
+                ("organization_name", models.CharField(blank=True, max_length=200, verbose_name="单位")),
+                ("phone", models.CharField(max_length=20, verbose_name="手机")),
+                ("code", models.CharField(max_length=12, unique=True, verbose_name="报名号")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("attended", models.BooleanField(default=False, verbose_name="已签到")),
+                ("checked_in_at", models.DateTimeField(blank=True, null=True, verbose_name="签到时间")),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="registrations", to="publicity.event"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '活动报名',
-                'verbose_name_plural': '活动报名',
-                'constraints': [models.UniqueConstraint(fields=('event', 'phone'), name='publicity_registration_once')],
+                "verbose_name": "活动报名",
+                "verbose_name_plural": "活动报名",
+                "constraints": [models.UniqueConstraint(fields=("event", "phone"), name="publicity_registration_once")],
             },
         ),
     ]

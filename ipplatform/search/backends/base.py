@@ -1,4 +1,5 @@
 """The small interface every search engine implements; callers (services) never touch an engine directly."""
+
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
@@ -9,12 +10,22 @@ from ..query import Node
 
 SORTS = {
     "relevance": ("", None),
-    "ad_desc": ("ad", "desc"), "ad_asc": ("ad", "asc"),
-    "pd_desc": ("pd", "desc"), "pd_asc": ("pd", "asc"),
-    "gd_desc": ("gd", "desc"), "gd_asc": ("gd", "asc"),
+    "ad_desc": ("ad", "desc"),
+    "ad_asc": ("ad", "asc"),
+    "pd_desc": ("pd", "desc"),
+    "pd_asc": ("pd", "asc"),
+    "gd_desc": ("gd", "desc"),
+    "gd_asc": ("gd", "asc"),
 }
-SORT_LABELS = {"relevance": "相关度", "ad_desc": "申请日（新→旧）", "ad_asc": "申请日（旧→新）", "pd_desc": "公开日（新→旧）",
-               "pd_asc": "公开日（旧→新）", "gd_desc": "授权日（新→旧）", "gd_asc": "授权日（旧→新）"}
+SORT_LABELS = {
+    "relevance": "相关度",
+    "ad_desc": "申请日（新→旧）",
+    "ad_asc": "申请日（旧→新）",
+    "pd_desc": "公开日（新→旧）",
+    "pd_asc": "公开日（旧→新）",
+    "gd_desc": "授权日（新→旧）",
+    "gd_asc": "授权日（旧→新）",
+}
 FACETS = ("pt", "year", "city", "sec", "cls", "sub", "app", "et", "ls")
 
 
@@ -33,8 +44,16 @@ class SearchBackend(ABC):
     name = "base"
 
     @abstractmethod
-    def search(self, node: Node, *, sort: str = "relevance", offset: int = 0, limit: int = 20, facets: bool = True,
-               facet_size: int = 10) -> EngineResult:
+    def search(
+        self,
+        node: Node,
+        *,
+        sort: str = "relevance",
+        offset: int = 0,
+        limit: int = 20,
+        facets: bool = True,
+        facet_size: int = 10,
+    ) -> EngineResult:
         """Hits of one page, the total and facet counts over the full result set."""
 
     @abstractmethod

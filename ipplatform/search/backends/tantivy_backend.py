@@ -12,6 +12,7 @@ characters is the phrase of its bigrams at fixed offsets, which matches exactly 
 The long texts (abstract, first claim) are most of what is indexed, so their `<f>_u` only stores the text: their
 bigrams end with the sentinel END, every character of the text starts one, and a single character is found as
 the bigrams that start with it (a prefix of the bigram terms)."""
+
 from __future__ import annotations
 
 import fcntl
@@ -35,7 +36,21 @@ import tantivy
 
 from .. import oracle
 from ..documents import TEXT_KEYS
-from ..query import And, DateRange, HistoryRef, Keyword, MatchAll, Node, Not, Or, Prox, Text, is_truncated, literal_pieces, pattern_regex
+from ..query import (
+    And,
+    DateRange,
+    HistoryRef,
+    Keyword,
+    MatchAll,
+    Node,
+    Not,
+    Or,
+    Prox,
+    Text,
+    is_truncated,
+    literal_pieces,
+    pattern_regex,
+)
 from .base import FACETS, SORTS, EngineResult, IndexUnavailable, SearchBackend
 
 log = logging.getLogger(__name__)
@@ -79,7 +94,10 @@ def register(index: tantivy.Index) -> None:
     index.register_tokenizer("uni", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.ngram(1, 1, False)).build())
     index.register_tokenizer("bi", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
     # the whole text as one token, then dropped as too long: the field is stored, nothing is indexed
-    index.register_tokenizer("stored_only", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.raw()).filter(tantivy.Filter.remove_long(1)).build())
+    index.register_tokenizer(
+        "stored_only",
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.raw()).filter(tantivy.Filter.remove_long(1)).build(),
+    )
 
 
 def visible(text: str) -> str:
@@ -170,7 +188,7 @@ class _Compiler:
         offsets = list(range(0, len(p) - 1, 2))
         if offsets[-1] != len(p) - 2:
             offsets.append(len(p) - 2)
-        return tantivy.Query.phrase_query(self.schema, f"{f}_b", [(i, p[i:i + 2]) for i in offsets])
+        return tantivy.Query.phrase_query(self.schema, f"{f}_b", [(i, p[i : i + 2]) for i in offsets])
 
     def fields_query(self, fields, make) -> tantivy.Query:
         parts = [tantivy.Query.boost_query(make(f), BOOSTS.get(f, 1.0)) for f in fields]
@@ -199,7 +217,9 @@ class _Compiler:
             return tantivy.Query.empty_query()
         exact = tantivy.Query.term_set_query(self.schema, "id", ids)
         # keep relevance: score by the candidate query, restricted to the verified ids
-        return tantivy.Query.boolean_query([(tantivy.Occur.Must, cand), (tantivy.Occur.Must, tantivy.Query.const_score_query(exact, 0.0))])
+        return tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, cand), (tantivy.Occur.Must, tantivy.Query.const_score_query(exact, 0.0))]
+        )
 
     def compile(self, node: Node) -> tantivy.Query:
         Q, O = tantivy.Query, tantivy.Occur
@@ -222,13 +242,20 @@ class _Compiler:
                 p = node.pattern.replace("\x00", "")
                 return self.fields_query(node.fields, lambda f: self.substring(f, p))
             pieces = literal_pieces(node.pattern)
-            return self.verified(node.fields, pieces, lambda v: any(oracle.text_matches(v[f], node.pattern) for f in node.fields))
+            return self.verified(
+                node.fields, pieces, lambda v: any(oracle.text_matches(v[f], node.pattern) for f in node.fields)
+            )
         if isinstance(node, Prox):
-            return self.verified(node.fields, [node.left, node.right],
-                                 lambda v: any(oracle.near(v[f], node.left, node.right, node.distance, node.ordered) for f in node.fields))
+            return self.verified(
+                node.fields,
+                [node.left, node.right],
+                lambda v: any(
+                    oracle.near(v[f], node.left, node.right, node.distance, node.ordered) for f in node.fields
+                ),
+            )
         if isinstance(node, DateRange):
             lo = node.low if node.low is not None else 1  # 0 means "no date" and never matches
-            hi = node.high if node.high is not None else 2 ** 62
+            hi = node.high if node.high is not None else 2**62
             if lo > hi:
                 return Q.empty_query()
             return Q.range_query(self.schema, node.field, tantivy.FieldType.Integer, lo, hi)
@@ -334,8 +361,14 @@ class TantivyBackend(SearchBackend):
         field, order = SORTS.get(sort, ("", None))
         limit = max(1, limit)
         if field:
-            res = se.search(query, limit=limit, count=True, offset=offset, order_by_field=field,
-                            order=tantivy.Order.Desc if order == "desc" else tantivy.Order.Asc)
+            res = se.search(
+                query,
+                limit=limit,
+                count=True,
+                offset=offset,
+                order_by_field=field,
+                order=tantivy.Order.Desc if order == "desc" else tantivy.Order.Asc,
+            )
         else:
             res = se.search(query, limit=limit, count=True, offset=offset)
         hits = [(se.doc(addr)["id"][0], key) for key, addr in res.hits]
@@ -345,7 +378,10 @@ class TantivyBackend(SearchBackend):
         return result
 
     def _facets(self, se, query, size) -> dict:
-        aggs = {name: {"terms": {"field": name, "size": (60 if name == "year" else 20 if name in ("city",) else size)}} for name in FACETS}
+        aggs = {
+            name: {"terms": {"field": name, "size": (60 if name == "year" else 20 if name in ("city",) else size)}}
+            for name in FACETS
+        }
         raw = se.aggregate(query, aggs)
         out = {}
         for name in FACETS:
@@ -364,8 +400,13 @@ class TantivyBackend(SearchBackend):
             return []
         field, order = SORTS.get(sort, ("ad", "desc"))
         if field:
-            res = se.search(query, limit=n, count=False, order_by_field=field,
-                            order=tantivy.Order.Desc if order == "desc" else tantivy.Order.Asc)
+            res = se.search(
+                query,
+                limit=n,
+                count=False,
+                order_by_field=field,
+                order=tantivy.Order.Desc if order == "desc" else tantivy.Order.Asc,
+            )
         else:
             res = se.search(query, limit=n, count=False)
         return [se.doc(addr)["id"][0] for _, addr in res.hits]
@@ -375,7 +416,7 @@ class TantivyBackend(SearchBackend):
 
         se = self.searcher()
         folded = normalize_term(text)
-        grams = Counter(folded[i:i + 2] for i in range(len(folded) - 1))
+        grams = Counter(folded[i : i + 2] for i in range(len(folded) - 1))
         grams = {g: c for g, c in grams.items() if all(ch.isalnum() for ch in g)}
         if not grams and not ipc_prefixes:
             return []
@@ -472,7 +513,9 @@ class TantivyBackend(SearchBackend):
             # a delete costs a term lookup in every segment at commit: skip it for ids the index does not hold yet
             # (a new import), and for ids added earlier by this writer delete, as a delete applies to earlier adds
             ids = [d["id"] for d in chunk]
-            indexed = searcher.search(tantivy.Query.term_set_query(self.schema, "id", ids), limit=1, count=True).count > 0
+            indexed = (
+                searcher.search(tantivy.Query.term_set_query(self.schema, "id", ids), limit=1, count=True).count > 0
+            )
             for d in chunk:
                 if indexed or d.get("deleted") or d["id"] in added:
                     writer.delete_documents_by_term("id", d["id"])
@@ -484,8 +527,16 @@ class TantivyBackend(SearchBackend):
                 written += 1
         return written
 
-    def rebuild(self, *, docs, total=None, progress=None, on_swapped: Callable[[], None] | None = None,
-                heap_size: int = 256_000_000, threads: int | None = None) -> dict:
+    def rebuild(
+        self,
+        *,
+        docs,
+        total=None,
+        progress=None,
+        on_swapped: Callable[[], None] | None = None,
+        heap_size: int = 256_000_000,
+        threads: int | None = None,
+    ) -> dict:
         self.root.mkdir(parents=True, exist_ok=True)
         started = time.monotonic()
         with file_lock(self.root / ".rebuild.lock"):
@@ -518,7 +569,12 @@ class TantivyBackend(SearchBackend):
                     shutil.rmtree(old, ignore_errors=True)
         if progress:
             progress(count, total or count)
-        return {"count": count, "seconds": round(time.monotonic() - started, 2), "path": str(path), "bytes": dir_size(path)}
+        return {
+            "count": count,
+            "seconds": round(time.monotonic() - started, 2),
+            "path": str(path),
+            "bytes": dir_size(path),
+        }
 
     def rebuilding(self) -> bool:
         with file_lock(self.root / ".rebuild.lock", blocking=False) as got:
@@ -538,4 +594,3 @@ class TantivyBackend(SearchBackend):
             except Exception as exc:
                 info["error"] = str(exc)
         return info
-

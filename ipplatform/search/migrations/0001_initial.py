@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,40 +14,54 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='SavedSearch',
+            name="SavedSearch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('query', models.TextField(verbose_name='检索式')),
-                ('city_code', models.CharField(blank=True, max_length=6, verbose_name='地市范围')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='保存时间')),
-                ('last_run_at', models.DateTimeField(blank=True, null=True, verbose_name='上次运行')),
-                ('last_total', models.PositiveIntegerField(blank=True, null=True, verbose_name='上次命中数')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='saved_searches', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("query", models.TextField(verbose_name="检索式")),
+                ("city_code", models.CharField(blank=True, max_length=6, verbose_name="地市范围")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="保存时间")),
+                ("last_run_at", models.DateTimeField(blank=True, null=True, verbose_name="上次运行")),
+                ("last_total", models.PositiveIntegerField(blank=True, null=True, verbose_name="上次命中数")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="saved_searches",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '保存的检索式',
-                'verbose_name_plural': '保存的检索式',
-                'ordering': ['-created_at'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'name'), name='saved_search_user_name')],
+                "verbose_name": "保存的检索式",
+                "verbose_name_plural": "保存的检索式",
+                "ordering": ["-created_at"],
+                "constraints": [models.UniqueConstraint(fields=("user", "name"), name="saved_search_user_name")],
             },
         ),
         migrations.CreateModel(
-            name='SearchHistory',
+            name="SearchHistory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='序号')),
-                ('query', models.TextField(verbose_name='检索式')),
-                ('city_code', models.CharField(blank=True, max_length=6, verbose_name='地市范围')),
-                ('total', models.PositiveIntegerField(verbose_name='命中数')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='检索时间')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='search_history', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveIntegerField(verbose_name="序号")),
+                ("query", models.TextField(verbose_name="检索式")),
+                ("city_code", models.CharField(blank=True, max_length=6, verbose_name="地市范围")),
+                ("total", models.PositiveIntegerField(verbose_name="命中数")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="检索时间")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="search_history",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '检索历史',
-                'verbose_name_plural': '检索历史',
-                'ordering': ['-number'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'number'), name='search_history_user_number')],
+                "verbose_name": "检索历史",
+                "verbose_name_plural": "检索历史",
+                "ordering": ["-number"],
+                "constraints": [models.UniqueConstraint(fields=("user", "number"), name="search_history_user_number")],
             },
         ),
     ]

@@ -5,25 +5,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('patents', '0004_postgresql_import_tuning'),
-        ('search', '0001_initial'),
+        ("patents", "0004_postgresql_import_tuning"),
+        ("search", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PatentEmbedding',
+            name="PatentEmbedding",
             fields=[
-                ('patent', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='embedding', serialize=False, to='patents.patent')),
-                ('model', models.CharField(max_length=100, verbose_name='模型')),
-                ('text_hash', models.CharField(max_length=16, verbose_name='文本摘要值')),
-                ('vector', models.BinaryField(verbose_name='向量（int8）')),
-                ('created_at', models.DateTimeField(auto_now=True, verbose_name='计算时间')),
+                (
+                    "patent",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="embedding",
+                        serialize=False,
+                        to="patents.patent",
+                    ),
+                ),
+                ("model", models.CharField(max_length=100, verbose_name="模型")),
+                ("text_hash", models.CharField(max_length=16, verbose_name="文本摘要值")),
+                ("vector", models.BinaryField(verbose_name="向量（int8）")),
+                ("created_at", models.DateTimeField(auto_now=True, verbose_name="计算时间")),
             ],
             options={
-                'verbose_name': '语义向量',
-                'verbose_name_plural': '语义向量',
+                "verbose_name": "语义向量",
+                "verbose_name_plural": "语义向量",
             },
         ),
     ]

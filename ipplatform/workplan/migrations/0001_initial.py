@@ -2,238 +2,473 @@
 
 import django.db.models.deletion
 import django_fsm
-import ipplatform.workplan.models
 from django.conf import settings
 from django.db import migrations, models
 
+import ipplatform.workplan.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0002_append_only_triggers'),
+        ("core", "0002_append_only_triggers"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(unique=True, verbose_name='年度')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('preamble', models.TextField(blank=True, verbose_name='总体要求与目标')),
-                ('source_name', models.CharField(blank=True, max_length=200, verbose_name='来源文件')),
-                ('sha256', models.CharField(blank=True, max_length=64, verbose_name='SHA-256')),
-                ('frequency', models.CharField(choices=[('monthly', '按月报送'), ('quarterly', '按季度报送')], default='monthly', max_length=10, verbose_name='默认报送周期')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('imported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(unique=True, verbose_name="年度")),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                ("preamble", models.TextField(blank=True, verbose_name="总体要求与目标")),
+                ("source_name", models.CharField(blank=True, max_length=200, verbose_name="来源文件")),
+                ("sha256", models.CharField(blank=True, max_length=64, verbose_name="SHA-256")),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[("monthly", "按月报送"), ("quarterly", "按季度报送")],
+                        default="monthly",
+                        max_length=10,
+                        verbose_name="默认报送周期",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "imported_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '年度工作要点',
-                'verbose_name_plural': '年度工作要点',
-                'ordering': ['-year'],
+                "verbose_name": "年度工作要点",
+                "verbose_name_plural": "年度工作要点",
+                "ordering": ["-year"],
             },
         ),
         migrations.CreateModel(
-            name='PlanImport',
+            name="PlanImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('source_name', models.CharField(max_length=200, verbose_name='来源文件')),
-                ('source_kind', models.CharField(max_length=10, verbose_name='格式')),
-                ('source_text', models.TextField(verbose_name='原文')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
-                ('parsed', models.JSONField(verbose_name='解析结果')),
-                ('resolutions', models.JSONField(blank=True, default=dict, verbose_name='单位对应')),
-                ('frequency', models.CharField(choices=[('monthly', '按月报送'), ('quarterly', '按季度报送')], default='monthly', max_length=10, verbose_name='报送周期')),
-                ('state', django_fsm.FSMField(choices=[('preview', '待确认'), ('committed', '已导入'), ('cancelled', '已取消')], default='preview', max_length=50, protected=True, verbose_name='状态')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='imports', to='workplan.plan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                ("source_name", models.CharField(max_length=200, verbose_name="来源文件")),
+                ("source_kind", models.CharField(max_length=10, verbose_name="格式")),
+                ("source_text", models.TextField(verbose_name="原文")),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256")),
+                ("parsed", models.JSONField(verbose_name="解析结果")),
+                ("resolutions", models.JSONField(blank=True, default=dict, verbose_name="单位对应")),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[("monthly", "按月报送"), ("quarterly", "按季度报送")],
+                        default="monthly",
+                        max_length=10,
+                        verbose_name="报送周期",
+                    ),
+                ),
+                (
+                    "state",
+                    django_fsm.FSMField(
+                        choices=[("preview", "待确认"), ("committed", "已导入"), ("cancelled", "已取消")],
+                        default="preview",
+                        max_length=50,
+                        protected=True,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="imports",
+                        to="workplan.plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '工作要点导入',
-                'verbose_name_plural': '工作要点导入',
-                'ordering': ['-created_at'],
+                "verbose_name": "工作要点导入",
+                "verbose_name_plural": "工作要点导入",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ProgressReport',
+            name="ProgressReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period_key', models.CharField(help_text='2015-03（月）或 2015-Q1（季度）', max_length=10, verbose_name='报送期')),
-                ('period_start', models.DateField(verbose_name='期初')),
-                ('period_end', models.DateField(verbose_name='期末')),
-                ('percent', models.PositiveSmallIntegerField(verbose_name='完成进度（%）')),
-                ('text', models.TextField(verbose_name='进展情况')),
-                ('figures', models.JSONField(blank=True, default=list, help_text='[{name, value, unit}]', verbose_name='报送数据')),
-                ('state', django_fsm.FSMField(choices=[('submitted', '已报送'), ('accepted', '已审阅'), ('returned', '退回补充')], default='submitted', max_length=50, protected=True, verbose_name='状态')),
-                ('review_note', models.TextField(blank=True, verbose_name='审阅意见')),
-                ('submitted_at', models.DateTimeField(verbose_name='报送时间')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organization')),
-                ('submitted_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "period_key",
+                    models.CharField(help_text="2015-03（月）或 2015-Q1（季度）", max_length=10, verbose_name="报送期"),
+                ),
+                ("period_start", models.DateField(verbose_name="期初")),
+                ("period_end", models.DateField(verbose_name="期末")),
+                ("percent", models.PositiveSmallIntegerField(verbose_name="完成进度（%）")),
+                ("text", models.TextField(verbose_name="进展情况")),
+                (
+                    "figures",
+                    models.JSONField(
+                        blank=True, default=list, help_text="[{name, value, unit}]", verbose_name="报送数据"
+                    ),
+                ),
+                (
+                    "state",
+                    django_fsm.FSMField(
+                        choices=[("submitted", "已报送"), ("accepted", "已审阅"), ("returned", "退回补充")],
+                        default="submitted",
+                        max_length=50,
+                        protected=True,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("review_note", models.TextField(blank=True, verbose_name="审阅意见")),
+                ("submitted_at", models.DateTimeField(verbose_name="报送时间")),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.organization"
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '进展报告',
-                'verbose_name_plural': '进展报告',
-                'ordering': ['task', '-period_end', 'organization'],
+                "verbose_name": "进展报告",
+                "verbose_name_plural": "进展报告",
+                "ordering": ["task", "-period_end", "organization"],
             },
         ),
         migrations.CreateModel(
-            name='ReportAttachment',
+            name="ReportAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=300, upload_to=ipplatform.workplan.models.attachment_path, verbose_name='文件')),
-                ('name', models.CharField(max_length=200, verbose_name='文件名')),
-                ('size', models.PositiveBigIntegerField(verbose_name='大小（字节）')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='workplan.progressreport')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=300, upload_to=ipplatform.workplan.models.attachment_path, verbose_name="文件"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="文件名")),
+                ("size", models.PositiveBigIntegerField(verbose_name="大小（字节）")),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256")),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="workplan.progressreport",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '报告附件',
-                'verbose_name_plural': '报告附件',
+                "verbose_name": "报告附件",
+                "verbose_name_plural": "报告附件",
             },
         ),
         migrations.CreateModel(
-            name='Section',
+            name="Section",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='序号')),
-                ('numeral', models.CharField(max_length=6, verbose_name='序号（中文）')),
-                ('title', models.CharField(max_length=300, verbose_name='标题')),
-                ('intro', models.TextField(blank=True, verbose_name='说明')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='workplan.plan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveSmallIntegerField(verbose_name="序号")),
+                ("numeral", models.CharField(max_length=6, verbose_name="序号（中文）")),
+                ("title", models.CharField(max_length=300, verbose_name="标题")),
+                ("intro", models.TextField(blank=True, verbose_name="说明")),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="sections", to="workplan.plan"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '工作要点部分',
-                'verbose_name_plural': '工作要点部分',
-                'ordering': ['plan', 'number'],
-                'unique_together': {('plan', 'number')},
+                "verbose_name": "工作要点部分",
+                "verbose_name_plural": "工作要点部分",
+                "ordering": ["plan", "number"],
+                "unique_together": {("plan", "number")},
             },
         ),
         migrations.CreateModel(
-            name='Task',
+            name="Task",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='序号')),
-                ('lead', models.CharField(max_length=300, verbose_name='任务')),
-                ('body', models.TextField(blank=True, verbose_name='工作内容')),
-                ('units_text', models.CharField(blank=True, max_length=300, verbose_name='责任单位（原文）')),
-                ('source_line', models.PositiveIntegerField(blank=True, null=True, verbose_name='原文行号')),
-                ('frequency', models.CharField(choices=[('monthly', '按月报送'), ('quarterly', '按季度报送')], default='monthly', max_length=10, verbose_name='报送周期')),
-                ('links', models.JSONField(blank=True, default=list, verbose_name='关联平台功能')),
-                ('state', django_fsm.FSMField(choices=[('not_started', '未启动'), ('in_progress', '推进中'), ('completed', '已完成')], default='not_started', max_length=50, protected=True, verbose_name='状态')),
-                ('completed_on', models.DateField(blank=True, null=True, verbose_name='完成日期')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='workplan.plan')),
-                ('section', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='workplan.section')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveSmallIntegerField(verbose_name="序号")),
+                ("lead", models.CharField(max_length=300, verbose_name="任务")),
+                ("body", models.TextField(blank=True, verbose_name="工作内容")),
+                ("units_text", models.CharField(blank=True, max_length=300, verbose_name="责任单位（原文）")),
+                ("source_line", models.PositiveIntegerField(blank=True, null=True, verbose_name="原文行号")),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[("monthly", "按月报送"), ("quarterly", "按季度报送")],
+                        default="monthly",
+                        max_length=10,
+                        verbose_name="报送周期",
+                    ),
+                ),
+                ("links", models.JSONField(blank=True, default=list, verbose_name="关联平台功能")),
+                (
+                    "state",
+                    django_fsm.FSMField(
+                        choices=[("not_started", "未启动"), ("in_progress", "推进中"), ("completed", "已完成")],
+                        default="not_started",
+                        max_length=50,
+                        protected=True,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("completed_on", models.DateField(blank=True, null=True, verbose_name="完成日期")),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="tasks", to="workplan.plan"
+                    ),
+                ),
+                (
+                    "section",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="tasks", to="workplan.section"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '工作任务',
-                'verbose_name_plural': '工作任务',
-                'ordering': ['plan', 'number'],
-                'unique_together': {('plan', 'number')},
+                "verbose_name": "工作任务",
+                "verbose_name_plural": "工作任务",
+                "ordering": ["plan", "number"],
+                "unique_together": {("plan", "number")},
             },
         ),
         migrations.CreateModel(
-            name='Reminder',
+            name="Reminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('message', models.TextField(verbose_name='督办事项')),
-                ('reply_by', models.DateField(blank=True, null=True, verbose_name='签收期限')),
-                ('sent_at', models.DateTimeField(verbose_name='督办时间')),
-                ('state', django_fsm.FSMField(choices=[('sent', '待签收'), ('acknowledged', '已签收')], default='sent', max_length=50, protected=True, verbose_name='状态')),
-                ('acknowledged_at', models.DateTimeField(blank=True, null=True, verbose_name='签收时间')),
-                ('response', models.TextField(blank=True, verbose_name='签收答复')),
-                ('acknowledged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organization')),
-                ('sent_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='workplan.task')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("message", models.TextField(verbose_name="督办事项")),
+                ("reply_by", models.DateField(blank=True, null=True, verbose_name="签收期限")),
+                ("sent_at", models.DateTimeField(verbose_name="督办时间")),
+                (
+                    "state",
+                    django_fsm.FSMField(
+                        choices=[("sent", "待签收"), ("acknowledged", "已签收")],
+                        default="sent",
+                        max_length=50,
+                        protected=True,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("acknowledged_at", models.DateTimeField(blank=True, null=True, verbose_name="签收时间")),
+                ("response", models.TextField(blank=True, verbose_name="签收答复")),
+                (
+                    "acknowledged_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.organization"
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="reminders", to="workplan.task"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '督办',
-                'verbose_name_plural': '督办',
-                'ordering': ['-sent_at'],
+                "verbose_name": "督办",
+                "verbose_name_plural": "督办",
+                "ordering": ["-sent_at"],
             },
         ),
         migrations.AddField(
-            model_name='progressreport',
-            name='task',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='workplan.task'),
+            model_name="progressreport",
+            name="task",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="reports", to="workplan.task"
+            ),
         ),
         migrations.CreateModel(
-            name='Milestone',
+            name="Milestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='节点')),
-                ('due_date', models.DateField(verbose_name='计划完成日期')),
-                ('done_on', models.DateField(blank=True, null=True, verbose_name='实际完成日期')),
-                ('state', django_fsm.FSMField(choices=[('pending', '进行中'), ('done', '已完成')], default='pending', max_length=50, protected=True, verbose_name='状态')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organization')),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='workplan.task')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200, verbose_name="节点")),
+                ("due_date", models.DateField(verbose_name="计划完成日期")),
+                ("done_on", models.DateField(blank=True, null=True, verbose_name="实际完成日期")),
+                (
+                    "state",
+                    django_fsm.FSMField(
+                        choices=[("pending", "进行中"), ("done", "已完成")],
+                        default="pending",
+                        max_length=50,
+                        protected=True,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.organization"
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="milestones", to="workplan.task"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '任务节点',
-                'verbose_name_plural': '任务节点',
-                'ordering': ['task', 'due_date', 'pk'],
+                "verbose_name": "任务节点",
+                "verbose_name_plural": "任务节点",
+                "ordering": ["task", "due_date", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='UnitAlias',
+            name="UnitAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='名称')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='workplan_aliases', to='core.organization')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="名称")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="workplan_aliases",
+                        to="core.organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '责任单位别名',
-                'verbose_name_plural': '责任单位别名',
+                "verbose_name": "责任单位别名",
+                "verbose_name_plural": "责任单位别名",
             },
         ),
         migrations.CreateModel(
-            name='PlanTarget',
+            name="PlanTarget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=60, verbose_name='指标代码')),
-                ('label', models.CharField(max_length=100, verbose_name='指标')),
-                ('target', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='目标值')),
-                ('unit', models.CharField(blank=True, max_length=10, verbose_name='单位')),
-                ('text', models.CharField(blank=True, max_length=300, verbose_name='原文')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='workplan.plan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.CharField(max_length=60, verbose_name="指标代码")),
+                ("label", models.CharField(max_length=100, verbose_name="指标")),
+                ("target", models.DecimalField(decimal_places=2, max_digits=10, verbose_name="目标值")),
+                ("unit", models.CharField(blank=True, max_length=10, verbose_name="单位")),
+                ("text", models.CharField(blank=True, max_length=300, verbose_name="原文")),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="targets", to="workplan.plan"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '年度目标',
-                'verbose_name_plural': '年度目标',
-                'ordering': ['plan', 'pk'],
-                'unique_together': {('plan', 'key')},
+                "verbose_name": "年度目标",
+                "verbose_name_plural": "年度目标",
+                "ordering": ["plan", "pk"],
+                "unique_together": {("plan", "key")},
             },
         ),
         migrations.AlterUniqueTogether(
-            name='progressreport',
-            unique_together={('task', 'organization', 'period_key')},
+            name="progressreport",
+            unique_together={("task", "organization", "period_key")},
         ),
         migrations.CreateModel(
-            name='Assignment',
+            name="Assignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('unit_name', models.CharField(max_length=200, verbose_name='单位名称（原文）')),
-                ('role', models.CharField(choices=[('lead', '牵头单位'), ('coop', '配合单位')], max_length=10, verbose_name='职责')),
-                ('via', models.CharField(blank=True, help_text='由“各市知识产权局”等统称展开时记录原文', max_length=60, verbose_name='来源统称')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='顺序')),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='workplan_assignments', to='core.organization')),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='workplan.task')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("unit_name", models.CharField(max_length=200, verbose_name="单位名称（原文）")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("lead", "牵头单位"), ("coop", "配合单位")], max_length=10, verbose_name="职责"
+                    ),
+                ),
+                (
+                    "via",
+                    models.CharField(
+                        blank=True,
+                        help_text="由“各市知识产权局”等统称展开时记录原文",
+                        max_length=60,
+                        verbose_name="来源统称",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="顺序")),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="workplan_assignments",
+                        to="core.organization",
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="assignments", to="workplan.task"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '责任单位',
-                'verbose_name_plural': '责任单位',
-                'ordering': ['task', 'order', 'pk'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('organization__isnull', False)), fields=('task', 'organization'), name='workplan_assignment_unique_org')],
+                "verbose_name": "责任单位",
+                "verbose_name_plural": "责任单位",
+                "ordering": ["task", "order", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("organization__isnull", False)),
+                        fields=("task", "organization"),
+                        name="workplan_assignment_unique_org",
+                    )
+                ],
             },
         ),
     ]

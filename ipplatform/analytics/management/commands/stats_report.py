@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from ipplatform.analytics import services
-from ipplatform.core.api import InputError
+from ipplatform.core.inputs import InputError
 
 
 class Command(BaseCommand):
@@ -24,8 +24,13 @@ class Command(BaseCommand):
             bar.refresh()
 
         try:
-            data = services.build_report_document(year=o["year"], city_code=o["city"] or None, divisions=o["divisions"],
-                                                  include_synthetic=o["synthetic"], progress=progress)
+            data = services.build_report_document(
+                year=o["year"],
+                city_code=o["city"] or None,
+                divisions=o["divisions"],
+                include_synthetic=o["synthetic"],
+                progress=progress,
+            )
         except InputError as exc:
             raise CommandError(exc.message)
         bar.close()

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 
 from ipplatform.core import demo
 from ipplatform.core.context import acting_as
+from ipplatform.core.models import User
 from ipplatform.urls import DOMAIN_APPS
 
 
@@ -14,6 +15,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--synthetic", type=int, default=0, help="also generate N synthetic (模拟) patent records")
         parser.add_argument("--skip-reference", action="store_true", help="reference data already loaded")
+        parser.add_argument(
+            "--rebuild-index",
+            action="store_true",
+            help="rebuild the search index even when the imports kept it complete",
+        )
 
     def handle(self, *args, **options):
         if not options["skip_reference"]:
@@ -33,6 +39,10 @@ class Command(BaseCommand):
                     continue
                 module.load(stdout=self.stdout, options=options)
         self.stdout.write("")
-        self.stdout.write("演示账号（密码均为 %s，仅用于演示）：" % demo.DEMO_PASSWORD)
-        for username, role, org in accounts:
-            self.stdout.write(f"  {username:<14} {role:<14} {org}")
+        self.stdout.write(f"演示账号（密码均为 {demo.DEMO_PASSWORD}，仅用于演示）：")
+        # the organisation each account acts for now: an app's demo may have moved it (orgs.demo: a real applicant)
+        current = dict(
+            User.objects.filter(username__in=[a[0] for a in accounts]).values_list("username", "organization__name")
+        )
+        for username, role, _ in accounts:
+            self.stdout.write(f"  {username:<14} {role:<14} {current.get(username) or '—'}")

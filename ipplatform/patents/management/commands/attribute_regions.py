@@ -1,4 +1,5 @@
 """manage.py attribute_regions — recompute region attribution of stored records (manual assignments kept)."""
+
 import sys
 
 from django.core.management.base import BaseCommand
@@ -16,8 +17,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **o):
         with acting_as(system="command:attribute_regions"), tqdm(desc="地区归属", unit="条", file=sys.stderr) as bar:
+
             def progress(done, total=None, message=""):
                 bar.total = total
                 bar.update(done - bar.n)
+
             r = services.reattribute(include_attributed=not o["only_unattributed"], progress=progress)
-        self.stdout.write(f"检查 {r['checked']} 条，改变 {r['changed']} 条；有地区的记录 {r['attributed_before']} → {r['attributed_after']}")
+        self.stdout.write(
+            f"检查 {r['checked']} 条，改变 {r['changed']} 条；有地区的记录 {r['attributed_before']} → {r['attributed_after']}"
+        )

@@ -1,4 +1,5 @@
 """manage.py generate_patents --count N --seed S [--csv out.csv] [--db] — the synthetic (模拟数据) corpus."""
+
 from __future__ import annotations
 
 import sys
@@ -30,11 +31,25 @@ class Command(BaseCommand):
         if o["csv"]:
             t = time.perf_counter()
             with tqdm(total=o["count"], desc="生成CSV", unit="条", file=sys.stderr) as bar:
-                synthetic.write_csv(path=o["csv"], count=o["count"], seed=o["seed"], progress=lambda d, total=None, message="": bar.update(d - bar.n))
+                synthetic.write_csv(
+                    path=o["csv"],
+                    count=o["count"],
+                    seed=o["seed"],
+                    progress=lambda d, total=None, message="": bar.update(d - bar.n),
+                )
             self.stdout.write(f"已写入 {o['count']} 条模拟数据到 {o['csv']}（{time.perf_counter() - t:.1f} 秒）")
         if o["db"]:
             t = time.perf_counter()
-            with acting_as(system="command:generate_patents"), tqdm(total=o["count"], desc="写入数据库", unit="条", file=sys.stderr) as bar:
-                synthetic.generate_to_db(count=o["count"], seed=o["seed"], batch_size=o["batch_size"],
-                                         progress=lambda d, total=None, message="": bar.update(d - bar.n))
-            self.stdout.write(f"已写入 {o['count']} 条模拟数据到数据库（{time.perf_counter() - t:.1f} 秒，is_synthetic=True）")
+            with (
+                acting_as(system="command:generate_patents"),
+                tqdm(total=o["count"], desc="写入数据库", unit="条", file=sys.stderr) as bar,
+            ):
+                synthetic.generate_to_db(
+                    count=o["count"],
+                    seed=o["seed"],
+                    batch_size=o["batch_size"],
+                    progress=lambda d, total=None, message="": bar.update(d - bar.n),
+                )
+            self.stdout.write(
+                f"已写入 {o['count']} 条模拟数据到数据库（{time.perf_counter() - t:.1f} 秒，is_synthetic=True）"
+            )

@@ -18,4 +18,6 @@ class Command(BaseCommand):
 
         info = services.rebuild_index(progress=progress)
         bar.close()
-        self.stdout.write(self.style.SUCCESS(f"{info['summary']}；索引 {info['bytes'] / 1e6:.1f} MB，位于 {info['path']}"))
+        self.stdout.write(
+            self.style.SUCCESS(f"{info['summary']}；索引 {info['bytes'] / 1e6:.1f} MB，位于 {info['path']}")
+        )

@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ipplatform.core.api import InputError
+from ipplatform.core.inputs import InputError
 from ipplatform.search import query as ql
 from ipplatform.search import services
 
@@ -27,8 +27,14 @@ class Command(BaseCommand):
             n = limit if limit is not None else 20
             hits, total, cursor = [], None, None
             while len(hits) < n:
-                r = services.search(query=query, city_code=city, sort=sort or "relevance", cursor=cursor,
-                                    limit=min(200, n - len(hits)), facets=False)
+                r = services.search(
+                    query=query,
+                    city_code=city,
+                    sort=sort or "relevance",
+                    cursor=cursor,
+                    limit=min(200, n - len(hits)),
+                    facets=False,
+                )
                 total = r.total
                 hits += r.hits
                 cursor = r.next_cursor
@@ -44,4 +50,6 @@ class Command(BaseCommand):
         self.stdout.write(f"{'申请号':<16}{'申请日':<12}{'类型':<6}名称 / 申请人")
         for h in hits:
             flag = "［模拟数据］" if h["is_synthetic"] else ""
-            self.stdout.write(f"{h['application_number']:<18}{h['application_date'] or '—':<12}{h['patent_type']:<6}{flag}{h['title']} / {h['applicants']}")
+            self.stdout.write(
+                f"{h['application_number']:<18}{h['application_date'] or '—':<12}{h['patent_type']:<6}{flag}{h['title']} / {h['applicants']}"
+            )

@@ -8,7 +8,12 @@ class Command(BaseCommand):
     help = "Remind learners of 学习任务 due within 3 days and tell learners and assigners of overdue ones, once each (run daily)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--days", type=int, default=services.REMINDER_DAYS, help="remind this many calendar days before the deadline")
+        parser.add_argument(
+            "--days",
+            type=int,
+            default=services.REMINDER_DAYS,
+            help="remind this many calendar days before the deadline",
+        )
 
     def handle(self, *args, **options):
         with acting_as(system="command:training_reminders"):

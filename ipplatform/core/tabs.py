@@ -1,0 +1,22 @@
+"""Detail pages in tabs: the active tab comes from ?tab= (works without JavaScript); static/js/tabs.js switches in place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Tab:
+    key: str
+    label: str
+    count: int | None = None
+    active: bool = False
+
+
+def select(request, tabs: list[tuple[str, str] | tuple[str, str, int | None]]) -> tuple[list[Tab], str]:
+    """The tabs with the one named by ?tab= marked active (the first when the parameter is missing or unknown)."""
+    keys = [t[0] for t in tabs]
+    wanted = request.GET.get("tab", "")
+    active = wanted if wanted in keys else keys[0]
+    out = [Tab(t[0], t[1], t[2] if len(t) > 2 else None, t[0] == active) for t in tabs]
+    return out, active

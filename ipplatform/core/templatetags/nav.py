@@ -1,0 +1,13 @@
+"""`{% load nav %}{% if 'finance:fund'|opens:user %}…{% endif %}`: a sub-tab is shown only when its view would let the
+user in (the same gate the view enforces, core.navigation.view_allows)."""
+
+from django import template
+
+from ipplatform.core.navigation import view_allows
+
+register = template.Library()
+
+
+@register.filter
+def opens(url_name: str, user) -> bool:
+    return view_allows(user, url_name)
