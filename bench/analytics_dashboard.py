@@ -20,6 +20,8 @@ import sys
 import time
 from pathlib import Path
 
+from django.utils import timezone
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -176,7 +178,7 @@ def orm_dashboard(*, year: int, city: str | None, include_synthetic: bool = True
     }
     from django.db.models import Max
 
-    last = max(year, min(qs.aggregate(m=Max("application_date"))["m"].year, dt.date.today().year))
+    last = max(year, min(qs.aggregate(m=Max("application_date"))["m"].year, timezone.localdate().year))
     out["trend_valid"] = [valid_at(dt.date(y, 12, 31), scope).count() for y in range(1985, last + 1)]
     out["cities"] = regions.cities("201512")
     return out

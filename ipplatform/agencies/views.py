@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_fsm import TransitionNotAllowed
 
@@ -285,7 +284,7 @@ def alliance_detail(request, pk):
                         a.name[:28],
                         MEMBER_HEADERS,
                         _member_rows(members),
-                        notes=[f"{a.name} 成员名单（导出时间{dt.datetime.now():%Y-%m-%d %H:%M}）"],
+                        notes=[f"{a.name} 成员名单（导出时间{timezone.localtime():%Y-%m-%d %H:%M}）"],
                     )
                 ]
             ),

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from .api import InputError
 from .models import Division, OfficialFigure
@@ -253,10 +254,10 @@ def _validated(result, line, rec: dict, regions: dict[str, str]) -> dict | None:
         ok = False
     try:
         year = int(rec.get("year", ""))
-        if not 1985 <= year <= dt.date.today().year:
+        if not 1985 <= year <= timezone.localdate().year:
             raise ValueError
     except ValueError:
-        _err(result, line, "year", rec.get("year"), f"年份应为1985至{dt.date.today().year}之间的四位数字")
+        _err(result, line, "year", rec.get("year"), f"年份应为1985至{timezone.localdate().year}之间的四位数字")
         ok = False
         year = None
     period = None

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from zoneinfo import ZoneInfo
 
 import chinese_calendar
+
+# The office's calendar day: the server may run on UTC, and between 16:00 and 24:00 UTC it is already tomorrow in China.
+CHINA = ZoneInfo("Asia/Shanghai")
 
 
 def is_workday(day: dt.date) -> bool:
@@ -47,7 +51,7 @@ def shift_for_suspensions(
     deadline: dt.date, suspensions: Iterable[tuple[dt.date, dt.date | None]], *, today: dt.date | None = None
 ) -> dt.date:
     """Extend a deadline by the calendar days spent in suspension (an open suspension counts up to today)."""
-    today = today or dt.date.today()
+    today = today or dt.datetime.now(CHINA).date()
     extra = 0
     for begin, end in suspensions:
         extra += ((end or today) - begin).days

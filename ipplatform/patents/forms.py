@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 
 from .enums import EntityType
 from .models import ColumnMapping
@@ -34,10 +35,9 @@ class UploadForm(forms.Form):
     )
 
     def clean_status_as_of(self):
-        import datetime as dt
 
         day = self.cleaned_data.get("status_as_of")
-        if day and day > dt.date.today():
+        if day and day > timezone.localdate():
             raise forms.ValidationError(f"法律状态截至日 {day} 晚于今天：应为文件导出的日期")
         return day
 

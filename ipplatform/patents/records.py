@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.utils import timezone
+
 from ipplatform.core.reference import normalize_ipc
 from ipplatform.lib import appno, cnpostcode
 from ipplatform.lib.textnorm import normalize_name
@@ -327,7 +329,7 @@ def build_record(
     today: dt.date | None = None,
 ) -> tuple[Record | None, list[RowError]]:
     """Canonical record from one row, or None with the row's errors (every problem of the row is listed)."""
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     errors = _RowErrors(line)
     get = _row_values(row, mapping, fmt, errors)
     app = _application_number(get, errors)

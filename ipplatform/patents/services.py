@@ -118,7 +118,7 @@ def legal_status_of(
 ) -> str:
     """Status from what an export shows: granted and within term = valid; recently published only = pending (presumption);
     an old publication with no grant and no status = unknown."""
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     term_end = legalstate.term_end(application_date=application_date, patent_type=patent_type)
     if grant_date:
         return LegalStatus.VALID if term_end is None or today < term_end else LegalStatus.INVALID
@@ -224,7 +224,7 @@ KEPT_ON_MERGE = ("source", "source_file", "is_synthetic")
 def apply_batch(recs: list[records.Record], *, result: ImportResult, today=None) -> list[str]:
     """Upsert one batch of records with applicants, publications and events; returns ids created or changed."""
     _key_by_stored_publication(recs)
-    plan = _load_plan(recs, today=today or dt.date.today())
+    plan = _load_plan(recs, today=today or timezone.localdate())
     for r in recs:
         obj = plan.stored.get(r.id)
         if obj is None:
@@ -708,7 +708,7 @@ def _run_import(src, *, run, result, cols, fmt, source_label, mode, mapping, pro
     batch_no = 0
     date_format = mapping.date_format if mapping else ""
     list_sep = mapping.list_separator if mapping else ";"
-    today = dt.date.today()
+    today = timezone.localdate()
     all_or_nothing = mode == "all-or-nothing"
     pending_ids: list[str] = []
 

@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 
 from ipplatform.core.regions import city_code_of
 from ipplatform.lib import appno, cnpostcode
@@ -400,7 +401,7 @@ def generate_to_db(*, count: int, seed: int = 2015, stdout=None, progress=None, 
     from .signals import bulk_session, patents_changed
 
     gen = Generator(seed)
-    today = dt.date.today()
+    today = timezone.localdate()
     app_ids: dict[str, int] = dict(Applicant.objects.values_list("name", "id"))
     done = 0
     with bulk_session(large=count > batch_size):  # the search index is built in a helper process meanwhile

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.utils import timezone
+
 from ipplatform.lib.workdays import add_working_days
 from ipplatform.patents.legalstate import Rule, add_years
 
@@ -221,7 +223,7 @@ def hearing_bar(*, case, on: dt.date | None = None) -> str:
     """Why a penalty may not be decided on `on` ('' when it may)."""
     from .enums import CaseState as S
 
-    on = on or dt.date.today()
+    on = on or timezone.localdate()
     if case.waiver_on and case.waiver_on <= on:
         return ""
     if case.state == S.HEARING:

@@ -12,6 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
+from django.utils import timezone
 
 from ipplatform.core.models import User
 
@@ -272,7 +273,7 @@ def load(*, stdout=None, options=None):
     from . import services
 
     if admin and not plan.assignments.exists():
-        deadline = max(dt.date.today() + dt.timedelta(days=30), dt.date.today())
+        deadline = max(timezone.localdate() + dt.timedelta(days=30), timezone.localdate())
         services.assign(
             by=admin,
             course=plan,

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_fsm import TransitionNotAllowed
 
@@ -318,7 +319,7 @@ def task_detail(request, pk: int):
             "links": links.resolve(task.links),
             "live": links.live_figures(task.links, year=task.plan.year, user=request.user),
             "history": _history(task),
-            "today": dt.date.today(),
+            "today": timezone.localdate(),
             "units": services.unit_candidates() if services.can_import(user) else [],
             "roles": UnitRole.choices,
             "frequencies": Frequency.choices,
@@ -336,7 +337,7 @@ def task_report(request, pk: int):
     if mine is None and not supervisor:
         raise PermissionDenied("贵单位不是该任务的责任单位，不能报送进展")
     choices = services.reportable_periods(task)
-    current = periods.period_of(min(dt.date.today(), dt.date(task.plan.year, 12, 31)), task.frequency)
+    current = periods.period_of(min(timezone.localdate(), dt.date(task.plan.year, 12, 31)), task.frequency)
     filed = (
         set(task.reports.filter(organization_id=mine.organization_id).values_list("period_key", flat=True))
         if mine

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from ipplatform.census.models import CensusResponse
 
@@ -12,7 +13,7 @@ def test_census_round_and_credit_page(transactional_db, live_server, page, login
     login(page, live_server, "city370200")
     page.goto(f"{live_server.url}/census/rounds/new/")
     page.fill("input[name=title]", "青岛市2026年企业知识产权状况普查")
-    page.fill("input[name=deadline]", (dt.date.today() + dt.timedelta(days=30)).isoformat())
+    page.fill("input[name=deadline]", (timezone.localdate() + dt.timedelta(days=30)).isoformat())
     page.check(f"input[name=org][value='{orgs['haier'].pk}']")
     screenshot(page, "census-01-send")
     page.click("button[name=send][value='1']")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -46,7 +47,7 @@ def _world(users, verified_claim):
     case = protection.create_case(
         case_type="infringement",
         by=users["city370200"],
-        received_on=dt.date.today(),
+        received_on=timezone.localdate(),
         title="某公司侵犯“一种空调控制方法”发明专利权纠纷",
         region_code="370211",
         respondent_name="青岛某电器有限公司",
@@ -58,10 +59,10 @@ def _world(users, verified_claim):
         patents=[patent],
         data={
             "contract_number": "QL-ZY-2026-001",
-            "contract_date": dt.date.today() - dt.timedelta(days=3),
+            "contract_date": timezone.localdate() - dt.timedelta(days=3),
             "debt_amount": Decimal("500"),
-            "debt_start": dt.date.today() + dt.timedelta(days=5),
-            "debt_end": dt.date.today() + dt.timedelta(days=365),
+            "debt_start": timezone.localdate() + dt.timedelta(days=5),
+            "debt_end": timezone.localdate() + dt.timedelta(days=365),
             "security_scope": "主债权本金、利息、罚息及实现质权的费用",
         },
     )

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from ipplatform.core.inputs import InputError
 from ipplatform.core.workflow import history
@@ -118,7 +119,7 @@ def test_subsidy_eligibility_refuses_with_the_list_reason(listed, users, orgs):
 
     # keep the entry in force today, whatever today is
     DishonestyEntry.objects.filter(pk=listed.pk).update(listed_on=dt.date(2024, 2, 29), ends_on=dt.date(2999, 1, 1))
-    today = dt.date.today()
+    today = timezone.localdate()
     for programme in subsidy_programmes.ensure_programme_types().values():
         reasons = eligibility.refusals(programme=programme, org=orgs["ent_jinan"], on=today)
         assert any("被列入严重失信主体名单" in r and "骗取专利资助资金" in r for r in reasons), programme.code

@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from ipplatform.core.labels import person_label
 from ipplatform.finance import subsidies
@@ -35,7 +36,7 @@ def test_pledge_valuation_and_subsidy_end_to_end(
     patent = make_patent(
         app_date=dt.date(2020, 4, 1), grant_date=dt.date(2022, 6, 10), title="一种耐候聚乙烯复合材料及其制备方法"
     )
-    today = dt.date.today()
+    today = timezone.localdate()
     subsidies.save_rule(
         by=users["xietiao"],
         data={
@@ -96,7 +97,7 @@ def test_pledge_valuation_and_subsidy_end_to_end(
     assert "审查合格，待国家知识产权局登记" in page.inner_text("h1")
     assert not patent.legal_events.filter(code="pledge").exists()  # the pledge exists only once CNIPA registers it
     page.fill("#registration_no", "Y2026980000321")
-    page.fill("#registered_on", dt.date.today().isoformat())
+    page.fill("#registered_on", timezone.localdate().isoformat())
     page.click("#cnipa-form button[type=submit]")
     page.wait_for_load_state("networkidle")
     assert "已在国家知识产权局登记（Y2026980000321）" in page.inner_text("h1")

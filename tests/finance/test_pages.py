@@ -7,6 +7,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from ipplatform.finance import pledges, services
@@ -96,7 +97,7 @@ def test_scopes_and_pages(client, users, twelve, pledge_data):
     p = pledges.create_pledge(
         by=users["bank"], pledgor=users["qilu_ent"].organization, patents=twelve[:2], data=pledge_data
     )
-    today = dt.date.today()
+    today = timezone.localdate()
     pledges.confirm_pledge(pledge=p, by=users["qilu_ent"], co_owner_consent=False, today=today)
     pledges.register_pledge(pledge=p, by=users["xietiao"], today=today)
     for username, status in (
@@ -169,7 +170,7 @@ def test_active_pledge_api_and_action_api(client, users, twelve, pledge_data):
         pledge=type(p).objects.get(pk=p.pk),
         by=users["xietiao"],
         registration_no="Y2026980000789",
-        registered_on=dt.date.today(),
+        registered_on=timezone.localdate(),
     )
     r = client.get(f"/api/v1/finance/patents/{twelve[0].pk}/pledge")
     assert r.json()["pledged"] is True and r.json()["pledgee"] == "齐鲁银行（演示）"
@@ -188,7 +189,9 @@ def test_public_notice_lists_applications_in_notice_to_visitors(client, users, m
     from ipplatform.programmes import services as programme_services
     from ipplatform.programmes.models import Objection
 
-    today = dt.date.today()  # the public objection is dated today: the 公示 runs from the last working day up to today
+    today = (
+        timezone.localdate()
+    )  # the public objection is dated today: the 公示 runs from the last working day up to today
     start = today
     while not is_workday(start):
         start -= dt.timedelta(days=1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from ipplatform.core.inputs import InputError
 from ipplatform.core.models import Notification
@@ -13,7 +14,7 @@ from ipplatform.market import flows, services
 from ipplatform.market.enums import DealState, ListingState
 from ipplatform.patents.models import LegalEvent
 
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 pytestmark = pytest.mark.usefixtures("market_reference")
 
 

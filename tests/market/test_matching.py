@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 
 from ipplatform.market import matching, services
 from tests.market import realdata
@@ -40,7 +41,7 @@ def test_demand_from_real_abstract_ranks_source_patent_top5(corpus, users):
             title="技术需求",
             field="土木工程",
             problem=_demand_problem(p),
-            deadline=dt.date.today() + dt.timedelta(days=30),
+            deadline=timezone.localdate() + dt.timedelta(days=30),
         )
         result = matching.match_demand(demand=demand, limit=10)
         ids = [m.obj.pk for m in result["patents"]]
@@ -63,7 +64,7 @@ def test_ipc_hint_adds_proximity_and_explains_it(corpus, users):
         field="工程",
         problem=_demand_problem(p),
         ipc_hint=p.ipc_main[:4],
-        deadline=dt.date.today() + dt.timedelta(days=30),
+        deadline=timezone.localdate() + dt.timedelta(days=30),
     )
     match = next(m for m in matching.match_demand(demand=demand)["patents"] if m.obj.pk == p.pk)
     assert (
@@ -90,14 +91,14 @@ def test_listing_finds_demand_and_likely_buyers(corpus, users, listing_kwargs, b
         title="寻求新技术",
         field="工程",
         problem=_demand_problem(p),
-        deadline=dt.date.today() + dt.timedelta(days=30),
+        deadline=timezone.localdate() + dt.timedelta(days=30),
     )
     services.post_demand(
         user=users["laiwu_ent"],
         title="益生菌片剂稳定性",
         field="食品",
         problem="益生菌片剂贮藏期间活菌数下降，需要包衣工艺",
-        deadline=dt.date.today() + dt.timedelta(days=30),
+        deadline=timezone.localdate() + dt.timedelta(days=30),
     )
     result = matching.match_listing(listing=listing)
     assert result["demands"][0].obj == wanted and result["demands"][0].shared
@@ -120,7 +121,7 @@ def test_matches_api(corpus, users, client):
             "title": "需求",
             "field": "工程",
             "problem": _demand_problem(p),
-            "deadline": str(dt.date.today() + dt.timedelta(days=10)),
+            "deadline": str(timezone.localdate() + dt.timedelta(days=10)),
         },
         content_type="application/json",
     )

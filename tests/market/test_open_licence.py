@@ -6,6 +6,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.utils import timezone
 from docx import Document
 
 from ipplatform.core.inputs import InputError
@@ -15,7 +16,7 @@ from ipplatform.market.enums import DeclarationState, ListingState
 from ipplatform.market.models import OpenLicence, OpenLicenceDeclaration
 from ipplatform.patents.models import LegalEvent
 
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 pytestmark = pytest.mark.usefixtures("market_reference")
 
 

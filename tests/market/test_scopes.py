@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from ipplatform.market import flows, services
@@ -83,7 +84,7 @@ def test_statistics_dashboard_and_excel(owned, users, listing_kwargs, client):
         title="精密轴类零件在线检测",
         field="机械",
         problem="人工抽检效率低、漏检多，需要在线测量方案",
-        deadline=dt.date.today() + dt.timedelta(days=30),
+        deadline=timezone.localdate() + dt.timedelta(days=30),
         budget_max="50",
     )
     client.force_login(users["xietiao"])
@@ -110,8 +111,8 @@ def test_events_registration_and_capacity(owned, users, listing_kwargs, orgs, cl
         title="专利技术交易会",
         kind="fair",
         venue="济南",
-        starts_on=dt.date.today(),
-        ends_on=dt.date.today() + dt.timedelta(days=1),
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + dt.timedelta(days=1),
         capacity=1,
         trading_center_id=orgs["center_nat"].pk,
         listing_ids=[listing.pk],

@@ -4,6 +4,7 @@ listing -> likely buyers, each match explained."""
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from ipplatform.market import matching, services
 from ipplatform.search import services as search
@@ -25,7 +26,7 @@ def test_demand_in_plain_words_is_matched_by_meaning_and_explained(embedded, use
         title="硒鼓再生",
         field="办公设备",
         problem="我们回收打印机硒鼓，想找一种重新灌碳粉的工具，最好一瓶粉能灌好几次",
-        deadline=dt.date.today() + dt.timedelta(days=30),
+        deadline=timezone.localdate() + dt.timedelta(days=30),
     )
     result = matching.match_demand(demand=demand, limit=5)
     assert result["engine"].endswith("+semantic") and "语义相近度×0.45" in result["method"]
@@ -43,7 +44,7 @@ def test_without_vectors_matching_is_unchanged(db, users, settings):
         title="益生菌",
         field="食品",
         problem="益生菌片剂低温包衣，贮藏稳定",
-        deadline=dt.date.today() + dt.timedelta(days=30),
+        deadline=timezone.localdate() + dt.timedelta(days=30),
     )
     result = matching.match_demand(demand=demand, limit=5)
     assert result["engine"] == "search" and "语义" not in result["method"]

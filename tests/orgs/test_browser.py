@@ -4,9 +4,8 @@ custody and the enterprise confirms (screenshots under var/screenshots/)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
+from django.utils import timezone
 
 from ipplatform.lib.uscc import check_character
 
@@ -83,7 +82,7 @@ def test_register_claim_verify_and_custody(
     page.goto(f"{live_server.url}/orgs/custody/new/")
     page.select_option("#id_enterprise", label=f"{KANGLI}（小型）")
     page.fill("#id_contract_no", "TG-2026-0001")
-    today = dt.date.today()
+    today = timezone.localdate()
     page.fill("#id_start", today.isoformat())
     page.fill("#id_end", today.replace(year=today.year + 2).isoformat())
     page.check("input[value=fees]")

@@ -9,6 +9,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from ipplatform.analytics.aggregates import _facts_for
 from ipplatform.patents import demo, services
@@ -57,7 +58,7 @@ def test_patentics_status_becomes_dated_events_and_counts_in_validity(patents_en
 def test_no_export_date_given_uses_import_date_and_says_so(patents_env):
     _import_vr()
     ev = LegalEvent.objects.get(patent_id="2020204488477", date_is_as_of=True)
-    assert ev.date == dt.date.today() and "导入日期（来源未给出导出日期）" in ev.description
+    assert ev.date == timezone.localdate() and "导入日期（来源未给出导出日期）" in ev.description
 
 
 def test_incopat_two_status_columns(patents_env):

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from ipplatform.core.workflow import history
 from ipplatform.programmes.enums import AppStatus
@@ -18,7 +19,7 @@ def test_subsidy_application_through_the_bureau_and_the_office(
 ):
     from ipplatform.programmes import services
 
-    today = dt.date.today()
+    today = timezone.localdate()
     call = services.create_call(
         by=users["guihua"],
         programme=programmes["patent_subsidy"],
@@ -100,7 +101,7 @@ def test_award_scored_noticed_objected_and_a_batch_paid(
     from ipplatform.programmes.enums import BatchState, ObjectionState
     from ipplatform.programmes.models import Objection, PaymentBatch
 
-    today = dt.date.today()
+    today = timezone.localdate()
     office = users["guihua"]
     award = services.create_call(
         by=office,

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from ipplatform.search import services
 
@@ -35,7 +36,7 @@ def test_semantic_search_and_demand_matches_in_browser(
         title="硒鼓再生灌粉工具",
         field="办公设备",
         problem="我们回收打印机硒鼓，想找一种重新灌碳粉的工具，最好一瓶粉能灌好几次，不同型号都能用",
-        deadline=dt.date.today() + dt.timedelta(days=30),
+        deadline=timezone.localdate() + dt.timedelta(days=30),
     )
     login(page, live_server, "qilu_ent")
     page.goto(f"{live_server.url}/market/demands/{demand.pk}/")
