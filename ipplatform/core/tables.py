@@ -7,6 +7,10 @@ the ticked rows when `ids` are sent) through its existing Excel rows. Templates 
 (page size, column chooser, export buttons), `core/_table_head.html` (sortable header with a select-all box) and
 `core/_table_foot.html` (empty state and pagination). `static/js/tables.js` adds select-all and the column chooser;
 without it the table still sorts, pages and exports.
+
+A list of rows computed in Python (a supervision board's rows, say) works the same way: `order_by` then names
+dotted paths into each row (dict keys or attributes), rows without a value sort last either way, and `row_id`
+gives the id that "export selected" sends.
 """
 
 from __future__ import annotations
@@ -76,10 +80,12 @@ class Table:
         noun: str = "记录",
         unit: str = "条",
         name: str = "list",
+        row_id=None,
     ):
         self.request, self.columns, self.selectable, self.export, self.noun = request, columns, selectable, export, noun
         self.unit = unit
         self.id = name
+        self.row_id = row_id or (lambda row: row.pk)
         self.params = request.GET.copy()
         by_key = {c.key: c for c in columns if c.sortable}
         raw = (self.params.get("sort") or default_sort).strip()
@@ -88,7 +94,9 @@ class Table:
             allowed = "、".join(f"{c.key}（{c.label}）" for c in by_key.values()) or "无"
             raise InputError(f"排序字段“{raw[:40]}”无效：可按 {allowed} 排序，前加“-”为降序", field="sort")
         self.sort_key, self.descending = key, raw.startswith("-")
-        if key:
+        if key and isinstance(queryset, (list, tuple)):
+            queryset = sorted_rows(list(queryset), by_key[key].order_by, descending=self.descending)
+        elif key:
             fields = [
                 f"-{f.lstrip('-')}" if self.descending != f.startswith("-") else f.lstrip("-")
                 for f in by_key[key].order_by
@@ -165,7 +173,12 @@ class Table:
         ids = self.selected_ids()
         if self.params.get("selected") and not ids:
             raise InputError("请先勾选要导出的记录，或使用“导出全部”", field="ids")
-        return self.queryset.filter(pk__in=ids) if ids else self.queryset
+        if not ids:
+            return self.queryset
+        if isinstance(self.queryset, list):
+            wanted = set(ids)
+            return [r for r in self.queryset if self.row_id(r) in wanted]
+        return self.queryset.filter(pk__in=ids)
 
     # ---- empty state
     @property
@@ -174,9 +187,9 @@ class Table:
         user's scope) or "" when there are rows."""
         if self.page.paginator.count:
             return ""
-        if self.unfiltered is not None and self.unfiltered.exists():
+        if self.unfiltered is not None and _exists(self.unfiltered):
             return "filtered"
-        if self.unscoped is not None and self.unscoped.exists():
+        if self.unscoped is not None and _exists(self.unscoped):
             return "scope"
         if self.unfiltered is None and any(k not in ("sort", "per_page", "page") for k in self.params):
             return "filtered"
@@ -198,3 +211,26 @@ class Table:
     @property
     def span(self) -> int:
         return len(self.columns) + (1 if self.selectable else 0)
+
+
+def _exists(rows) -> bool:
+    return rows.exists() if hasattr(rows, "exists") else bool(rows)
+
+
+def row_value(row, path: str):
+    """The value at a dotted path in a row of dicts and objects; None where any step is missing."""
+    for part in path.split("."):
+        row = row.get(part) if isinstance(row, dict) else getattr(row, part, None)
+        if row is None:
+            return None
+    return row
+
+
+def sorted_rows(rows: list, fields, *, descending: bool) -> list:
+    """Rows sorted by the dotted paths in `fields` ("-" before a path reverses it), rows lacking a value last."""
+    for f in reversed(list(fields)):  # stable sorts, least significant field first
+        path, reverse = f.lstrip("-"), descending != f.startswith("-")
+        present = [r for r in rows if row_value(r, path) is not None]
+        missing = [r for r in rows if row_value(r, path) is None]
+        rows = sorted(present, key=lambda r: row_value(r, path), reverse=reverse) + missing
+    return rows

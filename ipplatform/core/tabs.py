@@ -13,10 +13,12 @@ class Tab:
     active: bool = False
 
 
-def select(request, tabs: list[tuple[str, str] | tuple[str, str, int | None]]) -> tuple[list[Tab], str]:
-    """The tabs with the one named by ?tab= marked active (the first when the parameter is missing or unknown)."""
+def select(
+    request, tabs: list[tuple[str, str] | tuple[str, str, int | None]], *, default: str | None = None
+) -> tuple[list[Tab], str]:
+    """The tabs with the one named by ?tab= marked active (else `default` when it is a tab, else the first)."""
     keys = [t[0] for t in tabs]
     wanted = request.GET.get("tab", "")
-    active = wanted if wanted in keys else keys[0]
+    active = wanted if wanted in keys else default if default in keys else keys[0]
     out = [Tab(t[0], t[1], t[2] if len(t) > 2 else None, t[0] == active) for t in tabs]
     return out, active

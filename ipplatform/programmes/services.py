@@ -264,7 +264,15 @@ def save_form(*, by, application: Application, raw: dict, title: str = "") -> Ap
     if found is not None:
         application.subject_ref, application.subject_label = found[0][:60], found[1][:200]
     application.save(update_fields=["data", "title", "ipc", "subject_ref", "subject_label"])
-    audit.record(AuditAction.UPDATE, obj=application, actor=by, before=before, after=application.data)
+    # the form's keys are the programme type's field codes: the record names each answer by its label, as users read it
+    labels = {spec["name"]: spec.get("label") or spec["name"] for spec in application.call.programme.form_fields}
+    audit.record(
+        AuditAction.UPDATE,
+        obj=application,
+        actor=by,
+        before={labels.get(k, k): v for k, v in before.items()},
+        after={labels.get(k, k): v for k, v in application.data.items()},
+    )
     return application
 
 

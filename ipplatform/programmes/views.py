@@ -21,6 +21,7 @@ from ipplatform.core.inputs import InputError, is_id, parse_decimal, parse_int
 from ipplatform.core.navigation import Gate, gated
 from ipplatform.core.scopes import get_in_scope
 from ipplatform.core.storage import shared_dir
+from ipplatform.core.tabs import select as select_tab
 from ipplatform.core.workflow import history
 from ipplatform.lib.xlsx import workbook_bytes
 from ipplatform.patents.enums import PatentType
@@ -211,9 +212,46 @@ def application_detail(request, pk):
         and stage["code"] not in ("decision", "payment", "certificate")
         and services.can_act(user, application=app, actor=stage["actor"])
     )
-    editable = services.is_owner(user, app) and app.status in (AppStatus.DRAFT, AppStatus.RETURNED)
+    owner = services.is_owner(user, app)
+    editable = owner and app.status in (AppStatus.DRAFT, AppStatus.RETURNED)
     fields = [dict(spec, value=app.data.get(spec["name"])) for spec in programme.form_fields]
     reviews = list(app.reviews.select_related("expert")) if services.is_office(user) else []
+    office = services.is_office(user)
+    decide = (
+        office
+        and app.status == AppStatus.ACTIVE
+        and app.stage == "decision"
+        and programme.decision.get("kind") == "funding"
+    )
+    recognize = (
+        office
+        and app.status == AppStatus.ACTIVE
+        and app.stage == "decision"
+        and programme.decision.get("kind") == "recognition"
+    )
+    can_claw = office and app.status in (AppStatus.APPROVED, AppStatus.PAID)
+    can_withdraw = owner and app.status in (AppStatus.DRAFT, AppStatus.ACTIVE, AppStatus.RETURNED)
+    check_reports = list(checks.reports_for(user).filter(application=app).order_by("-round__due_on"))
+    clawbacks = list(app.clawbacks.all())
+    files = list(app.files.all())
+    steps = history(app)
+    # the tabs: what the application says, its files, what this user may do now, reviews and checks, the record
+    tabs, tab = select_tab(
+        request,
+        [
+            ("content", "申报内容"),
+            *([("files", "附件材料", len(files))] if programme.attachments else []),
+            *([("handle", "办理")] if editable or can_withdraw or can_check or decide or recognize or can_claw else []),
+            *(
+                [("review", "评审与验收", len(reviews) + len(check_reports))]
+                if reviews or check_reports or clawbacks
+                else []
+            ),
+            ("history", "流转记录", len(steps)),
+        ],
+        # a reviewer's work is the handling tab; an applicant's is the form
+        default="handle" if can_check or decide or recognize else None,
+    )
     computed, computed_error = None, ""
     if app.status in (AppStatus.DRAFT, AppStatus.ACTIVE, AppStatus.RETURNED) and not app.decision_note:
         try:  # a scheme whose amount rule lives in another app shows its computation before the decision
@@ -233,29 +271,25 @@ def application_detail(request, pk):
             "fields": fields,
             "editable": editable,
             "can_check": can_check,
-            "owner": services.is_owner(user, app),
-            "office": services.is_office(user),
-            "missing": services.missing(application=app),
+            "can_withdraw": can_withdraw,
+            "owner": owner,
+            "office": office,
+            "missing": services.missing(application=app) if editable else [],
             "items": app.items.select_related("patent"),
-            "files": app.files.all(),
+            "files": files,
             "claim_kinds": ClaimKind.choices,
-            "decide": services.is_office(user)
-            and app.status == AppStatus.ACTIVE
-            and app.stage == "decision"
-            and programme.decision.get("kind") == "funding",
-            "recognize": services.is_office(user)
-            and app.status == AppStatus.ACTIVE
-            and app.stage == "decision"
-            and programme.decision.get("kind") == "recognition",
-            "indicators": indicators.for_application(app)
-            if app.status != AppStatus.DRAFT or services.is_owner(user, app)
-            else [],
-            "check_reports": checks.reports_for(user).filter(application=app).order_by("-round__due_on"),
+            "decide": decide,
+            "recognize": recognize,
+            "indicators": indicators.for_application(app) if app.status != AppStatus.DRAFT or owner else [],
+            "check_reports": check_reports,
             "cap_left": services.cap_left(application=app),
             "reviews": reviews,
-            "clawbacks": app.clawbacks.all(),
-            "can_claw": services.is_office(user) and app.status in (AppStatus.APPROVED, AppStatus.PAID),
-            "history": history(app),
+            "clawbacks": clawbacks,
+            "can_claw": can_claw,
+            "history": steps,
+            "tabs": tabs,
+            "tab": tab,
+            "panels": {t.key for t in tabs},
             "stages": programme.stages,
         },
     )
@@ -290,7 +324,7 @@ def application_edit(request, pk):
     else:
         services.save_form(by=request.user, application=app, raw=request.POST, title=request.POST.get("title", ""))
         messages.success(request, "申报表已保存")
-    return redirect("programmes:application", pk=app.pk)
+    return redirect(_application_url(app, "files" if what == "file" else "content"))
 
 
 @login_required
@@ -327,7 +361,12 @@ def application_action(request, pk):
         messages.success(request, "追回决定已记录")
     else:
         raise InputError("请选择要办理的操作")
-    return redirect("programmes:application", pk=app.pk)
+    return redirect(_application_url(app, "handle"))
+
+
+def _application_url(app, tab: str) -> str:
+    """The application page with the tab of the form just used open (a tab no longer offered falls back)."""
+    return reverse("programmes:application", args=[app.pk]) + f"?tab={tab}"
 
 
 @login_required

@@ -54,6 +54,23 @@ def _url(**params) -> str:
     return "?" + urlencode({k: v for k, v in params.items() if v})
 
 
+DATE_COLUMNS = (
+    ("ad", "申请日", "application_date"),
+    ("pd", "公开日", "publication_date"),
+    ("gd", "授权日", "grant_date"),
+)
+
+
+def _date_headers(sort: str, base: dict) -> list[dict]:
+    """The table view's date headers: a click sorts by that date, newest first, and a second click reverses it."""
+    out = []
+    for key, label, field in DATE_COLUMNS:
+        direction = "desc" if sort == f"{key}_desc" else "asc" if sort == f"{key}_asc" else ""
+        nxt = f"{key}_asc" if direction == "desc" else f"{key}_desc"
+        out.append({"label": label, "field": field, "direction": direction, "url": _url(**{**base, "sort": nxt})})
+    return out
+
+
 def search(request):
     p = _params(request)
     ctx = {
@@ -103,6 +120,7 @@ def search(request):
                 (n, _url(**{**base, "per_page": n if n != PAGE_SIZES[0] else ""}), n == p["per_page"])
                 for n in PAGE_SIZES
             ]
+            ctx["date_headers"] = _date_headers(p["sort"], base)
             if result.next_cursor:
                 ctx["next_url"] = _url(**base, cursor=result.next_cursor)
             ctx["export_csv"] = "export/" + _url(**base, format="csv")

@@ -312,3 +312,32 @@ def summary_document(*, plan: Plan, user, kind: str) -> bytes:
         else "对未完成任务，结转下一年度工作要点继续推进，由牵头单位说明原因并提出措施。"
     )
     return worddoc.to_bytes(doc)
+
+
+def tasks_workbook(*, plan: Plan, rows: list[dict], as_of: dt.date) -> bytes:
+    """The task list as the user sees it (filtered, sorted, or only the ticked tasks), one row a task."""
+    return workbook_bytes(
+        [
+            Sheet(
+                "工作任务",
+                ["序号", "任务", "所属部分", "牵头单位", "进度（%）", "状态", "应报期", "未报送单位数"],
+                (
+                    [
+                        r["task"].number,
+                        r["task"].lead,
+                        f"{r['task'].section.numeral}、{r['task'].section.title}",
+                        r["lead"].display_name if r["lead"] else "",
+                        r["percent"],
+                        r["health_label"],
+                        r["due"].label if r["due"] else "",
+                        len(r["missing"]),
+                    ]
+                    for r in rows
+                ),
+                notes=[
+                    f"{plan.title}；统计截至{as_of:%Y-%m-%d}；状态口径：有逾期节点或进度落后时间进度"
+                    f"{services.LATE_MARGIN}个百分点以上为“滞后”"
+                ],
+            )
+        ]
+    )

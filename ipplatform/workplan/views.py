@@ -21,6 +21,8 @@ from ipplatform.core.enums import AuditAction, OrgKind
 from ipplatform.core.inputs import InputError, back_url, is_id, parse_date
 from ipplatform.core.models import Organization
 from ipplatform.core.navigation import Gate, gated
+from ipplatform.core.tables import Table, col
+from ipplatform.core.tabs import select as select_tab
 
 from . import documents, links, periods, services
 from .enums import (
@@ -101,6 +103,20 @@ def _history(obj) -> list[dict]:
 # ---------------------------------------------------------------- task list
 
 
+# The task list's columns; status sorts worst first (滞后, 未启动, 正常推进, 已完成).
+HEALTH_ORDER = {Health.LATE: 0, Health.NOT_STARTED: 1, Health.ON_TRACK: 2, Health.COMPLETED: 3}
+TASK_COLUMNS = [
+    col("number", "序号", "task.number", num=True),
+    col("task", "任务"),
+    col("lead", "牵头单位", "lead.display_name", "task.number"),
+    col("percent", "进度", "percent", "task.number"),
+    col("health", "状态", "health_rank", "task.number"),
+    col("due", "应报期"),
+    col("action", "操作"),
+]
+TASK_COLUMNS_FOR_UNITS = [*TASK_COLUMNS[:3], col("role", "本单位职责", "my_role", "task.number"), *TASK_COLUMNS[3:]]
+
+
 @login_required
 def index(request):
     plan = _plan(request)
@@ -120,14 +136,41 @@ def index(request):
                 (a.get_role_display() for a in [r["lead"], *r["coops"]] if a and a.organization_id == org_id), ""
             )
             r["i_missing"] = any(a.organization_id == org_id for a in r["missing"])
+            r["health_rank"] = HEALTH_ORDER.get(r["health"], len(HEALTH_ORDER))
+        everything = rows
         q = (request.GET.get("q") or "").strip()
         if q:
             rows = [r for r in rows if q in r["task"].lead or q in r["task"].body or q in r["task"].units_text]
         if request.GET.get("health") in Health.values:
             rows = [r for r in rows if r["health"] == request.GET["health"]]
+        table = Table(
+            request,
+            rows,
+            columns=TASK_COLUMNS if ctx["supervisor"] else TASK_COLUMNS_FOR_UNITS,
+            default_sort="number",
+            unfiltered=everything,
+            default_per_page=100,
+            noun="任务",
+            unit="项",
+            name="tasks",
+            row_id=lambda r: r["task"].pk,
+        )
+        if request.GET.get("export") == "xlsx":
+            audit.record(
+                AuditAction.EXPORT,
+                object_type="workplan.task",
+                object_repr=f"{plan.year}年工作任务清单导出",
+                reason=request.GET.urlencode(),
+            )
+            return downloads.attachment(
+                documents.tasks_workbook(plan=plan, rows=table.export_queryset(), as_of=data["as_of"]),
+                f"{plan.year}年工作要点任务清单.xlsx",
+                XLSX,
+            )
         ctx.update(
             data=data,
             rows=rows,
+            table=table,
             q=q,
             health=request.GET.get("health", ""),
             reminders_open=services.visible_reminders(request.user)
@@ -295,6 +338,18 @@ def task_detail(request, pk: int):
     ]
     data = services.board(plan=task.plan, user=user)
     row = next((r for r in data["rows"] if r["task"].pk == task.pk), None)
+    milestones = list(task.milestones.select_related("organization"))
+    steps = _history(task)
+    tabs, tab = select_tab(
+        request,
+        [
+            ("overview", "概况"),
+            ("reports", "进展报告", len(reports)),
+            ("milestones", "任务节点", len(milestones)),
+            ("reminders", "督办", len(reminders)),
+            ("history", "流转记录", len(steps)),
+        ],
+    )
     grouped_via: dict[str, list] = {}
     for a in assignments:
         if a.via:
@@ -311,14 +366,16 @@ def task_detail(request, pk: int):
             "assignments": assignments,
             "named": [a for a in assignments if not a.via],
             "grouped_via": grouped_via,
-            "milestones": task.milestones.select_related("organization"),
+            "milestones": milestones,
+            "tabs": tabs,
+            "tab": tab,
             "reports": reports,
             "reminders": reminders,
             "row": row,
             "health_css": HEALTH_CSS,
             "links": links.resolve(task.links),
             "live": links.live_figures(task.links, year=task.plan.year, user=request.user),
-            "history": _history(task),
+            "history": steps,
             "today": timezone.localdate(),
             "units": services.unit_candidates() if services.can_import(user) else [],
             "roles": UnitRole.choices,

@@ -91,3 +91,38 @@ def test_audit_view_uses_the_table(client, users):
     html = client.get("/audit/?sort=seq&per_page=20").content.decode()
     assert 'aria-sort="ascending"' in html and 'name="ids"' in html
     assert client.get("/audit/?per_page=x").status_code == 400
+
+
+ROWS = [
+    {"task": {"pk": 1, "number": 3}, "percent": 40, "health": "late"},
+    {"task": {"pk": 2, "number": 1}, "percent": None, "health": "not_started"},
+    {"task": {"pk": 3, "number": 2}, "percent": 90, "health": "on_track"},
+    {"task": {"pk": 4, "number": 4}, "percent": 40, "health": "on_track"},
+]
+ROW_COLUMNS = [col("number", "序号", "task.number"), col("percent", "进度", "percent", "task.number"), col("x", "说明")]
+
+
+def _rows(query="", rows=ROWS, **kwargs):
+    request = RequestFactory().get("/x/" + ("?" + query if query else ""))
+    return Table(request, list(rows), columns=ROW_COLUMNS, row_id=lambda r: r["task"]["pk"], **kwargs)
+
+
+def test_a_list_of_rows_sorts_by_a_dotted_path():
+    assert [r["task"]["number"] for r in _rows("sort=number").page] == [1, 2, 3, 4]
+    assert [r["task"]["number"] for r in _rows("sort=-number").page] == [4, 3, 2, 1]
+
+
+def test_rows_without_a_value_sort_last_both_ways_and_ties_use_the_next_path():
+    assert [r["task"]["pk"] for r in _rows("sort=percent").page] == [1, 4, 3, 2]
+    assert [r["task"]["pk"] for r in _rows("sort=-percent").page] == [3, 4, 1, 2]
+
+
+def test_a_list_exports_only_the_ticked_rows_by_their_row_id():
+    table = _rows("sort=number&ids=3&ids=1&selected=1")
+    assert [r["task"]["pk"] for r in table.export_queryset()] == [3, 1]
+    assert len(_rows("sort=number").export_queryset()) == 4
+
+
+def test_an_empty_filtered_list_says_the_filter_excludes_rows():
+    assert _rows("q=x", rows=[], unfiltered=ROWS).empty_reason == "filtered"
+    assert _rows(rows=[], unfiltered=[]).empty_reason == "none"

@@ -81,7 +81,15 @@ def _world(users, verified_claim):
         budget=Decimal("100000"),
         guide="申报指南",
     )
-    return {"patent": patent, "case": case, "pledge": pledge, "course": course, "call": call}
+    application = programme_services.start_application(by=users["qilu_ent"], call=call, on=call.opens_on)
+    return {
+        "patent": patent,
+        "case": case,
+        "pledge": pledge,
+        "course": course,
+        "call": call,
+        "application": application,
+    }
 
 
 def _axe(page) -> list[dict]:
@@ -133,13 +141,23 @@ def test_main_pages_have_no_serious_accessibility_violations(
     sign_in("bank")
     for tab in ("overview", "handle", "materials", "history"):
         check(f"pledge page ({tab})", f"/finance/pledges/{w['pledge'].pk}/?tab={tab}")
+    # the office's review of the same pledge, once the pledgor has confirmed it
+    from ipplatform.finance import pledges
+
+    pledges.confirm_pledge(pledge=w["pledge"], by=users["qilu_ent"], co_owner_consent=False, risks_confirmed=True)
+    sign_in("xietiao")
+    check("pledge review (handle)", f"/finance/pledges/{w['pledge'].pk}/?tab=handle")
+    sign_in("qilu_ent")
+    for tab in ("content", "files", "handle"):
+        check(f"programme application ({tab})", f"/programmes/applications/{w['application'].pk}/?tab={tab}")
     sign_in("admin")
     check("home", "/")
     check("patent page", f"/patents/{w['patent'].pk}/")
     check("work-plan board", "/workplan/board/")
     check("training course", f"/training/courses/{w['course'].pk}/")
     check("programmes call", f"/programmes/calls/{w['call'].pk}/")
+    check("work-plan task list", "/workplan/")
     context.close()
     report = "\n".join(f"{name}: " + " | ".join(items) for name, items in found.items())
-    assert len(checked) == 4 + 5 + 4 + 5
+    assert len(checked) == 4 + 5 + 4 + 1 + 3 + 6
     assert not found, "critical/serious axe violations:\n" + report

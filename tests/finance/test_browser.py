@@ -147,6 +147,7 @@ def test_pledge_valuation_and_subsidy_end_to_end(
         "#app-computation"
     )
     assert "Y2026980000321" in page.inner_text("#app-subject")
+    page.click("#tablink-handle")
     page.click("#submit-app")
     page.wait_for_load_state("networkidle")
     screenshot(page, "finance_05_subsidy_filed")

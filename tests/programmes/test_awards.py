@@ -218,3 +218,15 @@ def test_a_recent_award_bars_a_new_nomination(make_call, nominate, experts, user
     app.save()
     reasons = refusals(programme=call.programme, org=app.organization, on=dt.date(2016, 9, 1))
     assert any("2015年获“2015年度山东省专利奖”支持" in r for r in reasons)
+
+
+def test_form_answers_are_recorded_in_the_audit_trail_by_their_labels(make_call, nominate):
+    from ipplatform.core.labels import audit_changes
+    from ipplatform.core.models import AuditEvent
+
+    app = nominate(make_call("patent_award", quotas=QUOTAS, budget="0"))
+    event = AuditEvent.objects.filter(
+        object_type="programmes.application", object_id=str(app.pk), action="update"
+    ).get()
+    assert "patent_number" not in event.after and event.after["参评专利申请号"] == app.data["patent_number"]
+    assert ("参评专利申请号", "", app.data["patent_number"]) in audit_changes(event)

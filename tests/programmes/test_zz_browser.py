@@ -53,6 +53,8 @@ def test_subsidy_application_through_the_bureau_and_the_office(
     page.click("#add-claim")
     assert "已加入申报" in page.content() and page.inner_text("#claims-total") == "5000.00"
     screenshot(page, "programmes-02-enterprise-draft")
+    assert page.is_hidden("#submit-app")  # submitting is on the 办理 tab, the form on 申报内容
+    page.click("#tablink-handle")
     page.click("#submit-app")
     assert page.inner_text("#app-status") == "办理中"
     app = Application.objects.get(call=call)

@@ -136,3 +136,18 @@ def test_table_view_remembered_and_selected_export(real_patents, users, client):
     resp = client.get("/search/export/", {"q": "名称=电池", "format": "xlsx", "selected": "1"})
     assert resp.status_code == 302  # nothing ticked: a message, not a file
     assert client.get("/search/", {"q": "名称=电池", "per_page": "abc"}).status_code == 400
+
+
+def test_table_view_date_headers_sort_and_reverse(real_patents, users, client):
+    import html as htmllib
+
+    client.force_login(users["xinxi"])
+    page = client.get("/search/", {"q": "名称=电池", "view": "table"}).content.decode()
+    head = re.search(r"<thead>(.*?)</thead>", page, re.S).group(1)
+    link = htmllib.unescape(re.search(r'data-col="application_date"><a href="([^"]+)"', head).group(1))
+    assert "sort=ad_desc" in link and "view=table" in link  # first click: newest first, the view kept
+    newest = client.get("/search/" + link).content.decode()
+    dates = re.findall(r'<td class="nowrap">(\d{4}-\d\d-\d\d)</td><td class="nowrap">', newest)
+    assert len(dates) >= 5 and dates == sorted(dates, reverse=True)
+    head = re.search(r"<thead>(.*?)</thead>", newest, re.S).group(1)
+    assert re.search(r'data-col="application_date" aria-sort="descending"><a href="[^"]*sort=ad_asc', head)

@@ -167,3 +167,28 @@ def test_can_import_only_administrators(users):
 
     names = ("admin", "leader", "bangongshi", "city370200", "public")
     assert [name for name in names if services.can_import(users[name])] == ["admin"]
+
+
+def test_task_list_sorts_by_status_and_exports_the_ticked_tasks(as_user, task_of):
+    import io
+    import re
+
+    from openpyxl import load_workbook
+
+    c = as_user("leader")
+    numbers = lambda html: [int(n) for n in re.findall(r'<td class="num">(\d+)</td>', html)]  # noqa: E731
+    by_number = numbers(c.get(reverse("workplan:index")).content.decode())
+    assert len(by_number) > 20 and by_number == sorted(by_number)
+    desc = numbers(c.get(reverse("workplan:index"), {"sort": "-number"}).content.decode())
+    assert desc == sorted(by_number, reverse=True)
+    assert c.get(reverse("workplan:index"), {"sort": "password"}).status_code == 400
+    t4, t9 = task_of(4), task_of(9)
+    resp = c.get(reverse("workplan:index"), {"export": "xlsx", "selected": "1", "ids": [t9.pk, t4.pk]})
+    rows = list(load_workbook(io.BytesIO(resp.content)).active.iter_rows(values_only=True))
+    header = next(i for i, r in enumerate(rows) if r[0] == "序号")
+    assert [r[0] for r in rows[header + 1 :]] == [4, 9]  # the ticked tasks, in the list's order
+    # a city bureau's export holds only the tasks it carries, whatever ids it sends
+    city = as_user("city370200").get(reverse("workplan:index"), {"export": "xlsx", "selected": "1", "ids": [t4.pk]})
+    rows = list(load_workbook(io.BytesIO(city.content)).active.iter_rows(values_only=True))
+    header = next(i for i, r in enumerate(rows) if r[0] == "序号")
+    assert rows[header + 1 :] == []
