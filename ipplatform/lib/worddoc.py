@@ -39,6 +39,11 @@ LATIN_FONT = "Times New Roman"
 
 
 @lru_cache(maxsize=1)
+def cn_date(day) -> str:
+    """A date as formal documents write it (GB/T 9704-2012 7.3.5.3): 2015年9月1日, Arabic numerals, no leading zeros."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def installed_fonts() -> frozenset[str]:
     """Family names known to fontconfig on this machine (empty when fc-list is missing)."""
     fc = shutil.which("fc-list")

@@ -34,7 +34,7 @@ def certificate_docx(app: Application) -> bytes:
         ],
     )
     doc.add_paragraph("")
-    end = doc.add_paragraph(f"山东省知识产权局\n{call.notice_end or ''}")
+    end = doc.add_paragraph(f"山东省知识产权局\n{worddoc.cn_date(call.notice_end) if call.notice_end else ''}")
     end.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     if call.is_demo:
         doc.add_paragraph("演示数据：本证书由演示环境生成，不具有法律效力。")
@@ -101,8 +101,9 @@ def _recognition_docx(call) -> bytes:
     return worddoc.to_bytes(doc)
 
 
-def _sign(doc, call) -> None:
-    end = doc.add_paragraph(f"山东省知识产权局\n{call.notice_end or call.closes_on}")
+def _sign(doc, call, on=None) -> None:
+    """The issuing body and the date of issue (成文日期): `on`, else the end of the 公示 or of the call."""
+    end = doc.add_paragraph(f"山东省知识产权局\n{worddoc.cn_date(on or call.notice_end or call.closes_on)}")
     end.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     if call.is_demo:
         doc.add_paragraph("演示数据：本文件由演示环境生成，不具有法律效力。")
@@ -116,7 +117,7 @@ def notice_docx(call, rows) -> bytes:
         doc,
         f"根据《{call.title}》申报指南，经审查"
         + ("和专家评审" if call.programme.stage("review") else "")
-        + f"，现将{len(rows)}个拟{_verb(kind)}项目予以公示。公示期为{call.notice_start}至{call.notice_end}"
+        + f"，现将{len(rows)}个拟{_verb(kind)}项目予以公示。公示期为{worddoc.cn_date(call.notice_start)}至{worddoc.cn_date(call.notice_end)}"
         f"（{call.programme.notice_days}个工作日）。\n"
         "对公示项目有异议的，请在公示期内以实名书面形式向山东省知识产权局提出，并附联系方式和必要的证据材料；"
         "匿名异议不予受理。",
@@ -127,7 +128,7 @@ def notice_docx(call, rows) -> bytes:
         value = a.level if kind == "award" else (a.amount if kind == "funding" else a.score)
         body.append([i, a.organization.name, a.title, "" if value is None else value])
     worddoc.add_table(doc, ["序号", "单位", "项目名称", third], body)
-    _sign(doc, call)
+    _sign(doc, call, on=call.notice_start)  # a notice is dated the day it is published
     return worddoc.to_bytes(doc)
 
 

@@ -87,3 +87,13 @@ def test_font_fallback_picks_an_installed_font(monkeypatch):
     assert worddoc.pick_font(worddoc.BODY_FONTS) == "Noto Serif CJK SC"
     monkeypatch.setattr(worddoc, "installed_fonts", lambda: frozenset({"仿宋_GB2312", "Noto Serif CJK SC"}))
     assert worddoc.pick_font(worddoc.BODY_FONTS) == "仿宋_GB2312"
+
+
+def test_formal_dates_have_no_leading_zeros():
+    import datetime as dt
+
+    from ipplatform.lib.worddoc import cn_date
+
+    assert cn_date(dt.date(2015, 9, 1)) == "2015年9月1日"
+    assert cn_date(dt.date(2016, 2, 29)) == "2016年2月29日"
+    assert cn_date(dt.date(2015, 12, 31)) == "2015年12月31日"

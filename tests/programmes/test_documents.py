@@ -51,6 +51,11 @@ def test_notice_document_lists_the_noticed_applications(make_call, users, client
     assert response.status_code == 200
     doc, section, footer = _layout(b"".join(response.streaming_content) if response.streaming else response.content)
     text = "\n".join(p.text for p in doc.paragraphs)
-    assert "拟授奖名单的公示" in text and "2015-09-15至2015-09-21（5个工作日）" in text and "匿名异议不予受理" in text
+    assert (
+        "拟授奖名单的公示" in text
+        and "2015年9月15日至2015年9月21日（5个工作日）" in text
+        and "匿名异议不予受理" in text
+    )
     assert [c.text for c in doc.tables[0].rows[1].cells] == ["1", app.organization.name, "锂电池专利", ""]
     assert "PAGE" in footer
+    assert text.rstrip().endswith("山东省知识产权局\n2015年9月15日")  # dated the day the 公示 is published

@@ -181,6 +181,9 @@ def test_award_scored_noticed_objected_and_a_batch_paid(
     with page.expect_download() as notice_doc:
         page.click("#notice-doc")
     assert notice_doc.value.suggested_filename.endswith("公示名单.docx")
+    from tests.conftest import SCREENSHOT_DIR
+
+    notice_doc.value.save_as(SCREENSHOT_DIR / "programmes-notice.docx")  # kept to be rendered and looked at
 
     login(page, live_server, "guihua")
     page.goto(f"{live_server.url}/programmes/calls/{award.pk}/")
