@@ -68,7 +68,7 @@ def prepare(data_dir: Path) -> dict:
 
 
 class Server:
-    """gunicorn + huey worker exactly as scripts/run.sh starts them."""
+    """gunicorn + huey worker exactly as scripts/run.sh starts them (gunicorn from scripts/gunicorn.conf.py)."""
 
     def __init__(self, env: dict, *, extra_env: dict):
         self.port = free_port()
@@ -91,14 +91,10 @@ class Server:
                 [
                     GUNICORN,
                     "ipplatform.wsgi:application",
+                    "-c",
+                    str(ROOT / "scripts" / "gunicorn.conf.py"),
                     "--bind",
                     f"127.0.0.1:{self.port}",
-                    "--workers",
-                    "2",
-                    "--threads",
-                    "4",
-                    "--timeout",
-                    "300",
                 ],
                 cwd=ROOT,
                 env=self.env,
@@ -140,15 +136,26 @@ class Conn:
     async def request(
         self, path: str, headers: dict[str, str], method: str = "GET", body: bytes = b""
     ) -> tuple[int, dict, bytes]:
-        if self.writer is None:
+        reused = self.writer is not None
+        if not reused:
             self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
         head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Encoding: identity\r\n"
         head += "".join(f"{k}: {v}\r\n" for k, v in headers.items())
         if body:
             head += f"Content-Length: {len(body)}\r\n"
-        self.writer.write(head.encode() + b"\r\n" + body)
-        await self.writer.drain()
-        status_line = await self.reader.readline()
+        try:
+            self.writer.write(head.encode() + b"\r\n" + body)
+            await self.writer.drain()
+            status_line = await self.reader.readline()
+        except ConnectionResetError:
+            status_line = b""
+        if not status_line and reused and method == "GET":
+            # the server closed this idle keep-alive connection (gunicorn's keep-alive is 2 s) before it read the
+            # request: browsers and HTTP libraries retry an idempotent request once on a new connection (RFC 9112
+            # 9.3.1.1), so does this client; the retries are counted and printed, the time they took is kept
+            RETRIED["stale keep-alive connection, GET retried on a new connection"] += 1
+            self.close()
+            return await self.request(path, headers, method, body)
         if not status_line:
             raise ConnectionError("closed")
         status = int(status_line.split()[1])
@@ -267,6 +274,7 @@ def summarize(lat: list[float], errors: int, seconds: float, sent: int) -> dict:
 
 
 ERROR_CAUSES: Counter = Counter()  # why requests failed (status or exception, with the path), printed per phase
+RETRIED: Counter = Counter()  # requests retried once on a new connection (not errors), printed per phase
 
 
 async def _one(conn: Conn, path: str, headers: dict) -> bool:
@@ -358,8 +366,10 @@ async def single_page(port: int, path: str, headers: dict, seconds: float) -> di
 def causes() -> str:
     """The error causes since the last call (then forgotten)."""
     out = "; ".join(f"{n}× {cause}" for cause, n in ERROR_CAUSES.most_common(4))
+    retried = "; ".join(f"{n}× {cause}" for cause, n in RETRIED.most_common())
     ERROR_CAUSES.clear()
-    return f"\n      errors: {out}" if out else ""
+    RETRIED.clear()
+    return (f"\n      errors: {out}" if out else "") + (f"\n      not errors: {retried}" if retried else "")
 
 
 def fmt(r: dict) -> str:

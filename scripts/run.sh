@@ -21,4 +21,4 @@ embedder=$!
 trap 'kill "$worker" "$embedder" 2>/dev/null; wait "$worker" "$embedder" 2>/dev/null' EXIT INT TERM
 echo
 echo "==> 平台已启动：http://${BIND:-127.0.0.1:8000}  （后台任务进程 $worker；Ctrl+C 停止）"
-.venv/bin/gunicorn ipplatform.wsgi:application --bind "${BIND:-127.0.0.1:8000}" --workers "${WORKERS:-2}" --threads 4 --timeout 300 --limit-request-line 8190
+.venv/bin/gunicorn ipplatform.wsgi:application -c scripts/gunicorn.conf.py

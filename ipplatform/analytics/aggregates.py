@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Min, Q, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
 
+from ipplatform.core import cache
 from ipplatform.core.regions import city_code_of, province_code_of
 from ipplatform.patents import bulk
 from ipplatform.patents.enums import TERMINATING_EVENTS, PatentType
@@ -182,6 +183,7 @@ def rebuild(*, progress=None) -> dict:
             if progress:
                 progress(done, total, f"已处理 {done}/{total} 件")
     buckets = rebuild_buckets()
+    cache.invalidate("stats")  # once, now and at commit: the cached figures were computed from the old tables
     return {"facts": done, "buckets": buckets}
 
 

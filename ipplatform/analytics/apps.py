@@ -27,9 +27,11 @@ class AnalyticsConfig(AppConfig):
         )
         official = cache.invalidating_receiver(
             "stats",
+            # the derived tables are left out: they change with the records (patents_changed, above) or in a
+            # rebuild, which invalidates once when it is done instead of once per deleted row
             when=lambda m: (
                 m._meta.app_label == "analytics"
-                and m.__name__ != "StatReport"
+                and m.__name__ not in ("StatReport", "PatentFact", "YearBucket", "MonthBucket")
                 or m._meta.label in ("core.Population", "core.OfficialFigure")
             ),
         )

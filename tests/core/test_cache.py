@@ -119,3 +119,21 @@ def test_static_files_get_far_future_headers_after_collectstatic(tmp_path):
     assert (
         status == "200" and "max-age=315360000" in cache_control and "immutable" in cache_control and encoding == "gzip"
     )
+
+
+def test_a_statistics_rebuild_invalidates_once_not_per_row(db, data_dir, users, django_capture_on_commit_callbacks):
+    from ipplatform.analytics import aggregates
+    from ipplatform.analytics.models import YearBucket
+    from ipplatform.patents import services as patent_services
+
+    with django_capture_on_commit_callbacks(execute=True):
+        patent_services.import_file(path=SAMPLE, user=users["xinxi"])
+    stamp = data_dir / "cache-stamps" / "stats"
+    bumps = stamp.stat().st_size if stamp.exists() else 0
+    assert YearBucket.objects.count() > 20
+    before = cache.generation("stats")
+    with django_capture_on_commit_callbacks(execute=True):
+        aggregates.rebuild()
+    assert cache.generation("stats") != before  # the cached figures are stale after a rebuild
+    # two bumps (now, and at commit) where deleting the old buckets row by row used to make one each
+    assert stamp.stat().st_size - bumps <= 2
