@@ -418,7 +418,7 @@ def task_report(request, pk: int):
                 organization_id=int(values["organization"]) if is_id(values["organization"]) else None,
             )
             messages.success(request, f"已报送{report.organization.name}{report.period_key}的进展")
-            return redirect("workplan:task", pk=task.pk)
+            return redirect(reverse("workplan:task", args=[task.pk]) + "?tab=reports")  # the report just filed
         except InputError as exc:
             error = exc
     last = None
