@@ -1197,6 +1197,13 @@ class DeadlineTodo:
     late: bool
 
 
+def days_left_text(days: int) -> str:
+    """How a time limit stands in words: 剩余3天, 今天到期, 已过3天 (never "剩余-3天")."""
+    if days > 0:
+        return f"剩余{days}天"
+    return "今天到期" if days == 0 else f"已过{-days}天"
+
+
 def todo_for(*, user, on: dt.date | None = None) -> list[DeadlineTodo]:
     """The workbench's to-do items: the open time limits in the user's scope that are overdue, due soon or over
     (the deadline board's statuses), for case workers only."""
@@ -1205,7 +1212,7 @@ def todo_for(*, user, on: dt.date | None = None) -> list[DeadlineTodo]:
     return [
         DeadlineTodo(
             reverse("protection:case_detail", args=[r["case"].pk]),
-            f"{r['status_label']}：{r['case']} · {r['deadline'].rule}（剩余{r['days_left']}天）",
+            f"{r['status_label']}：{r['case']} · {r['deadline'].rule}（{days_left_text(r['days_left'])}）",
             r["deadline"].due,
             r["status"] in ("overdue", "period_over"),
         )

@@ -74,3 +74,12 @@ def test_hearing_notice_three_working_days():
 def test_add_months_clamps_to_month_end():
     assert add_months(D(2025, 11, 30), 3) == D(2026, 2, 28)
     assert add_months(D(2024, 11, 30), 3) == D(2025, 2, 28)
+
+
+@pytest.mark.parametrize(
+    "days,text", [(3, "剩余3天"), (1, "剩余1天"), (0, "今天到期"), (-1, "已过1天"), (-3, "已过3天")]
+)
+def test_days_left_read_as_words_never_as_a_negative_remainder(days, text):
+    from ipplatform.protection.services import days_left_text
+
+    assert days_left_text(days) == text
