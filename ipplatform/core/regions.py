@@ -70,6 +70,12 @@ def name_of(code: str, revision: str = REVISION_2015) -> str:
     return names.get(code, "")
 
 
+def display_name(code) -> str:
+    """The division's name for users ('370212' -> '崂山区'), the code itself when the division is unknown."""
+    code = str(code or "")
+    return name_of(code) or code
+
+
 @lru_cache(maxsize=8)
 def division_names(revision: str = REVISION_2015) -> dict[str, str]:
     from .models import Division

@@ -86,6 +86,8 @@ class Table:
         self.unit = unit
         self.id = name
         self.row_id = row_id or (lambda row: row.pk)
+        if isinstance(queryset, tuple):
+            queryset = list(queryset)
         self.params = request.GET.copy()
         by_key = {c.key: c for c in columns if c.sortable}
         raw = (self.params.get("sort") or default_sort).strip()
@@ -94,8 +96,8 @@ class Table:
             allowed = "、".join(f"{c.key}（{c.label}）" for c in by_key.values()) or "无"
             raise InputError(f"排序字段“{raw[:40]}”无效：可按 {allowed} 排序，前加“-”为降序", field="sort")
         self.sort_key, self.descending = key, raw.startswith("-")
-        if key and isinstance(queryset, (list, tuple)):
-            queryset = sorted_rows(list(queryset), by_key[key].order_by, descending=self.descending)
+        if key and isinstance(queryset, list):
+            queryset = sorted_rows(queryset, by_key[key].order_by, descending=self.descending)
         elif key:
             fields = [
                 f"-{f.lstrip('-')}" if self.descending != f.startswith("-") else f.lstrip("-")

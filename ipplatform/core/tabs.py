@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.urls import reverse
+
 
 @dataclass(frozen=True)
 class Tab:
@@ -22,3 +24,8 @@ def select(
     active = wanted if wanted in keys else default if default in keys else keys[0]
     out = [Tab(t[0], t[1], t[2] if len(t) > 2 else None, t[0] == active) for t in tabs]
     return out, active
+
+
+def url(viewname: str, pk, tab: str, anchor: str = "") -> str:
+    """A detail page opened on one of its tabs (and at an anchor inside it), as redirects after an action use it."""
+    return reverse(viewname, args=[pk]) + f"?tab={tab}" + (f"#{anchor}" if anchor else "")

@@ -24,6 +24,7 @@ from ipplatform.core.regions import name_of
 from ipplatform.core.scopes import get_in_scope, restrict
 from ipplatform.core.tables import Table, col
 from ipplatform.core.tabs import select as select_tab
+from ipplatform.core.tabs import url as tab_url
 from ipplatform.core.workflow import history
 from ipplatform.lib.xlsx import Sheet, workbook_bytes
 from ipplatform.programmes import services as programme_services
@@ -449,7 +450,7 @@ def pledge_detail(request, pk: int):
 
 def _pledge_url(pk) -> str:
     """Back to the pledge's handling tab (the page opens the overview when nothing is left to do)."""
-    return reverse("finance:pledge_detail", args=[pk]) + "?tab=handle#actions"
+    return tab_url("finance:pledge_detail", pk, "handle", "actions")
 
 
 @action_view

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from ipplatform.core import notify, regions
+from ipplatform.core import notify
 from ipplatform.core.enums import Role
 from ipplatform.core.models import Organization, User
 from ipplatform.patents import legalstate
@@ -204,10 +204,6 @@ def send_fee_reminders(*, on: dt.date | None = None) -> int:
                 )
                 sent += made is not None
     return sent
-
-
-def city_name(code: str) -> str:
-    return regions.name_of(code) or code
 
 
 def record_reduction(

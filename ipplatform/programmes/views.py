@@ -22,6 +22,7 @@ from ipplatform.core.navigation import Gate, gated
 from ipplatform.core.scopes import get_in_scope
 from ipplatform.core.storage import shared_dir
 from ipplatform.core.tabs import select as select_tab
+from ipplatform.core.tabs import url as tab_url
 from ipplatform.core.workflow import history
 from ipplatform.lib.xlsx import workbook_bytes
 from ipplatform.patents.enums import PatentType
@@ -215,20 +216,11 @@ def application_detail(request, pk):
     owner = services.is_owner(user, app)
     editable = owner and app.status in (AppStatus.DRAFT, AppStatus.RETURNED)
     fields = [dict(spec, value=app.data.get(spec["name"])) for spec in programme.form_fields]
-    reviews = list(app.reviews.select_related("expert")) if services.is_office(user) else []
     office = services.is_office(user)
-    decide = (
-        office
-        and app.status == AppStatus.ACTIVE
-        and app.stage == "decision"
-        and programme.decision.get("kind") == "funding"
-    )
-    recognize = (
-        office
-        and app.status == AppStatus.ACTIVE
-        and app.stage == "decision"
-        and programme.decision.get("kind") == "recognition"
-    )
+    reviews = list(app.reviews.select_related("expert")) if office else []
+    deciding = office and app.status == AppStatus.ACTIVE and app.stage == "decision"
+    decide = deciding and programme.decision.get("kind") == "funding"
+    recognize = deciding and programme.decision.get("kind") == "recognition"
     can_claw = office and app.status in (AppStatus.APPROVED, AppStatus.PAID)
     can_withdraw = owner and app.status in (AppStatus.DRAFT, AppStatus.ACTIVE, AppStatus.RETURNED)
     check_reports = list(checks.reports_for(user).filter(application=app).order_by("-round__due_on"))
@@ -366,7 +358,7 @@ def application_action(request, pk):
 
 def _application_url(app, tab: str) -> str:
     """The application page with the tab of the form just used open (a tab no longer offered falls back)."""
-    return reverse("programmes:application", args=[app.pk]) + f"?tab={tab}"
+    return tab_url("programmes:application", app.pk, tab)
 
 
 @login_required

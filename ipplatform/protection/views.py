@@ -25,6 +25,7 @@ from ipplatform.core.models import Organization, User
 from ipplatform.core.navigation import Gate, gated
 from ipplatform.core.tables import Table, col
 from ipplatform.core.tabs import select as select_tab
+from ipplatform.core.tabs import url as tab_url
 from ipplatform.core.workflow import history
 from ipplatform.lib.xlsx import Sheet, workbook_bytes
 from ipplatform.patents import legalstate
@@ -493,7 +494,7 @@ DECISION_TRANSITIONS = frozenset(
 
 
 def _case_url(pk, tab: str, anchor: str = "") -> str:
-    return reverse("protection:case_detail", args=[pk]) + f"?tab={tab}" + (f"#{anchor}" if anchor else "")
+    return tab_url("protection:case_detail", pk, tab, anchor)
 
 
 @login_required

@@ -23,6 +23,7 @@ from ipplatform.core.models import Organization
 from ipplatform.core.navigation import Gate, gated
 from ipplatform.core.tables import Table, col
 from ipplatform.core.tabs import select as select_tab
+from ipplatform.core.tabs import url as tab_url
 
 from . import documents, links, periods, services
 from .enums import (
@@ -418,7 +419,7 @@ def task_report(request, pk: int):
                 organization_id=int(values["organization"]) if is_id(values["organization"]) else None,
             )
             messages.success(request, f"已报送{report.organization.name}{report.period_key}的进展")
-            return redirect(reverse("workplan:task", args=[task.pk]) + "?tab=reports")  # the report just filed
+            return redirect(tab_url("workplan:task", task.pk, "reports"))  # the report just filed
         except InputError as exc:
             error = exc
     last = None

@@ -36,3 +36,10 @@ def test_the_address_wins_over_the_default():
 def test_counts_are_kept():
     tabs, _ = select(RequestFactory().get("/x/"), TABS)
     assert [t.count for t in tabs] == [None, None, 3]
+
+
+def test_a_tab_url_names_the_tab_and_the_anchor():
+    from ipplatform.core.tabs import url
+
+    assert url("finance:pledge_detail", 7, "handle", "actions") == "/finance/pledges/7/?tab=handle#actions"
+    assert url("programmes:application", 3, "files") == "/programmes/applications/3/?tab=files"

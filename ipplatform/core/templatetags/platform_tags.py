@@ -46,6 +46,6 @@ def notice_kind(kind):
 @register.filter
 def region_name(code) -> str:
     """'370100' -> '济南市' (GB/T 2260 as of 2015), the code itself when the division is unknown."""
-    from ipplatform.core.regions import name_of
+    from ipplatform.core.regions import display_name
 
-    return name_of(str(code or "")) or str(code or "")
+    return display_name(code)
