@@ -13,8 +13,10 @@ import hashlib
 import json
 import logging
 import os
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -76,16 +78,44 @@ def make_key(namespace: str, parts: dict) -> str:
     return f"{namespace}:{generation(namespace)}:{hashlib.sha1(raw.encode()).hexdigest()}"
 
 
+_flights: dict[str, list] = {}  # key -> [lock, threads holding or waiting for it]
+_flights_guard = threading.Lock()
+
+
+@contextmanager
+def _one_at_a_time(key: str) -> Iterator[None]:
+    """Serialise the threads of this process that compute the same key; other keys are not held up."""
+    with _flights_guard:
+        flight = _flights.setdefault(key, [threading.RLock(), 0])
+        flight[1] += 1
+    try:
+        with flight[0]:
+            yield
+    finally:
+        with _flights_guard:
+            flight[1] -= 1
+            if not flight[1]:
+                _flights.pop(key, None)
+
+
 def cached(namespace: str, parts: dict, compute: Callable[[], Any], *, timeout: int | None = None) -> Any:
     """compute(), or the value it returned for the same namespace and parts since the last invalidation."""
     key = make_key(namespace, parts)
     value = cache.get(key)
-    if value is None:
-        value = compute()
-        try:
-            cache.set(key, value, settings.CACHE_TIMEOUT if timeout is None else timeout)
-        except Exception:  # an unpicklable value or an unreachable Redis: serve it uncached
-            log.warning("could not cache %s", namespace, exc_info=True)
+    if value is not None:
+        return value
+    # After an invalidation (or a restart) every request for a page finds its entry missing at once: 50 concurrent
+    # users of the work-plan board made one worker compute the same 0.4 s board seven times over, and the slowest
+    # requests waited 3 s. One thread per process computes; the others wait for it and read its value. (With Redis
+    # each process still computes once: a cross-process lock would make a crashed worker hold up the others.)
+    with _one_at_a_time(key):
+        value = cache.get(key)
+        if value is None:
+            value = compute()
+            try:
+                cache.set(key, value, settings.CACHE_TIMEOUT if timeout is None else timeout)
+            except Exception:  # an unpicklable value or an unreachable Redis: serve it uncached
+                log.warning("could not cache %s", namespace, exc_info=True)
     return value
 
 

@@ -137,3 +137,54 @@ def test_a_statistics_rebuild_invalidates_once_not_per_row(db, data_dir, users, 
     assert cache.generation("stats") != before  # the cached figures are stale after a rebuild
     # two bumps (now, and at commit) where deleting the old buckets row by row used to make one each
     assert stamp.stat().st_size - bumps <= 2
+
+
+def test_concurrent_misses_compute_once(db, data_dir):
+    """Eight threads that miss the same entry at once: one computes, the others get its value."""
+    import threading
+    import time
+
+    calls = []
+
+    def compute():
+        calls.append(1)
+        time.sleep(0.2)  # long enough for every thread to arrive while the first computes
+        return len(calls)
+
+    start = threading.Barrier(8)
+    results = []
+
+    def request():
+        start.wait(timeout=10)
+        results.append(cache.cached("t", {"page": "board"}, compute))
+
+    threads = [threading.Thread(target=request) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=10)
+    assert len(calls) == 1 and results == [1] * 8
+    assert cache._flights == {}  # nothing left behind for the next miss
+
+
+def test_misses_of_different_entries_compute_side_by_side(db, data_dir):
+    """The per-key wait does not serialise unrelated entries: two computations of different keys overlap (each
+    waits for the other inside compute; serialised, the barrier would time out)."""
+    import threading
+
+    both_inside = threading.Barrier(2)
+    results = []
+
+    def compute(year):
+        both_inside.wait(timeout=5)
+        return year
+
+    threads = [
+        threading.Thread(target=lambda y=y: results.append(cache.cached("t", {"year": y}, lambda: compute(y))))
+        for y in (2015, 2016)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=10)
+    assert sorted(results) == [2015, 2016]

@@ -7,7 +7,16 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from ipplatform.core.navigation import GROUP_NAMES, all_items, breadcrumbs, gate_of, grouped, items_for, view_allows
+from ipplatform.core.navigation import (
+    GROUP_NAMES,
+    all_items,
+    breadcrumbs,
+    gate_of,
+    grouped,
+    items_for,
+    sidebar_html,
+    view_allows,
+)
 
 CITY_SAMPLE = ("city370100", "city370200", "city371200")
 
@@ -86,3 +95,34 @@ def test_groups_current_entry_and_breadcrumbs(users):
     trail = breadcrumbs(items, "/finance/pledges/12/")
     assert [c["label"] for c in trail] == ["项目与资金", "专利权质押登记"]
     assert trail[-1]["url"] == reverse("finance:pledges")
+
+
+def test_side_menu_opens_the_current_group_and_marks_the_current_entry(users):
+    html = sidebar_html(grouped(items_for(users["admin"]), "/finance/pledges/12/"))
+    groups = html.split("</details>")[:-1]
+    assert len(groups) == len(GROUP_NAMES)
+    opened = [g for g in groups if " open>" in g]
+    assert len(opened) == 1 and "<summary>项目与资金<" in opened[0]
+    assert f'href="{reverse("finance:pledges")}" class="active" aria-current="page"' in opened[0]
+    assert html.count('aria-current="page"') == 1
+
+
+def test_side_menu_escapes_entry_text():
+    menu = [
+        {
+            "key": "x",
+            "name": "A<B",
+            "current": False,
+            "items": [{"url": "/a?b=1&c=2", "label": "<script>", "description": 'say "hi"', "current": False}],
+        }
+    ]
+    html = sidebar_html(menu)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert 'href="/a?b=1&amp;c=2"' in html and 'title="say &quot;hi&quot;"' in html and "A&lt;B" in html
+    assert " open>" in html  # at most two groups: opened
+
+
+def test_pages_show_the_side_menu(client, users):
+    client.force_login(users["admin"])
+    body = client.get(reverse("home")).content.decode()
+    assert body.count('class="nav-sec"') == len(GROUP_NAMES)
