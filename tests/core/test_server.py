@@ -43,13 +43,10 @@ def _serve(tmp_path: Path, *, workers: int, threads: int):
     )
     deadline = time.monotonic() + 30
     while True:
-        try:
-            # every worker up: each answers a request once it has booted
-            pids = {urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).read() for _ in range(workers * 3)}
-            if len(pids) == workers:
-                break
-        except OSError:
-            pass
+        # every worker up: as many requests at once as there are workers, and as many workers answer (with one
+        # thread each, a booted worker holding one request leaves the next to another)
+        if len(set(_concurrent_get(port, workers))) == workers:
+            break
         if time.monotonic() > deadline or proc.poll() is not None:
             proc.kill()
             raise AssertionError(f"gunicorn did not start: {proc.stderr.read().decode(errors='replace')[-2000:]}")
@@ -63,7 +60,10 @@ def _concurrent_get(port: int, n: int) -> list[bytes]:
 
     def get():
         start.wait(timeout=10)
-        out.append(urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30).read())
+        try:
+            out.append(urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30).read())
+        except OSError:  # not listening yet: the caller sees the missing answer
+            pass
 
     threads = [threading.Thread(target=get) for _ in range(n)]
     for t in threads:
