@@ -1,5 +1,7 @@
-"""Web load benchmark: the demo served as scripts/run.sh serves it (gunicorn 2 workers × 4 threads, a huey worker,
-collected compressed static files), driven over loopback by an asyncio HTTP/1.1 keep-alive client in this process.
+"""Web load benchmark: the demo served as scripts/run.sh serves it (gunicorn from scripts/gunicorn.conf.py: 2 workers
+× 4 threads of core.server.FairThreadWorker, connections closed after each response; a huey worker; collected
+compressed static files), driven over loopback by an asyncio HTTP/1.1 client in this process that asks for keep-alive
+as browsers do.
 
 A mixed set of public and staff pages (search, patent pages, province and city dashboards, market, cases,
 work-plan board, API), staff pages logged in as 信息中心 (xinxi):
@@ -150,9 +152,10 @@ class Conn:
         except ConnectionResetError:
             status_line = b""
         if not status_line and reused and method == "GET":
-            # the server closed this idle keep-alive connection (gunicorn's keep-alive is 2 s) before it read the
-            # request: browsers and HTTP libraries retry an idempotent request once on a new connection (RFC 9112
-            # 9.3.1.1), so does this client; the retries are counted and printed, the time they took is kept
+            # the server closed this idle keep-alive connection before it read the request (a server that keeps
+            # connections; the shipped configuration closes each one after its response): browsers and HTTP
+            # libraries retry an idempotent request once on a new connection (RFC 9112 9.3.1.1), so does this
+            # client; the retries are counted and printed, the time they took is kept
             RETRIED["stale keep-alive connection, GET retried on a new connection"] += 1
             self.close()
             return await self.request(path, headers, method, body)
