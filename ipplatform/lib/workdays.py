@@ -21,6 +21,34 @@ def is_workday(day: dt.date) -> bool:
         return day.weekday() < 5
 
 
+def calendar_covers(day: dt.date) -> bool:
+    """True when the official holiday arrangement of `day`'s year is loaded (chinese-calendar has the year)."""
+    try:
+        chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        return False
+    return True
+
+
+def uncovered_note(day: dt.date | None) -> str:
+    """What a user must be told about a date counted on a calendar without that year's holidays ("" when covered).
+    The State Council publishes each year's arrangement (元旦, 春节 … with the weekend days worked in exchange) late
+    in the year before; until the package has it, counting falls back to Monday–Friday and may be a day or more off."""
+    if day is None or calendar_covers(day):
+        return ""
+    return (
+        f"{day.year}年法定节假日和调休安排尚未载入（日历数据收录至{_last_covered_year()}年），"
+        "此日期按周一至周五推算，请对照国务院办公厅当年节假日安排通知核对"
+    )
+
+
+def _last_covered_year() -> int:
+    year = dt.datetime.now(CHINA).year + 5
+    while year > 2004 and not calendar_covers(dt.date(year, 6, 30)):
+        year -= 1
+    return year
+
+
 def add_working_days(start: dt.date, days: int) -> dt.date:
     """The date `days` working days after `start` (start itself not counted)."""
     current = start

@@ -30,3 +30,18 @@ def test_working_days_between_and_suspensions():
         D(2025, 3, 1), [(D(2025, 1, 10), D(2025, 1, 20)), (D(2025, 2, 1), None)], today=D(2025, 2, 4)
     )
     assert deadline == D(2025, 3, 14)
+
+
+def test_a_year_without_the_official_arrangement_is_flagged():
+    """The calendar package covers years up to the one whose arrangement it shipped with: dates after it are counted
+    Monday–Friday and say so; dates before it say nothing."""
+    from ipplatform.lib.workdays import _last_covered_year, calendar_covers, uncovered_note
+
+    last = _last_covered_year()
+    assert last >= 2026
+    assert calendar_covers(dt.date(last, 12, 31)) and uncovered_note(dt.date(last, 12, 31)) == ""
+    first_gap = dt.date(last + 1, 1, 4)
+    assert not calendar_covers(first_gap)
+    note = uncovered_note(first_gap)
+    assert f"{last + 1}年法定节假日" in note and f"收录至{last}年" in note and "周一至周五" in note
+    assert uncovered_note(None) == ""

@@ -82,3 +82,23 @@ def test_named_reporter_told_within_five_working_days_of_filing(users, step):
     assert not anonymous.deadlines.filter(rule__code="CF_REPORTER").exists()
     with pytest.raises(InputError, match="没有待办"):
         services.record_measure(case=anonymous, by=officer, measure="tell_reporter", note="x", on=D(2025, 10, 9))
+
+
+def test_a_decision_due_in_a_year_without_its_holidays_is_marked_for_checking(client, users):
+    """Received on the last working day of the covered years: the 7 working days run into a year whose holidays
+    are not loaded, and the page says so beside the date."""
+    from ipplatform.lib.workdays import _last_covered_year
+
+    last = _last_covered_year()
+    intake = _intake("complaint", D(last, 12, 28))
+    client.force_login(users["city370200"])
+    html = client.get(f"/protection/intakes/{intake.pk}/").content.decode()
+    due = html[html.index('id="acceptance-due"') :][:600]
+    assert f"{last + 1}年假日未载入，待核对" in due and f"收录至{last}年" in due
+
+
+def test_a_decision_due_in_a_covered_year_has_no_mark(client, users):
+    intake = _intake("complaint", D(2025, 9, 26))
+    client.force_login(users["city370200"])
+    html = client.get(f"/protection/intakes/{intake.pk}/").content.decode()
+    assert 'id="acceptance-due"' in html and "待核对" not in html

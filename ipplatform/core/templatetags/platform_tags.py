@@ -49,3 +49,19 @@ def region_name(code) -> str:
     from ipplatform.core.regions import display_name
 
     return display_name(code)
+
+
+@register.filter
+def calendar_check(day) -> str:
+    """After a deadline date: a 待核对 mark whose title says that year's holidays are not loaded (nothing when they
+    are). The mark is visible text, so that printing or copying the page keeps it."""
+    from django.utils.html import format_html
+
+    from ipplatform.lib.workdays import uncovered_note
+
+    note = uncovered_note(day) if day else ""
+    if not note:
+        return ""
+    return format_html(
+        ' <span class="status status-warn calendar-gap" title="{}">{}年假日未载入，待核对</span>', note, day.year
+    )
