@@ -17,8 +17,14 @@ def is_workday(day: dt.date) -> bool:
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:
-        # Years the calendar package does not cover yet: plain Monday–Friday.
-        return day.weekday() < 5
+        # A year the calendar package does not cover yet: Monday–Friday, less the holidays the statute fixes by
+        # date. The lunar ones (春节, 清明, 端午, 中秋) and the year's exchanged working days come only with the State
+        # Council's annual notice, so such dates are flagged for checking (uncovered_note).
+        return day.weekday() < 5 and (day.month, day.day) not in FIXED_DATE_HOLIDAYS
+
+
+# 《全国年节及纪念日放假办法》第二条（2024年11月10日第四次修订）: 元旦 1月1日; 劳动节 5月1日、2日; 国庆节 10月1日至3日.
+FIXED_DATE_HOLIDAYS = frozenset({(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)})
 
 
 def calendar_covers(day: dt.date) -> bool:
@@ -38,7 +44,8 @@ def uncovered_note(day: dt.date | None) -> str:
         return ""
     return (
         f"{day.year}年法定节假日和调休安排尚未载入（日历数据收录至{_last_covered_year()}年），"
-        "此日期按周一至周五推算，请对照国务院办公厅当年节假日安排通知核对"
+        "此日期按周一至周五推算，除去《全国年节及纪念日放假办法》第二条按日期规定的元旦、劳动节、国庆节，"
+        "春节、清明节、端午节、中秋节和调休未计入，请对照国务院办公厅当年节假日安排通知核对"
     )
 
 

@@ -45,3 +45,20 @@ def test_a_year_without_the_official_arrangement_is_flagged():
     note = uncovered_note(first_gap)
     assert f"{last + 1}年法定节假日" in note and f"收录至{last}年" in note and "周一至周五" in note
     assert uncovered_note(None) == ""
+
+
+def test_a_year_without_the_arrangement_still_rests_on_the_holidays_fixed_by_date():
+    """《全国年节及纪念日放假办法》第二条 fixes 元旦 (1 January), 劳动节 (1–2 May) and 国庆节 (1–3 October) by date: they
+    are rest days even before the year's arrangement is loaded; other weekdays count."""
+    from ipplatform.lib.workdays import _last_covered_year
+
+    year = _last_covered_year() + 1
+    for month, day in [(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)]:
+        assert not workdays.is_workday(dt.date(year, month, day))
+    weekday_after = next(d for d in (dt.date(year, 1, 2) + dt.timedelta(days=i) for i in range(7)) if d.weekday() < 5)
+    assert workdays.is_workday(weekday_after)
+    # the last working day of the covered years plus one working day skips 1 January
+    last_covered_workday = max(
+        d for d in (dt.date(year - 1, 12, 31) - dt.timedelta(days=i) for i in range(10)) if workdays.is_workday(d)
+    )
+    assert workdays.add_working_days(last_covered_workday, 1) == weekday_after

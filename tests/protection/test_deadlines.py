@@ -1,7 +1,8 @@
 """Due dates checked against hand-computed dates across the Spring Festival and National Day holidays.
 
 chinese-calendar 1.11 covers 2004–2026 (the official 2027 arrangement is not published yet); for uncovered years
-lib.workdays falls back to Monday–Friday, so the hand-computed cases below use 2025 and 2026.
+lib.workdays falls back to Monday–Friday less the holidays fixed by date (tests/lib/test_workdays.py), so the
+hand-computed cases below use 2025 and 2026.
 Holidays used: 2025 春节 1/28–2/4 (调休上班 1/26 周日、2/8 周六); 2025 国庆中秋 10/1–10/8 (上班 9/28 周日、10/11 周六);
 2026 春节 2/15–2/23 (上班 2/14 周六、2/28 周六); 2026 国庆 10/1–10/7 (上班 9/20 周日、10/10 周六).
 """
