@@ -43,13 +43,13 @@ def uncovered_note(day: dt.date | None) -> str:
     if day is None or calendar_covers(day):
         return ""
     return (
-        f"{day.year}年法定节假日和调休安排尚未载入（日历数据收录至{_last_covered_year()}年），"
+        f"{day.year}年法定节假日和调休安排尚未载入（日历数据收录至{last_covered_year()}年），"
         "此日期按周一至周五推算，除去《全国年节及纪念日放假办法》第二条按日期规定的元旦、劳动节、国庆节，"
         "春节、清明节、端午节、中秋节和调休未计入，请对照国务院办公厅当年节假日安排通知核对"
     )
 
 
-def _last_covered_year() -> int:
+def last_covered_year() -> int:
     year = dt.datetime.now(CHINA).year + 5
     while year > 2004 and not calendar_covers(dt.date(year, 6, 30)):
         year -= 1

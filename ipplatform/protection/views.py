@@ -27,6 +27,7 @@ from ipplatform.core.tables import Table, col
 from ipplatform.core.tabs import select as select_tab
 from ipplatform.core.tabs import url as tab_url
 from ipplatform.core.workflow import history
+from ipplatform.lib import workdays
 from ipplatform.lib.xlsx import Sheet, workbook_bytes
 from ipplatform.patents import legalstate
 
@@ -980,6 +981,7 @@ def rules(request):
         "protection/rules.html",
         {
             "rules": rules,
+            "calendar_last_year": workdays.last_covered_year(),
             "templates": DocumentTemplate.objects.all(),
             "law_rules": law.rules_table(),
             "patent_rules": legalstate.rules_table(),

@@ -35,9 +35,9 @@ def test_working_days_between_and_suspensions():
 def test_a_year_without_the_official_arrangement_is_flagged():
     """The calendar package covers years up to the one whose arrangement it shipped with: dates after it are counted
     Monday–Friday and say so; dates before it say nothing."""
-    from ipplatform.lib.workdays import _last_covered_year, calendar_covers, uncovered_note
+    from ipplatform.lib.workdays import calendar_covers, last_covered_year, uncovered_note
 
-    last = _last_covered_year()
+    last = last_covered_year()
     assert last >= 2026
     assert calendar_covers(dt.date(last, 12, 31)) and uncovered_note(dt.date(last, 12, 31)) == ""
     first_gap = dt.date(last + 1, 1, 4)
@@ -50,9 +50,9 @@ def test_a_year_without_the_official_arrangement_is_flagged():
 def test_a_year_without_the_arrangement_still_rests_on_the_holidays_fixed_by_date():
     """《全国年节及纪念日放假办法》第二条 fixes 元旦 (1 January), 劳动节 (1–2 May) and 国庆节 (1–3 October) by date: they
     are rest days even before the year's arrangement is loaded; other weekdays count."""
-    from ipplatform.lib.workdays import _last_covered_year
+    from ipplatform.lib.workdays import last_covered_year
 
-    year = _last_covered_year() + 1
+    year = last_covered_year() + 1
     for month, day in [(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)]:
         assert not workdays.is_workday(dt.date(year, month, day))
     weekday_after = next(d for d in (dt.date(year, 1, 2) + dt.timedelta(days=i) for i in range(7)) if d.weekday() < 5)

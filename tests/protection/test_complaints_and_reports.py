@@ -87,9 +87,9 @@ def test_named_reporter_told_within_five_working_days_of_filing(users, step):
 def test_a_decision_due_in_a_year_without_its_holidays_is_marked_for_checking(client, users):
     """Received on the last working day of the covered years: the 7 working days run into a year whose holidays
     are not loaded, and the page says so beside the date."""
-    from ipplatform.lib.workdays import _last_covered_year
+    from ipplatform.lib.workdays import last_covered_year
 
-    last = _last_covered_year()
+    last = last_covered_year()
     intake = _intake("complaint", D(last, 12, 28))
     client.force_login(users["city370200"])
     html = client.get(f"/protection/intakes/{intake.pk}/").content.decode()
@@ -102,3 +102,11 @@ def test_a_decision_due_in_a_covered_year_has_no_mark(client, users):
     client.force_login(users["city370200"])
     html = client.get(f"/protection/intakes/{intake.pk}/").content.decode()
     assert 'id="acceptance-due"' in html and "待核对" not in html
+
+
+def test_the_rules_page_says_which_years_of_holidays_are_loaded(client, users):
+    from ipplatform.lib.workdays import last_covered_year
+
+    client.force_login(users["city370200"])
+    html = client.get("/protection/rules/").content.decode()
+    assert f"已载入至{last_covered_year()}年" in html and "第二条按日期规定的元旦1月1日" in html
