@@ -21,6 +21,7 @@ class Scheduled:
 
 
 SCHEDULE = [
+    Scheduled("recompute_deadlines", "办案期限按现行节假日安排重新计算", "recompute_deadlines", "20", "7"),
     Scheduled("protection_reminders", "维权案件期限提醒", "protection_reminders", "30", "7"),
     Scheduled("market_reminders", "许可合同备案与挂牌到期提醒", "market_reminders", "35", "7"),
     Scheduled("finance_reminders", "质押与资助到期提醒", "finance_reminders", "40", "7"),

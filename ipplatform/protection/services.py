@@ -1085,6 +1085,27 @@ def recompute_deadlines(*, case: Case) -> None:
             d.save(update_fields=["due", "due_at"])
 
 
+def recompute_open_deadlines(*, progress=None) -> dict:
+    """Recount every open time limit on the calendar as it stands (daily, and after chinese-calendar is updated with
+    a year's official arrangement): a date counted before that year's holidays were loaded moves to the right day.
+    Only deadlines whose date changes are written, each with its audit record."""
+    cases = list(Case.objects.filter(deadlines__status=DeadlineStatus.OPEN).distinct().order_by("pk"))
+    moved = 0
+    for i, case in enumerate(cases, 1):
+        before = dict(case.deadlines.filter(status=DeadlineStatus.OPEN).values_list("pk", "due"))
+        with transaction.atomic():
+            recompute_deadlines(case=case)
+        after = dict(case.deadlines.filter(status=DeadlineStatus.OPEN).values_list("pk", "due"))
+        moved += sum(1 for pk, due in after.items() if before.get(pk) != due)
+        if progress:
+            progress(i, len(cases), case.case_no)
+    return {
+        "cases": len(cases),
+        "moved": moved,
+        "summary": f"在办案件{len(cases)}件，{moved}项期限的届满日按现行日历调整",
+    }
+
+
 def extend_deadline(
     *, deadline: CaseDeadline, by, amount: int, approved_by, approval_ref: str, reason: str
 ) -> CaseDeadline:
