@@ -50,6 +50,7 @@ def uncovered_note(day: dt.date | None) -> str:
 
 
 def last_covered_year() -> int:
+    """The last year whose official holiday arrangement the calendar package has."""
     year = dt.datetime.now(CHINA).year + 5
     while year > 2004 and not calendar_covers(dt.date(year, 6, 30)):
         year -= 1
