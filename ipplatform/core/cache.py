@@ -104,9 +104,9 @@ def cached(namespace: str, parts: dict, compute: Callable[[], Any], *, timeout: 
     value = cache.get(key)
     if value is not None:
         return value
-    # After an invalidation (or a restart) every request for a page finds its entry missing at once: 50 concurrent
-    # users of the work-plan board made one worker compute the same 0.4 s board seven times over, and the slowest
-    # requests waited 3 s. One thread per process computes; the others wait for it and read its value. (With Redis
+    # After an invalidation (or a restart) every request for a page finds its entry missing at once: under 50
+    # concurrent users, seven requests for the uncached work-plan board each computed the same 0.4 s board and took
+    # 1.4-3.0 s. One thread per process computes; the others wait for it and read its value. (With Redis
     # each process still computes once: a cross-process lock would make a crashed worker hold up the others.)
     with _one_at_a_time(key):
         value = cache.get(key)
