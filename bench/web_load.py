@@ -439,8 +439,8 @@ async def run_phase(label: str, port: int, args) -> dict:
 
 
 def machine_speed() -> str:
-    """A fixed loop of pure Python, best of three: the same code took 400-710 ms on this 2-core VM within one hour,
-    so figures from different runs compare only after this."""
+    """A fixed loop of pure Python, best of three: a loop like it varied by up to 40 % within one hour on this 2-core
+    VM, so figures from different runs compare only at the same speed."""
     best = float("inf")
     for _ in range(3):
         t = time.perf_counter()

@@ -39,7 +39,8 @@ def calendar_covers(day: dt.date) -> bool:
 def uncovered_note(day: dt.date | None) -> str:
     """What a user must be told about a date counted on a calendar without that year's holidays ("" when covered).
     The State Council publishes each year's arrangement (元旦, 春节 … with the weekend days worked in exchange) late
-    in the year before; until the package has it, counting falls back to Monday–Friday and may be a day or more off."""
+    in the year before; until the package has it, is_workday counts Monday–Friday less the holidays fixed by date,
+    and the lunar holidays and exchanged days are missing."""
     if day is None or calendar_covers(day):
         return ""
     return (
@@ -50,11 +51,9 @@ def uncovered_note(day: dt.date | None) -> str:
 
 
 def last_covered_year() -> int:
-    """The last year whose official holiday arrangement the calendar package has."""
-    year = dt.datetime.now(CHINA).year + 5
-    while year > 2004 and not calendar_covers(dt.date(year, 6, 30)):
-        year -= 1
-    return year
+    """The last year whose official holiday arrangement the calendar package has (the bound its own date check
+    uses: the latest year among its holidays)."""
+    return max(chinese_calendar.holidays).year
 
 
 def add_working_days(start: dt.date, days: int) -> dt.date:

@@ -1075,14 +1075,18 @@ def _close_deadlines(case: Case, event: str, on: dt.date) -> None:
             d.save()
 
 
-def recompute_deadlines(*, case: Case) -> None:
-    """Recompute the due dates of a case's open time limits (after a suspension ends or an extension)."""
+def recompute_deadlines(*, case: Case) -> int:
+    """Recompute the due dates of a case's open time limits (after a suspension ends or an extension, or on a
+    calendar that has learnt a year's holidays); returns how many moved."""
     periods = _suspension_periods(case)
+    moved = 0
     for d in case.deadlines.filter(status=DeadlineStatus.OPEN):
         due, due_at = _compute(d, periods)
         if due is not None and (due != d.due or due_at != d.due_at):
             d.due, d.due_at = due, due_at
             d.save(update_fields=["due", "due_at"])
+            moved += 1
+    return moved
 
 
 def recompute_open_deadlines(*, progress=None) -> dict:
@@ -1092,11 +1096,8 @@ def recompute_open_deadlines(*, progress=None) -> dict:
     cases = list(Case.objects.filter(deadlines__status=DeadlineStatus.OPEN).distinct().order_by("pk"))
     moved = 0
     for i, case in enumerate(cases, 1):
-        before = dict(case.deadlines.filter(status=DeadlineStatus.OPEN).values_list("pk", "due"))
         with transaction.atomic():
-            recompute_deadlines(case=case)
-        after = dict(case.deadlines.filter(status=DeadlineStatus.OPEN).values_list("pk", "due"))
-        moved += sum(1 for pk, due in after.items() if before.get(pk) != due)
+            moved += recompute_deadlines(case=case)
         if progress:
             progress(i, len(cases), case.case_no)
     return {

@@ -34,13 +34,15 @@ def _free_port() -> int:
 def _serve(tmp_path: Path, *, workers: int, threads: int):
     (tmp_path / "slowapp.py").write_text(APP)
     port = _free_port()
+    log = (tmp_path / "gunicorn.log").open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "slowapp:application", "-c", str(ROOT / "scripts" / "gunicorn.conf.py")]
         + ["--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads)]
         + ["--chdir", str(tmp_path), "--pythonpath", str(ROOT)],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
+    log.close()  # the server holds its own copy of the descriptor
     deadline = time.monotonic() + 30
     while True:
         # every worker up: as many requests at once as there are workers, and as many workers answer (with one
@@ -49,7 +51,9 @@ def _serve(tmp_path: Path, *, workers: int, threads: int):
             break
         if time.monotonic() > deadline or proc.poll() is not None:
             proc.kill()
-            raise AssertionError(f"gunicorn did not start: {proc.stderr.read().decode(errors='replace')[-2000:]}")
+            raise AssertionError(
+                f"gunicorn did not start: {(tmp_path / 'gunicorn.log').read_text(errors='replace')[-2000:]}"
+            )
         time.sleep(0.2)
     return proc, port
 
