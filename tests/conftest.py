@@ -181,10 +181,29 @@ def browser(_playwright):
     b.close()
 
 
+def _settled_click(click):
+    """Wraps Page.click / Locator.click: Playwright returns once a navigation the click started has committed, when
+    the new document may not be parsed yet (content() is then "" and evaluate() loses its context). Waiting for its
+    DOMContentLoaded makes the next read see the new page; a click that navigates nowhere finds the current document
+    already loaded and returns at once."""
+
+    def click_and_settle(self, *args, **kwargs):
+        click(self, *args, **kwargs)
+        page = self if hasattr(self, "main_frame") else self.page
+        if not page.is_closed():
+            page.wait_for_load_state("domcontentloaded")
+
+    return click_and_settle
+
+
 @pytest.fixture
-def page(browser):
+def page(browser, monkeypatch):
     """A fresh browser tab. Browser tests are transactional: the database is emptied afterwards, and the hook above
     loads the shared rows again."""
+    from playwright.sync_api import Locator, Page
+
+    monkeypatch.setattr(Page, "click", _settled_click(Page.click))
+    monkeypatch.setattr(Locator, "click", _settled_click(Locator.click))
     context = browser.new_context(locale="zh-CN", viewport={"width": 1360, "height": 900}, accept_downloads=True)
     pg = context.new_page()
     pg.set_default_timeout(15000)
