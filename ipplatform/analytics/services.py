@@ -129,10 +129,6 @@ def city_list(divisions: str) -> list[tuple[str, str]]:
     return cities
 
 
-def city_name(code: str) -> str:
-    return regions.name_of(code) or regions.division_names("201612").get(code, code)
-
-
 def areas_of(code: str | None, divisions: str) -> list[str]:
     """The area buckets that make up a city (or the province when code is None) under the divisions."""
     all_cities = [c for c, _ in regions.cities(regions.REVISION_2015)]
@@ -584,7 +580,7 @@ def dashboard(
     result = {
         "scope": {
             "city_code": city_code or "",
-            "name": city_name(city_code) if city_code else "山东省",
+            "name": regions.display_name(city_code, empty="山东省"),
             "divisions": divisions,
             "divisions_label": Divisions(divisions).label,
         },
@@ -1242,7 +1238,7 @@ def request_report(
     report = StatReport.objects.create(
         year=y, city_code=city_code or "", divisions=divisions, include_synthetic=include_synthetic, created_by=user
     )
-    scope = city_name(city_code) if city_code else "山东省"
+    scope = regions.display_name(city_code, empty="山东省")
     job = jobs.submit(
         kind="analytics_report",
         title=f"生成{scope}{y}年度专利统计分析报告",

@@ -18,7 +18,7 @@ from ipplatform.core.downloads import attachment
 from ipplatform.core.enums import STAFF_ROLES, AuditAction, Role, ScopeLevel
 from ipplatform.core.inputs import InputError, is_year
 from ipplatform.core.navigation import Gate, gated
-from ipplatform.core.regions import city_code_of
+from ipplatform.core.regions import city_code_of, display_name
 from ipplatform.core.scopes import get_in_scope, restrict, scope_of
 from ipplatform.lib.xlsx import Sheet, workbook_bytes
 
@@ -310,7 +310,7 @@ def report_download(request, pk: int):
     if path is None:
         raise Http404("报告尚未生成或文件已不存在")
     audit.record(AuditAction.EXPORT, obj=report, reason="下载年度专利统计分析报告")
-    scope = services.city_name(report.city_code) if report.city_code else "山东省"
+    scope = display_name(report.city_code, empty="山东省")
     return FileResponse(path.open("rb"), as_attachment=True, filename=f"{scope}{report.year}年度专利统计分析报告.docx")
 
 

@@ -410,7 +410,7 @@ def completion(*, rnd: CensusRound, user) -> list[dict]:
         out.append(
             {
                 "city_code": city,
-                "city": regions.name_of(city) or city,
+                "city": regions.display_name(city),
                 "total": c["total"],
                 "submitted": c[ResponseState.SUBMITTED],
                 "returned": c[ResponseState.RETURNED],
@@ -611,7 +611,7 @@ DIMENSIONS = {"city": "城市", "industry": "行业", "size": "企业规模"}
 
 def _group(r: CensusResponse, dimension: str) -> str:
     if dimension == "city":
-        return regions.name_of(regions.to_current(r.city_code)) or r.city_code
+        return regions.display_name(regions.to_current(r.city_code))
     if dimension == "industry":
         return industries.label(r.industry) if r.industry else "未填"
     return r.size_class or "未填"

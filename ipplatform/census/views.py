@@ -104,7 +104,7 @@ def round_detail(request, pk):
         responses = responses.filter(state=request.GET["state"])
     responses = list(responses)
     for r in responses:
-        r.city_name = regions.name_of(regions.to_current(r.city_code)) or r.city_code
+        r.city_name = regions.display_name(regions.to_current(r.city_code))
     return render(
         request,
         "census/round_detail.html",

@@ -70,10 +70,27 @@ def name_of(code: str, revision: str = REVISION_2015) -> str:
     return names.get(code, "")
 
 
-def display_name(code) -> str:
-    """The division's name for users ('370212' -> '崂山区'), the code itself when the division is unknown."""
+def display_name(code, *, empty: str = "") -> str:
+    """The division's name for users ('370212' -> '崂山区'): as of 2015 where the code existed then, else from the
+    newest loaded revision or division change that has it (370116 -> 莱芜区, created in 2019); the code itself when
+    no table knows it, and `empty` when there is no code."""
     code = str(code or "")
-    return name_of(code) or code
+    if not code:
+        return empty
+    return name_of(code) or _later_names().get(code, code)
+
+
+@lru_cache(maxsize=1)
+def _later_names() -> dict[str, str]:
+    """Names of codes from every loaded revision and division change, a newer source winning over an older one."""
+    from .models import Division, DivisionChange
+
+    names: dict[str, str] = {}
+    for revision in sorted(set(Division.objects.values_list("revision", flat=True))):
+        names.update(division_names(revision))
+    changes = DivisionChange.objects.order_by("effective").values_list("new_code", "new_name")
+    names.update(dict(changes))
+    return names
 
 
 @lru_cache(maxsize=8)
@@ -86,3 +103,4 @@ def division_names(revision: str = REVISION_2015) -> dict[str, str]:
 def clear_caches() -> None:
     _change_map.cache_clear()
     division_names.cache_clear()
+    _later_names.cache_clear()

@@ -607,7 +607,7 @@ REGISTRY_HEADERS = [
 
 
 def registry_rows(qs):
-    from ipplatform.core.regions import name_of
+    from ipplatform.core.regions import display_name
 
     for p in qs.select_related("pledgor", "pledgee").prefetch_related("items__patent"):
         nums = [i.patent.display_number for i in p.items.all()]
@@ -615,7 +615,7 @@ def registry_rows(qs):
             p.number,
             p.status_text,
             p.pledgor.name,
-            name_of(p.city_code) or p.city_code,
+            display_name(p.city_code),
             p.pledgee.name,
             len(nums),
             nums,
@@ -634,7 +634,7 @@ def registry_rows(qs):
 def registry_stats(*, qs) -> dict:
     """Registered pledges (count and amount) by bank, city, technology field and month of registration."""
     from ipplatform.core.models import TechField
-    from ipplatform.core.regions import name_of
+    from ipplatform.core.regions import display_name
 
     fields = dict(TechField.objects.values_list("number", "name_zh"))
     out = {k: defaultdict(lambda: [0, Decimal("0")]) for k in ("bank", "city", "field", "month")}
@@ -645,7 +645,7 @@ def registry_stats(*, qs) -> dict:
         total[1] += amount
         for key, label in (
             ("bank", p.pledgee.name),
-            ("city", name_of(p.city_code) or p.city_code or "未知"),
+            ("city", display_name(p.city_code, empty="未知")),
             ("month", p.registered_on.strftime("%Y-%m")),
         ):
             out[key][label][0] += 1

@@ -15,7 +15,7 @@ from django_fsm import TransitionNotAllowed
 
 from ipplatform.core import audit, notify
 from ipplatform.core.inputs import MAX_MONEY, MAX_YEAR, MIN_YEAR, InputError, parse_decimal, parse_int
-from ipplatform.core.regions import city_code_of, name_of
+from ipplatform.core.regions import city_code_of, display_name, name_of
 from ipplatform.core.workflow import run_transition
 from ipplatform.orgs.services import holder_check
 
@@ -106,9 +106,14 @@ def save_rule(*, by, data: dict, based_on: SubsidyRule | None = None) -> Subsidy
     )
 
 
+def rule_region(rule: SubsidyRule) -> str:
+    """Where a subsidy rule applies, for users: 全省 for the province-wide rule, else the division's name."""
+    return "全省" if rule.region_code == PROVINCE else display_name(rule.region_code)
+
+
 def rule_text(rule: SubsidyRule) -> str:
     """The rule in words."""
-    region = "全省" if rule.region_code == PROVINCE else (name_of(rule.region_code) or rule.region_code)
+    region = rule_region(rule)
     pct = f"{(rule.share * 100).normalize():f}%"
     if rule.mode == RuleMode.INTEREST_SHARE:
         how = f"按实付利息的{pct}补贴"

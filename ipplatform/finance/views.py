@@ -20,7 +20,7 @@ from ipplatform.core.enums import OrgKind, Role
 from ipplatform.core.inputs import InputError, parse_date
 from ipplatform.core.models import Organization, TechField
 from ipplatform.core.navigation import Gate, gated
-from ipplatform.core.regions import name_of
+from ipplatform.core.regions import display_name
 from ipplatform.core.scopes import get_in_scope, restrict
 from ipplatform.core.tables import Table, col
 from ipplatform.core.tabs import select as select_tab
@@ -192,7 +192,7 @@ def pledge_list(request):
             "page": page,
             "states": PledgeState.choices,
             "banks": banks,
-            "cities": [(c, name_of(c) or c) for c in cities],
+            "cities": [(c, display_name(c)) for c in cities],
             "query": query.urlencode(),
             "f": request.GET,
             "can_create": services.is_bank_user(request.user),
@@ -830,7 +830,7 @@ def subsidy_list(request):
                 a.pk,
                 a.call.programme.name,
                 a.organization.name,
-                name_of(a.region_code) or a.region_code,
+                display_name(a.region_code),
                 a.call.year,
                 a.subject_label,
                 a.data.get("interest_paid") or a.data.get("premium_paid") or "",
@@ -937,7 +937,7 @@ def rule_list(request):
                 (
                     r,
                     subsidies.rule_text(r),
-                    name_of(r.region_code) or ("全省" if r.region_code == subsidies.PROVINCE else r.region_code),
+                    subsidies.rule_region(r),
                 )
                 for r in rules
             ],

@@ -116,7 +116,8 @@ def city_of_org(org: Organization | None) -> str:
 
 
 def city_name(code: str) -> str:
-    return regions.name_of(code) or regions.name_of(code, "202012") or code or "未归属"
+    """A listing's or deal's city for users; 未归属 where none was recorded."""
+    return regions.display_name(code, empty="未归属")
 
 
 def tech_field_for(codes: list[str]) -> TechField | None:

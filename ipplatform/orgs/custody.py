@@ -203,7 +203,7 @@ def statistics(*, qs, on: dt.date | None = None) -> dict:
     )
     return {
         "on": on,
-        "by_city": rows(by_city, lambda c: regions.name_of(c) or "未知地区"),
+        "by_city": rows(by_city, lambda c: regions.display_name(c, empty="未知地区")),
         "by_agency": rows(by_agency, lambda a: a),
         "total": [len(active), len({c.enterprise_id for c in active})],
     }

@@ -408,7 +408,7 @@ def hit_rows(ids: list[str], *, terms: list[str], scores: dict | None = None) ->
                 "validity_presumed": p.legal_status == "valid" and pid not in with_status,
                 "ipc_main": p.ipc_main,
                 "region_code": p.region_code,
-                "city": regions.name_of(p.city_code) if p.city_code else "",
+                "city": regions.display_name(p.city_code),
                 "is_synthetic": p.is_synthetic,
                 "score": round(float((scores or {}).get(pid, 0) or 0), 4),
             }
@@ -436,7 +436,7 @@ def facet_rows(raw: dict) -> dict:
             elif name == "year":
                 label, clause = f"{value}年", f"申请日={value}"
             elif name == "city":
-                label, clause = regions.name_of(value) or value, f"地区={value}"
+                label, clause = regions.display_name(value), f"地区={value}"
             elif name in ("sec", "cls", "sub"):
                 label, clause = f"{value} {titles.get(value, '')[:24]}".strip(), f"分类号={value}"
             elif name == "app":
@@ -728,8 +728,8 @@ def patent_detail(*, pk: str) -> dict:
         "applicants": applicants,
         "events": list(p.legal_events.all().order_by("date", "pk")),
         "publications": list(p.publications.all()),
-        "region": regions.name_of(p.region_code) if p.region_code else "",
-        "city": regions.name_of(p.city_code) if p.city_code else "",
+        "region": regions.display_name(p.region_code),
+        "city": regions.display_name(p.city_code),
         "similar": similar,
         "similar_meaning": similar_meaning,
     }

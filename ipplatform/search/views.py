@@ -83,7 +83,7 @@ def search(request):
         "result": None,
     }
     if p["city"]:
-        ctx["city_name"] = regions.name_of(p["city"]) or p["city"]
+        ctx["city_name"] = regions.display_name(p["city"])
     if p["q"]:
         try:
             result = services.search(

@@ -53,7 +53,7 @@ def by_city(*, user, year: int) -> list[dict]:
         out.append(
             {
                 "code": code,
-                "name": regions.name_of(code) if code else "未归属城市",
+                "name": regions.display_name(code, empty="未归属城市"),
                 "hours": a["hours"],
                 "people": len(a["people"]),
                 "online": a["online"],

@@ -191,3 +191,26 @@ def test_a_call_with_a_bad_number_is_refused_naming_the_field(client, programmes
     r = client.post("/programmes/calls/new/", form, follow=True)
     assert r.status_code == 200 and message in r.content.decode()
     assert not programmes["patent_award"].calls.exists()
+
+
+def test_a_notice_ending_in_a_year_without_its_holidays_is_marked_for_checking(client, make_call, users):
+    """The notice period is counted in working days; past the last year chinese-calendar covers, the lunar holidays
+    are not counted, and the public page, the call page and the notice list say so beside the end date."""
+    from ipplatform.lib.workdays import last_covered_year
+
+    last = last_covered_year()
+    call = make_call("patent_award", quotas={"一等奖": 1})
+    call.notice_start, call.notice_end = dt.date(last, 12, 28), dt.date(last + 1, 1, 5)
+    call.save(update_fields=["notice_start", "notice_end"])
+    mark = f"{last + 1}年假日未载入，待核对"
+    assert mark in client.get(f"/programmes/calls/{call.pk}/notice/").content.decode()
+    client.force_login(users["guihua"])
+    assert mark in client.get(f"/programmes/calls/{call.pk}/").content.decode()
+
+
+def test_a_notice_ending_in_a_covered_year_has_no_mark(client, make_call):
+    call = make_call("patent_award", quotas={"一等奖": 1})
+    call.notice_start, call.notice_end = dt.date(2015, 9, 30), dt.date(2015, 10, 12)
+    call.save(update_fields=["notice_start", "notice_end"])
+    page = client.get(f"/programmes/calls/{call.pk}/notice/").content.decode()
+    assert "2015-10-12" in page and "待核对" not in page
