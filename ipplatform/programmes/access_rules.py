@@ -43,6 +43,19 @@ RULES = [
     Rule("programmes:call_new", allow=PROVINCIAL),
     Rule("programmes:types", allow=PROVINCIAL, why="programme types are configured by the provincial office"),
     Rule("programmes:type_edit", allow=PROVINCIAL, obj=Obj("programmes.ProgrammeType", code="patent_award")),
+    Rule(
+        "programmes:type_policies",
+        allow=PROVINCIAL,
+        obj=Obj("programmes.ProgrammeType", code="patent_subsidy"),
+        why="the yearly amounts of 专利资助 are set by the provincial office",
+    ),
+    Rule(
+        "programmes:policy_edit",
+        allow=PROVINCIAL,
+        obj=Obj("programmes.Policy", programme__code="patent_subsidy", year=2016),
+        kwargs=lambda o: {"pk": o.programme_id, "policy_pk": o.pk},
+        why="one year's amounts; frozen once applications use it",
+    ),
     Rule("programmes:call", allow=SIGNED_IN, obj=SUBSIDY_CALL, why="a published call and its guide"),
     Rule("programmes:call_applications", allow=STAFF, obj=SUBSIDY_CALL, why="a bureau sees its area's rows only"),
     Rule(

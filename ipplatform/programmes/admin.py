@@ -6,8 +6,18 @@ from .models import Call, Policy, ProgrammeType
 
 
 class PolicyInline(admin.TabularInline):
+    """Shown, not edited: policies are entered on the 资助政策 page, which refuses bad amounts, freezes a policy in
+    use and audits every change."""
+
     model = Policy
     extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ProgrammeType)

@@ -1,7 +1,7 @@
 """The programme types the office runs, as data (ensure_programmes() creates or refreshes them).
 
 Amounts marked 模拟数据 are demonstration values, not taken from a policy text: the office enters the amounts of its
-real measures (资助办法) as new Policy rows before a real call."""
+real measures (资助办法) as a new year's policy (policies.save_policy, the 资助政策 page) before a real call."""
 
 from __future__ import annotations
 

@@ -27,7 +27,7 @@ from ipplatform.core.workflow import history
 from ipplatform.lib.xlsx import workbook_bytes
 from ipplatform.patents.enums import PatentType
 
-from . import checks, defaults, documents, eligibility, flows, hooks, indicators, services, typeconfig
+from . import checks, defaults, documents, eligibility, flows, hooks, indicators, policies, services, typeconfig
 from .enums import Actor, AppStatus, CheckKind, CheckState, ClaimKind, ObjectionState
 from .models import (
     Application,
@@ -37,6 +37,7 @@ from .models import (
     ClaimItem,
     Objection,
     PaymentBatch,
+    Policy,
     ProgrammeType,
     ReviewAssignment,
 )
@@ -666,6 +667,78 @@ def type_edit(request, pk):
         messages.success(request, f"“{programme.name}”已保存")
         return redirect("programmes:type_edit", pk=programme.pk)
     return render(request, "programmes/type_edit.html", _editor_context(programme))
+
+
+@login_required
+@gated(OFFICE_GATE)
+def type_policies(request, pk):
+    """The yearly funding policies (资助政策) of a programme that pays per patent, and the form for a new year."""
+    programme = get_object_or_404(ProgrammeType, pk=pk, claims_patents=True)
+    error = None
+    if request.method == "POST":
+        try:
+            policy = policies.save_policy(programme=programme, by=request.user, post=request.POST)
+        except InputError as exc:
+            error = exc
+        else:
+            messages.success(request, f"{policy.year}年度资助政策已新增")
+            return redirect("programmes:type_policies", pk=programme.pk)
+    rows = [
+        (p, [p.amounts.get(key, "") for key, _, _ in policies.amount_cells()], policies.applications_under(p))
+        for p in programme.policies.order_by("-year")
+    ]
+    latest = rows[0][0] if rows else None
+    if error is not None:
+        values = policies.form_values(None, post=request.POST)
+    elif latest is not None:
+        # The amounts are a starting point; name, basis and the 模拟数据 flag describe one text and are not carried.
+        values = policies.form_values(latest) | {
+            "year": latest.year + 1,
+            "title": "",
+            "basis": "",
+            "is_simulated": False,
+        }
+    else:
+        values = {}
+    ctx = {
+        "programme": programme,
+        "rows": rows,
+        "cells": policies.form_cells(values),
+        "values": values,
+        "error": error,
+        "action": reverse("programmes:type_policies", args=[programme.pk]),
+    }
+    return render(request, "programmes/type_policies.html", ctx, status=400 if error else 200)
+
+
+@login_required
+@gated(OFFICE_GATE)
+def policy_edit(request, pk, policy_pk):
+    """One year's policy: editable until an application is made under it, then shown with the reason it is frozen."""
+    programme = get_object_or_404(ProgrammeType, pk=pk, claims_patents=True)
+    policy = get_object_or_404(Policy, pk=policy_pk, programme=programme)
+    error = None
+    if request.method == "POST":
+        try:
+            saved = policies.save_policy(programme=programme, by=request.user, post=request.POST, policy=policy)
+        except InputError as exc:
+            error = exc
+        else:
+            messages.success(request, f"{saved.year}年度资助政策已保存")
+            return redirect("programmes:type_policies", pk=programme.pk)
+    frozen = policies.frozen_reason(policy)
+    values = policies.form_values(policy, post=request.POST if error else None)
+    ctx = {
+        "programme": programme,
+        "policy": policy,
+        "cells": policies.form_cells(values),
+        "values": values,
+        "frozen": frozen,
+        "calls": policy.calls.order_by("-year", "-pk"),
+        "error": error,
+        "action": reverse("programmes:policy_edit", args=[programme.pk, policy.pk]),
+    }
+    return render(request, "programmes/policy_edit.html", ctx, status=400 if error else 200)
 
 
 def _editor_context(programme: ProgrammeType, error: InputError | None = None) -> dict:

@@ -227,3 +227,24 @@ def test_award_scored_noticed_objected_and_a_batch_paid(
     assert batch.state == BatchState.PAID and batch.voucher == "记-2026-0101"
     assert page.inner_text("#batch-state") == "已兑付"
     screenshot(page, "programmes-08-batch-paid")
+
+
+@pytest.mark.browser
+def test_office_enters_a_new_years_funding_policy(transactional_db, live_server, page, login, screenshot, programmes):
+    login(page, live_server, "guihua")
+    page.goto(f"{live_server.url}/programmes/types/")
+    page.click(f"a[href='/programmes/types/{programmes['patent_subsidy'].pk}/policies/']")
+    assert page.input_value("input[name=year]") == "2017"  # one year after the latest (demo) policy
+    page.fill("input[name=year]", "2027")
+    page.fill("input[name=title]", "2027年专利资助标准")
+    page.fill("input[name='amount_invention:grant']", "6000")
+    page.fill("input[name='amount_utility:grant']", "八百")
+    page.click("#policy-save")
+    assert "实用新型专利授权资助标准（元）“八百”不是有效的数字" in page.inner_text("#policy-error")
+    assert page.input_value("input[name=title]") == "2027年专利资助标准"  # what was typed is kept
+    screenshot(page, "programmes-policy-01-refused")
+    page.fill("input[name='amount_utility:grant']", "800")
+    page.click("#policy-save")
+    row = page.locator("#policies tr", has_text="2027年专利资助标准")
+    assert "6000" in row.inner_text() and "800" in row.inner_text() and "模拟数据" not in row.inner_text()
+    screenshot(page, "programmes-policy-02-saved")
