@@ -28,7 +28,7 @@ from ipplatform.patents import legalstate
 from ipplatform.patents.enums import LegalEventCode, PatentType
 from ipplatform.patents.models import LegalEvent, Patent
 
-from .enums import PledgeState
+from .enums import REVIEW_STATES, PledgeState
 from .models import Pledge, PledgeChange, PledgePatent, Valuation
 from .services import REVIEW_DEPARTMENT, is_bank_user, is_enterprise_user, is_reviewer, reviewers
 
@@ -340,6 +340,23 @@ def _start_review(pledge: Pledge, today: dt.date) -> None:
     pledge.submitted_on = today
     pledge.due_on = add_working_days(today, REVIEW_WORKING_DAYS)
     pledge.checks = [c.as_dict() for c in check_pledge(pledge, on=today)]
+
+
+def recompute_review_due(*, progress=None) -> dict:
+    """Recount the 3-working-day review date of every pledge awaiting review on the calendar as it stands (daily,
+    before the overdue reminders): a date counted before its year's official holidays were loaded moves to the right
+    day. Only changed dates are written; the save is audited like any change of a pledge."""
+    waiting = list(Pledge.objects.filter(state__in=REVIEW_STATES, submitted_on__isnull=False).order_by("pk"))
+    moved = 0
+    for i, pledge in enumerate(waiting, 1):
+        due = add_working_days(pledge.submitted_on, REVIEW_WORKING_DAYS)
+        if due != pledge.due_on:
+            pledge.due_on = due
+            pledge.save(update_fields=["due_on", "updated_at"])
+            moved += 1
+        if progress:
+            progress(i, len(waiting), str(pledge.pk))
+    return {"pledges": len(waiting), "moved": moved}
 
 
 @transaction.atomic

@@ -291,3 +291,46 @@ def test_overdue_registration_reminder_is_sent_once(base):
     sent = services.send_reminders(today=dt.date(2026, 3, 16))
     assert sent >= 1 and Notification.objects.filter(user=users["xietiao"], kind="finance.overdue").count() == 1
     assert services.send_reminders(today=dt.date(2026, 3, 17)) == 0  # deduplicated
+
+
+# ---------------------------------------------------------------- the daily recount of review dates
+
+
+def test_a_review_date_counted_on_an_older_calendar_moves_to_the_right_day(base):
+    """Submitted on Tuesday 30 September 2025: 1–8 October are the National Day and Mid-Autumn holidays and Saturday
+    11 October is a working day, so the 3 working days are 9, 10 and 11 October. A date counted Monday to Friday
+    (3 October) is what a calendar without 2025's arrangement would have stored."""
+    users = base["users"]
+    p = _pledge(users, [base["make"]()], base["data"])
+    pledges.confirm_pledge(pledge=p, by=users["qilu_ent"], co_owner_consent=False, today=dt.date(2025, 9, 30))
+    assert p.due_on == dt.date(2025, 10, 11)
+    Pledge.objects.filter(pk=p.pk).update(due_on=dt.date(2025, 10, 3))
+    assert pledges.recompute_review_due() == {"pledges": 1, "moved": 1}
+    p.refresh_from_db()
+    assert p.due_on == dt.date(2025, 10, 11)
+    assert pledges.recompute_review_due() == {"pledges": 1, "moved": 0}
+
+
+def test_the_recount_leaves_pledges_that_are_not_awaiting_review(base):
+    users = base["users"]
+    draft = _pledge(users, [base["make"]()], base["data"])
+    Pledge.objects.filter(pk=draft.pk).update(submitted_on=dt.date(2025, 9, 30), due_on=dt.date(2025, 10, 3))
+    assert pledges.recompute_review_due() == {"pledges": 0, "moved": 0}
+    draft.refresh_from_db()
+    assert draft.due_on == dt.date(2025, 10, 3)
+
+
+def test_the_daily_finance_job_recounts_before_it_reminds(base):
+    import io
+
+    from django.core.management import call_command
+
+    users = base["users"]
+    p = _pledge(users, [base["make"]()], base["data"])
+    pledges.confirm_pledge(pledge=p, by=users["qilu_ent"], co_owner_consent=False, today=dt.date(2025, 9, 30))
+    Pledge.objects.filter(pk=p.pk).update(due_on=dt.date(2025, 10, 3))
+    out = io.StringIO()
+    call_command("finance_reminders", stdout=out, verbosity=0)
+    assert "待审查质押登记1件，1件的审查期限按现行日历调整" in out.getvalue()
+    p.refresh_from_db()
+    assert p.due_on == dt.date(2025, 10, 11)
