@@ -110,18 +110,8 @@ def save_policy(*, programme: ProgrammeType, by, post, policy: Policy | None = N
         policy = Policy.objects.create(programme=programme, **values)
         audit.record(AuditAction.CREATE, obj=policy, actor=by, after=audit.snapshot(policy), reason="新增年度资助政策")
         return policy
-    before = audit.snapshot(policy)
-    for key, value in values.items():
-        setattr(policy, key, value)
-    policy.save()
-    audit.record(
-        AuditAction.UPDATE,
-        obj=policy,
-        actor=by,
-        before=before,
-        after=audit.snapshot(policy),
-        reason="修改年度资助政策",
-    )
+    audit.update_recorded(Policy.objects.filter(pk=policy.pk), by=by, reason="修改年度资助政策", **values)
+    policy.refresh_from_db()
     return policy
 
 
