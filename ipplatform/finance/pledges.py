@@ -336,26 +336,29 @@ def link_valuation(*, pledge_id, valuation: Valuation, by) -> Pledge | None:
     return pledge
 
 
+def review_due(submitted_on: dt.date) -> dt.date:
+    """The day the office's review of a pledge submitted (or corrected) on `submitted_on` falls due."""
+    return add_working_days(submitted_on, REVIEW_WORKING_DAYS)
+
+
 def _start_review(pledge: Pledge, today: dt.date) -> None:
     pledge.submitted_on = today
-    pledge.due_on = add_working_days(today, REVIEW_WORKING_DAYS)
+    pledge.due_on = review_due(today)
     pledge.checks = [c.as_dict() for c in check_pledge(pledge, on=today)]
 
 
-def recompute_review_due(*, progress=None) -> dict:
+def recompute_review_due() -> dict:
     """Recount the 3-working-day review date of every pledge awaiting review on the calendar as it stands (daily,
     before the overdue reminders): a date counted before its year's official holidays were loaded moves to the right
     day. Only changed dates are written; the save is audited like any change of a pledge."""
     waiting = list(Pledge.objects.filter(state__in=REVIEW_STATES, submitted_on__isnull=False).order_by("pk"))
     moved = 0
-    for i, pledge in enumerate(waiting, 1):
-        due = add_working_days(pledge.submitted_on, REVIEW_WORKING_DAYS)
+    for pledge in waiting:
+        due = review_due(pledge.submitted_on)
         if due != pledge.due_on:
             pledge.due_on = due
             pledge.save(update_fields=["due_on", "updated_at"])
             moved += 1
-        if progress:
-            progress(i, len(waiting), str(pledge.pk))
     return {"pledges": len(waiting), "moved": moved}
 
 
