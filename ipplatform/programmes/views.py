@@ -644,7 +644,8 @@ OFFICE_GATE = Gate(services.is_office, "仅省知识产权局可以办理此操�
 @gated(OFFICE_GATE)
 def types(request):
     """The programme types (office): each opens in the guided editor."""
-    return render(request, "programmes/types.html", {"types": ProgrammeType.objects.all()})
+    rows = [(t, typeconfig.DECISION_KINDS.get(t.decision.get("kind"), "")) for t in ProgrammeType.objects.all()]
+    return render(request, "programmes/types.html", {"rows": rows})
 
 
 EXTRA_ROWS = 3

@@ -140,3 +140,11 @@ def test_only_the_office_edits(programmes, users, client):
     )
     assert bad.status_code == 400 and "评审指标的权重合计应为100，现为5" in bad.content.decode()
     assert 'value="1"' in bad.content.decode()  # the rows as typed are shown again
+
+
+def test_the_type_list_names_each_decision_in_chinese(programmes, users, client):
+    client.force_login(users["guihua"])
+    table = client.get("/programmes/types/").content.decode()
+    table = table[table.index('id="types"') :]
+    row = table[table.index("patent_award") :].split("</tr>")[0]
+    assert "奖励（按名额评定等级）" in row and ">award<" not in row
